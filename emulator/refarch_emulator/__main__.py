@@ -1,0 +1,3 @@
+from refarch_emulator.control import main
+
+main()

@@ -1,0 +1,38 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+
+class ModuleDocFragment(object):
+    # The ownership tag every resource this collection creates carries.
+    OWNERSHIP = r"""
+options:
+  deployment:
+    description:
+      - Name of the deployment that owns the resource.
+      - Written as the value of the C(refarch:deployment) tag on every resource the module creates;
+        teardown finds resources by this tag only.
+    type: str
+    default: refarch
+  tags:
+    description:
+      - Extra tags for the resource. The ownership tag is always added and cannot be overridden.
+    type: dict
+    default: {}
+"""
+
+    # Waiting for eventually consistent AWS state.
+    WAIT = r"""
+options:
+  wait:
+    description:
+      - Wait until the resource reaches its stable state before returning.
+      - Skipped in check mode.
+    type: bool
+    default: true
+  wait_timeout:
+    description:
+      - How many seconds to wait before failing.
+    type: int
+    default: 600
+"""

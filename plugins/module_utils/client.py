@@ -1,0 +1,51 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""boto3 clients with jittered-backoff retries, and a polling wait with a timeout.
+
+amazon.aws AWSRetry.jittered_backoff retries throttling and the usual transient errors; we widen
+it to the extra codes AWS returns while a just-created resource propagates (``catch_extra_error_codes``
+per call site) and give it a patient default, because a deployment makes bursts of calls.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+
+RETRIES = 10
+DELAY = 1
+MAX_DELAY = 30
+
+
+def retry_decorator(extra_error_codes=None):
+    return AWSRetry.jittered_backoff(
+        retries=RETRIES, delay=DELAY, max_delay=MAX_DELAY, catch_extra_error_codes=extra_error_codes
+    )
+
+
+def aws_client(module, service, extra_error_codes=None):
+    """A client whose calls retry with jittered backoff when made with ``aws_retry=True``."""
+    return module.client(service, retry_decorator=retry_decorator(extra_error_codes))
+
+
+class WaitTimeout(Exception):
+    """Raised by :func:`wait_for` when the condition does not hold in time; the message says what."""
+
+
+def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep, clock=time.monotonic):
+    """Poll ``fetch()`` until ``done(result)``; return the last result.
+
+    ``failed(result)`` may return a message to stop early (a terminal bad state).
+    """
+    deadline = clock() + timeout
+    while True:
+        result = fetch()
+        if done(result):
+            return result
+        if failed is not None:
+            message = failed(result)
+            if message:
+                raise WaitTimeout("%s: %s" % (what, message))
+        if clock() >= deadline:
+            raise WaitTimeout("timed out after %ss waiting for %s" % (timeout, what))
+        sleep(min(delay, max(0.0, deadline - clock())))

@@ -1,0 +1,55 @@
+"""The foundation end to end: entry points, the embedded emulator started by site.yml, the call record."""
+
+from __future__ import annotations
+
+import pytest
+
+from refarch_emulator import control
+from tests.support.emulator import free_port
+from tests.support.playbook import ROOT, run_playbook
+
+pytestmark = pytest.mark.integration
+
+
+def test_site_with_a_given_endpoint_starts_nothing(aws):
+    run = run_playbook("site.yml", aws.environment())
+    assert run.rc == 0, run.stderr + run.stdout
+    assert run.changed == 0
+    assert run.task_results("Start the embedded emulator, or reuse the running one")[0].get("skipped") is True
+
+
+def test_site_starts_the_embedded_emulator_then_reuses_it(aws):
+    port = free_port()
+    env = aws.environment()
+    del env["AWS_ENDPOINT_URL"]
+    env["REFARCH_EMULATOR_PORT"] = str(port)
+    state_dir = ROOT / ".emulator"
+    try:
+        first = run_playbook("site.yml", env)
+        assert first.rc == 0, first.stderr + first.stdout
+        assert first.changed == 1
+        pid = control.status(port)["pid"]
+        assert (state_dir / f"emulator-{port}.pid").read_text().strip() == str(pid)
+        second = run_playbook("site.yml", env)
+        assert second.rc == 0 and second.changed == 0
+        assert control.status(port)["pid"] == pid
+    finally:
+        assert control.stop(port, state_dir)
+
+
+def test_an_unknown_inventory_stops_the_run(aws):
+    run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
+    assert run.rc != 0
+    assert "inventories/nowhere" in run.stderr
+
+
+def test_check_mode_is_proven_mutation_free_by_the_call_record(aws):
+    playbook = "tests/integration/playbooks/check_mode_probe.yml"
+    check = run_playbook(playbook, aws.environment(), "--check")
+    assert check.rc == 0, check.stdout
+    assert check.changed == 1
+    assert aws.calls(), "the record saw no call at all"
+    assert aws.mutating_calls() == []
+    real = run_playbook(playbook, aws.environment())
+    assert real.rc == 0 and real.changed == 1
+    assert "ec2:CreateSecurityGroup" in aws.mutating_calls()

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# molecule test for every scenario under extensions/molecule/, against a private emulator on a free
+# port (never the one a deployment lives on), stopped at the end.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+py="$root/.venv/bin/python"
+state=$(mktemp -d "${TMPDIR:-/tmp}/refarch-molecule.XXXXXX")
+port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+"$py" -m refarch_emulator ensure --port "$port" --state-dir "$state" >/dev/null
+trap '"$py" -m refarch_emulator stop --port "$port" --state-dir "$state" >/dev/null; rm -rf "$state"' EXIT
+export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+export PATH="$root/.venv/bin:$PATH"
+molecule test --all "$@"
