@@ -1,0 +1,177 @@
+import copy
+
+import botocore.session
+import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import iam
+from botocore.stub import Stubber
+
+TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+}
+POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [{"Effect": "Allow", "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage"], "Resource": "arn:q"}],
+}
+OWNED = {"refarch:deployment": "refarch"}
+
+
+def desired(**overrides):
+    params = dict(
+        name="r",
+        path="/refarch/",
+        description=None,
+        max_session_duration=None,
+        assume_role_policy=TRUST,
+        inline_policies={"consume": POLICY},
+        managed_policy_arns=["arn:aws:iam::aws:policy/A"],
+        instance_profile=False,
+    )
+    params.update(overrides)
+    return iam.build_desired(params, dict(OWNED))
+
+
+CURRENT = dict(
+    arn="arn:aws:iam::123456789012:role/refarch/r",
+    role_name="r",
+    role_id="AROA",
+    path="/refarch/",
+    description="",
+    max_session_duration=3600,
+    assume_role_policy=TRUST,
+    tags=dict(OWNED),
+    inline_policies={"consume": POLICY},
+    managed_policy_arns=["arn:aws:iam::aws:policy/A"],
+    instance_profile_arn=None,
+)
+
+
+def current(**overrides):
+    value = copy.deepcopy(CURRENT)
+    value.update(overrides)
+    return value
+
+
+def test_absent_role_is_created_with_every_part():
+    plan = iam.plan_changes(desired(instance_profile=True), None)
+    assert plan == {
+        "create": True,
+        "put_policies": {"consume": POLICY},
+        "attach": ["arn:aws:iam::aws:policy/A"],
+        "create_profile": True,
+    }
+
+
+def test_identical_role_needs_nothing():
+    assert iam.plan_changes(desired(), current()) == {}
+
+
+def test_policy_order_and_string_vs_list_do_not_count_as_change():
+    reordered = copy.deepcopy(POLICY)
+    reordered["Statement"][0]["Action"] = ["sqs:DeleteMessage", "sqs:ReceiveMessage"]
+    assert iam.plan_changes(desired(inline_policies={"consume": reordered}), current()) == {}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "state", "expected"),
+    [
+        ({"description": "d"}, {}, {"description": "d"}),
+        ({"max_session_duration": 7200}, {}, {"max_session_duration": 7200}),
+        ({"inline_policies": {}}, {}, {"delete_policies": ["consume"]}),
+        ({"inline_policies": None}, {}, {}),  # omitted: left alone
+        ({"managed_policy_arns": []}, {}, {"detach": ["arn:aws:iam::aws:policy/A"]}),
+        ({"managed_policy_arns": None}, {}, {}),
+        ({}, {"tags": {"refarch:deployment": "refarch", "extra": "1"}}, {"untag": ["extra"]}),
+        ({"path": "/other/"}, {}, {"path_mismatch": ("/refarch/", "/other/")}),
+        ({"instance_profile": True}, {"instance_profile_arn": "arn:p"}, {}),
+    ],
+)
+def test_each_attribute_changes_alone(overrides, state, expected):
+    assert iam.plan_changes(desired(**overrides), current(**state)) == expected
+
+
+def test_trust_policy_change_is_detected():
+    trust = copy.deepcopy(TRUST)
+    trust["Statement"][0]["Principal"]["Service"] = "states.amazonaws.com"
+    assert iam.plan_changes(desired(assume_role_policy=trust), current()) == {"trust_policy": trust}
+
+
+def test_purge_switches_keep_extras():
+    plan = iam.plan_changes(
+        desired(inline_policies={}, managed_policy_arns=[]),
+        current(tags={"refarch:deployment": "refarch", "x": "1"}),
+        purge_inline=False,
+        purge_managed=False,
+        purge_tags=False,
+    )
+    assert plan == {}
+
+
+def test_predicted_after_matches_the_plan():
+    before = current(tags={"refarch:deployment": "refarch", "x": "1"})
+    want = desired(inline_policies={"other": POLICY}, managed_policy_arns=["arn:B"], description="d")
+    plan = iam.plan_changes(want, before)
+    after = iam.predicted_after(want, before, plan)
+    assert after["inline_policies"] == {"other": POLICY}
+    assert after["managed_policy_arns"] == ["arn:B"]
+    assert after["tags"] == OWNED
+    assert after["description"] == "d"
+    assert after["arn"] == before["arn"]
+
+
+def stubbed():
+    client = botocore.session.get_session().create_client(
+        "iam", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+    )
+    return client, Stubber(client)
+
+
+class NoRetry:
+    """Lets the module_utils pass aws_retry=True to a plain botocore client."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def __getattr__(self, name):
+        method = getattr(self._client, name)
+        return lambda aws_retry=False, **kwargs: method(**kwargs)
+
+
+def test_get_role_reads_role_policies_and_profile():
+    client, stub = stubbed()
+    role = {
+        "Path": "/refarch/",
+        "RoleName": "r",
+        "RoleId": "AROAEXAMPLEEXAMPLE01",
+        "Arn": "arn:aws:iam::123456789012:role/refarch/r",
+        "CreateDate": "2026-01-01T00:00:00Z",
+        "AssumeRolePolicyDocument": '{"Version": "2012-10-17", "Statement": []}',
+        "Tags": [{"Key": "refarch:deployment", "Value": "refarch"}],
+    }
+    stub.add_response("get_role", {"Role": role}, {"RoleName": "r"})
+    stub.add_response("list_role_policies", {"PolicyNames": ["p"]}, {"RoleName": "r"})
+    document = {"RoleName": "r", "PolicyName": "p", "PolicyDocument": '{"Statement": []}'}
+    stub.add_response("get_role_policy", document, {"RoleName": "r", "PolicyName": "p"})
+    attached = [{"PolicyArn": "arn:aws:iam::aws:policy/B"}, {"PolicyArn": "arn:aws:iam::aws:policy/A"}]
+    stub.add_response("list_attached_role_policies", {"AttachedPolicies": attached}, {"RoleName": "r"})
+    stub.add_client_error("get_instance_profile", "NoSuchEntity", http_status_code=404)
+    with stub:
+        result = iam.get_role(NoRetry(client), "r")
+    assert result["inline_policies"] == {"p": {"Statement": []}}
+    assert result["managed_policy_arns"] == ["arn:aws:iam::aws:policy/A", "arn:aws:iam::aws:policy/B"]
+    assert result["instance_profile_arn"] is None
+    assert result["tags"] == OWNED
+
+
+def test_get_role_returns_none_when_absent():
+    client, stub = stubbed()
+    stub.add_client_error("get_role", "NoSuchEntity", http_status_code=404)
+    with stub:
+        assert iam.get_role(NoRetry(client), "r") is None
+
+
+def test_get_role_raises_other_errors():
+    client, stub = stubbed()
+    stub.add_client_error("get_role", "AccessDenied", http_status_code=403)
+    with stub, pytest.raises(botocore.exceptions.ClientError):
+        iam.get_role(NoRetry(client), "r")
