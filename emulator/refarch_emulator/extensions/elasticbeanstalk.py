@@ -1,0 +1,951 @@
+"""Elastic Beanstalk: application versions, the environment lifecycle, events, platforms.
+
+moto 5.2.5 stores applications and creates environments that are Ready at once, without id, CNAME or
+version; everything else answers 500. This extension adds, on moto's own ``EBBackend`` and
+``EBResponse``:
+
+* application versions from an S3 source bundle (the object must exist in the emulator's S3, in the
+  backend's region, as AWS checks), ``Process`` → PROCESSING → PROCESSED, else UNPROCESSED;
+  describe with filters, delete (optionally with the bundle), tags;
+* environments with an ``e-`` id, a CNAME, version label, option settings, tier, solution stack or
+  platform ARN; Launching → Ready, Updating → Ready, Terminating → Terminated after
+  ``REFARCH_EMULATOR_EB_DELAY`` seconds (default 2), health Grey → Green; terminated environments stay
+  visible for an hour (``IncludeDeleted``), as on AWS;
+* ``describe_events``, ``describe_configuration_settings``, ``describe_environment_health``,
+  ``describe_environment_resources`` (no resources: the emulator launches no instances),
+  ``list_platform_versions``/``describe_platform_version`` (derived from moto's solution stacks),
+  ``check_dns_availability``, application tags and descriptions.
+
+State changes are evaluated lazily on every request (no background thread), so a waiter polling
+``describe_environments`` sees the same transitions it would see on AWS, only faster.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import re
+import string
+import threading
+import time
+import uuid
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from moto.core.exceptions import ServiceException
+from moto.core.resource_tagging import TaggedResource
+from moto.core.responses import ActionResult, EmptyResult
+from moto.elasticbeanstalk import models as eb_models
+from moto.elasticbeanstalk import responses as eb_responses
+from moto.elasticbeanstalk.exceptions import InvalidParameterValueError, ResourceNotFoundException
+from moto.elasticbeanstalk.utils import make_arn
+
+DELAY_VARIABLE = "REFARCH_EMULATOR_EB_DELAY"
+DEFAULT_DELAY = 2.0
+DELETED_VISIBLE_FOR = timedelta(hours=1)
+SEVERITIES = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
+WEB_TIER = {"Name": "WebServer", "Type": "Standard", "Version": "1.0"}
+WORKER_TIER = {"Name": "Worker", "Type": "SQS/HTTP", "Version": "1.0"}
+
+# Defaults AWS reports in describe_configuration_settings for a new environment (a small, realistic
+# subset of the hundreds of options it returns); the caller's settings override them.
+DEFAULT_OPTIONS = [
+    ("aws:autoscaling:asg", "MinSize", "1"),
+    ("aws:autoscaling:asg", "MaxSize", "4"),
+    ("aws:ec2:instances", "InstanceTypes", "t3.micro, t3.small"),
+    ("aws:elasticbeanstalk:command", "DeploymentPolicy", "AllAtOnce"),
+    ("aws:elasticbeanstalk:environment", "EnvironmentType", "LoadBalanced"),
+    ("aws:elasticbeanstalk:environment", "LoadBalancerType", "classic"),
+    ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
+]
+
+_LOCK = threading.RLock()
+_STACK = re.compile(r"^64bit (?P<os>Amazon Linux 20\d\d|Amazon Linux 2) v(?P<version>[\d.]+) running (?P<runtime>.+)$")
+
+
+class InvalidParameterCombination(ServiceException):
+    code = "InvalidParameterCombination"
+
+
+class MissingParameter(ServiceException):
+    code = "MissingParameter"
+
+
+class S3LocationNotInServiceRegion(ServiceException):
+    code = "S3LocationNotInServiceRegionException"
+
+
+def _delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get(DELAY_VARIABLE, DEFAULT_DELAY)))
+    except ValueError:
+        return DEFAULT_DELAY
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+# ---------------------------------------------------------------------------------------- platforms
+
+
+def _platforms(region: str) -> list[dict[str, Any]]:
+    """Amazon Linux platforms, one per moto solution stack: name, ARN and summary as AWS shows them."""
+    platforms = []
+    for detail in eb_responses.SOLUTION_STACK_DETAILS:
+        match = _STACK.match(detail["SolutionStackName"])
+        if not match:
+            continue
+        runtime = match["runtime"].removesuffix(" (BETA)")
+        name = f"{runtime} running on 64bit {match['os']}"
+        language = runtime.split(" ")[0] if not runtime.startswith("Tomcat") else "Java"
+        os_version = "2023" if match["os"].endswith("2023") else "2"
+        platforms.append(
+            {
+                "SolutionStackName": detail["SolutionStackName"],
+                "PlatformArn": f"arn:aws:elasticbeanstalk:{region}::platform/{name}/{match['version']}",
+                "PlatformOwner": "AWSElasticBeanstalk",
+                "PlatformStatus": "Ready",
+                "PlatformCategory": "Docker" if "Docker" in runtime or "ECS" in runtime else "Language",
+                "OperatingSystemName": "Amazon Linux",
+                "OperatingSystemVersion": os_version,
+                "SupportedTierList": ["WebServer/Standard", "Worker/SQS/HTTP"],
+                "SupportedAddonList": ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"],
+                "PlatformLifecycleState": "Recommended" if os_version == "2023" else None,
+                "PlatformVersion": match["version"],
+                "PlatformBranchName": name,
+                "PlatformBranchLifecycleState": "Supported",
+                "PlatformName": name,
+                "ProgrammingLanguageName": language,
+            }
+        )
+    return platforms
+
+
+def _platform_by(region: str, key: str, value: str) -> dict[str, Any] | None:
+    return next((p for p in _platforms(region) if p[key] == value), None)
+
+
+def _version_key(value: str) -> tuple[int, ...]:
+    return tuple(int(part) for part in re.findall(r"\d+", value))
+
+
+def _filter_matches(platform: dict[str, Any], flt: dict[str, Any]) -> bool:
+    kind, operator, values = flt.get("Type"), flt.get("Operator", "="), flt.get("Values", [])
+    field = {
+        "PlatformStatus": "PlatformStatus",
+        "PlatformName": "PlatformName",
+        "PlatformVersion": "PlatformVersion",
+        "PlatformLifecycleState": "PlatformLifecycleState",
+        "PlatformOwner": "PlatformOwner",
+        "PlatformBranchName": "PlatformBranchName",
+        "ProgrammingLanguageName": "ProgrammingLanguageName",
+        "OperatingSystemName": "OperatingSystemName",
+    }.get(kind)
+    if kind in ("SupportedTier", "SupportedAddon"):
+        have = platform["SupportedTierList" if kind == "SupportedTier" else "SupportedAddonList"]
+        return any(v in have for v in values) if operator == "=" else not any(v in have for v in values)
+    if field is None:
+        raise InvalidParameterValueError(f"Invalid filter type: {kind}")
+    actual = platform.get(field) or ""
+    if operator in ("<", "<=", ">", ">="):
+        left, right = _version_key(actual), _version_key(values[0])
+        return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[operator]
+    tests = {
+        "=": lambda v: actual == v,
+        "!=": lambda v: actual != v,
+        "contains": lambda v: v in actual,
+        "begins_with": actual.startswith,
+        "ends_with": actual.endswith,
+    }
+    if operator not in tests:
+        raise InvalidParameterValueError(f"Invalid filter operator: {operator}")
+    if operator == "!=":
+        return all(tests["!="](v) for v in values)
+    return any(tests[operator](v) for v in values)
+
+
+# ------------------------------------------------------------------------------------------- models
+
+
+class ApplicationVersion:
+    def __init__(self, backend, application_name, label, description, bundle, status, tags):
+        self.application_name = application_name
+        self.version_label = label
+        self.description = description
+        self.source_bundle = bundle
+        self.status = status
+        self.tags = tags
+        self.date_created = self.date_updated = _now()
+        self.arn = make_arn(
+            backend.region_name, backend.account_id, "applicationversion", f"{application_name}/{label}"
+        )
+        self.ready_at = time.monotonic() + _delay() if status == "PROCESSING" else None
+
+    def tick(self) -> None:
+        if self.ready_at is not None and time.monotonic() >= self.ready_at:
+            self.status, self.ready_at, self.date_updated = "PROCESSED", None, _now()
+
+    def describe(self) -> dict[str, Any]:
+        out = {
+            "ApplicationVersionArn": self.arn,
+            "ApplicationName": self.application_name,
+            "VersionLabel": self.version_label,
+            "DateCreated": self.date_created,
+            "DateUpdated": self.date_updated,
+            "Status": self.status,
+        }
+        if self.description:
+            out["Description"] = self.description
+        if self.source_bundle:
+            out["SourceBundle"] = self.source_bundle
+        return out
+
+
+class Environment:
+    """Replaces moto's Environment in ``Application.environments`` (same ``environment_arn``/``tags``)."""
+
+    def __init__(self, backend, app, params: dict[str, Any], platform: dict[str, Any]):
+        self.backend = backend
+        self.application_name = app.application_name
+        self.environment_name = params["EnvironmentName"]
+        self.environment_id = "e-" + "".join(random.choices(string.ascii_lowercase + string.digits, k=10))
+        self.description = params.get("Description")
+        self.version_label = params.get("VersionLabel")
+        self.platform = platform
+        self.tier = dict(WORKER_TIER if (params.get("Tier") or {}).get("Name") == "Worker" else WEB_TIER)
+        self.tags = {t["Key"]: t["Value"] for t in params.get("Tags") or []}
+        self.options: dict[tuple[str, str, str], str] = {}
+        for namespace, name, value in DEFAULT_OPTIONS:
+            self.options[(namespace, name, "")] = value
+        self.apply_options(params.get("OptionSettings") or [], [])
+        region = backend.region_name
+        if self.tier["Name"] == "Worker":
+            self.cname = ""
+        elif params.get("CNAMEPrefix"):
+            self.cname = f"{params['CNAMEPrefix']}.{region}.elasticbeanstalk.com"
+        else:
+            suffix = "".join(random.choices(string.ascii_lowercase + string.digits, k=8))
+            self.cname = f"{self.environment_name}.eba-{suffix}.{region}.elasticbeanstalk.com"
+        self.date_created = self.date_updated = _now()
+        self.status, self.health, self.health_status = "Launching", "Grey", "Pending"
+        self.abortable = False
+        self.pending: tuple[str, float, list[str]] | None = None
+        self.terminated_at: datetime | None = None
+        self.environment_arn = make_arn(
+            region, backend.account_id, "environment", f"{self.application_name}/{self.environment_name}"
+        )
+
+    # -- state
+    def apply_options(self, settings: list[dict[str, Any]], removals: list[dict[str, Any]]) -> None:
+        for setting in settings:
+            key = (setting["Namespace"], setting["OptionName"], setting.get("ResourceName", ""))
+            self.options[key] = setting.get("Value", "")
+        for removal in removals:
+            self.options.pop((removal["Namespace"], removal["OptionName"], removal.get("ResourceName", "")), None)
+
+    def begin(self, status: str, final: str, done_messages: list[str]) -> None:
+        self.status, self.date_updated = status, _now()
+        self.pending = (final, time.monotonic() + _delay(), done_messages)
+
+    def tick(self) -> None:
+        if self.pending is None or time.monotonic() < self.pending[1]:
+            return
+        final, _, messages = self.pending
+        self.pending, self.status, self.abortable, self.date_updated = None, final, False, _now()
+        if final == "Ready":
+            if self.health == "Grey":
+                self.backend.rf_event(self, "INFO", "Environment health has transitioned from Pending to Ok.")
+            self.health, self.health_status = "Green", "Ok"
+        else:
+            self.health, self.health_status = "Grey", "No Data"
+            self.terminated_at = _now()
+            app = self.backend.applications.get(self.application_name)
+            if app is not None and app.environments.get(self.environment_name) is self:
+                del app.environments[self.environment_name]
+        for message in messages:
+            self.backend.rf_event(self, "INFO", message)
+
+    @property
+    def single_instance(self) -> bool:
+        return self.options.get(("aws:elasticbeanstalk:environment", "EnvironmentType", "")) == "SingleInstance"
+
+    @property
+    def endpoint_url(self) -> str:
+        if self.tier["Name"] == "Worker" or self.status == "Terminated":
+            return ""
+        if self.single_instance:
+            return "203.0.113." + str(int(self.environment_id[2:], 36) % 250 + 1)
+        short = self.environment_id[2:].upper()
+        return f"awseb-{self.environment_id}-AWSEBLoa-{short}-1234567890.{self.backend.region_name}.elb.amazonaws.com"
+
+    def describe(self) -> dict[str, Any]:
+        out = {
+            "EnvironmentName": self.environment_name,
+            "EnvironmentId": self.environment_id,
+            "ApplicationName": self.application_name,
+            "SolutionStackName": self.platform["SolutionStackName"],
+            "PlatformArn": self.platform["PlatformArn"],
+            "EndpointURL": self.endpoint_url,
+            "CNAME": self.cname,
+            "DateCreated": self.date_created,
+            "DateUpdated": self.date_updated,
+            "Status": self.status,
+            "AbortableOperationInProgress": self.abortable,
+            "Health": self.health,
+            "HealthStatus": self.health_status,
+            "Tier": self.tier,
+            "EnvironmentLinks": [],
+            "EnvironmentArn": self.environment_arn,
+        }
+        if self.version_label:
+            out["VersionLabel"] = self.version_label
+        if self.description:
+            out["Description"] = self.description
+        if not self.cname:
+            del out["CNAME"]
+        return out
+
+    def option_settings(self) -> list[dict[str, str]]:
+        out = []
+        for (namespace, name, resource), value in sorted(self.options.items()):
+            item = {"Namespace": namespace, "OptionName": name, "Value": value}
+            if resource:
+                item["ResourceName"] = resource
+            out.append(item)
+        return out
+
+
+# -------------------------------------------------------------------------------- backend methods
+
+
+def _state(backend) -> dict[str, Any]:
+    state = backend.__dict__.get("_refarch")
+    if state is None:
+        state = backend.__dict__["_refarch"] = {"versions": {}, "envs": [], "events": [], "app_meta": {}}
+    return state
+
+
+def _tick(backend) -> None:
+    state = _state(backend)
+    for version in state["versions"].values():
+        version.tick()
+    for env in state["envs"]:
+        env.tick()
+
+
+def rf_event(self, env: Environment | None, severity: str, message: str, **extra: Any) -> None:
+    event = {
+        "EventDate": _now(),
+        "Message": message,
+        "Severity": severity,
+        # AWS also returns the RequestId of the call that caused the event; moto's response post-processing
+        # rewrites every <RequestId> element with a greedy regex that would break the XML, so it is kept
+        # internal (the RequestId filter of describe_events still works).
+        "_request_id": str(uuid.uuid4()),
+    }
+    if env is not None:
+        event.update(
+            ApplicationName=env.application_name,
+            EnvironmentName=env.environment_name,
+            PlatformArn=env.platform["PlatformArn"],
+            _env_id=env.environment_id,
+        )
+        if env.version_label:
+            event["VersionLabel"] = env.version_label
+    event.update(extra)
+    _state(self)["events"].append(event)
+
+
+def _application(backend, name: str | None):
+    if not name or name not in backend.applications:
+        raise InvalidParameterValueError(f"No Application named '{name}' found.")
+    return backend.applications[name]
+
+
+def _find_env(backend, env_id: str | None, env_name: str | None, app_name: str | None = None) -> Environment:
+    """The live (not Terminated) environment named by id or name, as AWS resolves it."""
+    if not env_id and not env_name:
+        raise MissingParameter("Either EnvironmentId or EnvironmentName must be specified.")
+    for env in _state(backend)["envs"]:
+        if env.status == "Terminated":
+            continue
+        if env_id and env.environment_id != env_id:
+            continue
+        if not env_id and env.environment_name != env_name:
+            continue
+        if app_name and env.application_name != app_name:
+            continue
+        return env
+    if env_id:
+        raise InvalidParameterValueError(f"No Environment found for EnvironmentId = '{env_id}'.")
+    raise InvalidParameterValueError(f"No Environment found for EnvironmentName = '{env_name}'.")
+
+
+def _taggable(backend, arn: str):
+    for env in _state(backend)["envs"]:
+        if env.environment_arn == arn and env.status != "Terminated":
+            return env
+    for version in _state(backend)["versions"].values():
+        if version.arn == arn:
+            return version
+    for app in backend.applications.values():
+        if app.arn == arn:
+            return _app_meta(backend, app)
+    raise ResourceNotFoundException(f"Resource not found for ARN '{arn}'.")
+
+
+class _AppMeta:
+    def __init__(self) -> None:
+        self.tags: dict[str, str] = {}
+        self.description: str | None = None
+        self.date_created = self.date_updated = _now()
+
+
+def _app_meta(backend, app) -> _AppMeta:
+    return _state(backend)["app_meta"].setdefault(app.application_name, _AppMeta())
+
+
+def update_tags_for_resource(self, resource_arn, tags_to_add, tags_to_remove) -> None:
+    with _LOCK:
+        resource = _taggable(self, resource_arn)
+        resource.tags.update(tags_to_add)
+        for key in tags_to_remove:
+            resource.tags.pop(key, None)
+
+
+def list_tags_for_resource(self, resource_arn) -> dict[str, str]:
+    with _LOCK:
+        return dict(_taggable(self, resource_arn).tags)
+
+
+def iter_tagged_resources(self):
+    with _LOCK:
+        _tick(self)
+        for app in self.applications.values():
+            meta = _app_meta(self, app)
+            yield TaggedResource(
+                arn=app.arn,
+                tags=dict(meta.tags),
+                resource_type="elasticbeanstalk:application",
+                extra={"include_untagged": True},
+            )
+        for version in _state(self)["versions"].values():
+            yield TaggedResource(
+                arn=version.arn,
+                tags=dict(version.tags),
+                resource_type="elasticbeanstalk:applicationversion",
+                extra={"include_untagged": True},
+            )
+        for env in _state(self)["envs"]:
+            if env.status != "Terminated":
+                yield TaggedResource(
+                    arn=env.environment_arn,
+                    tags=dict(env.tags),
+                    resource_type="elasticbeanstalk:environment",
+                    extra={"include_untagged": True},
+                )
+
+
+# ---------------------------------------------------------------------------- response methods
+
+
+def _backend(response):
+    backend = response.elasticbeanstalk_backend
+    _tick(backend)
+    return backend
+
+
+def _app_description(backend, app) -> dict[str, Any]:
+    meta = _app_meta(backend, app)
+    versions = [v for (a, _), v in _state(backend)["versions"].items() if a == app.application_name]
+    out = {
+        "ApplicationArn": app.arn,
+        "ApplicationName": app.application_name,
+        "DateCreated": meta.date_created,
+        "DateUpdated": meta.date_updated,
+        "Versions": [v.version_label for v in sorted(versions, key=lambda v: v.date_created, reverse=True)],
+        "ConfigurationTemplates": [],
+    }
+    if meta.description:
+        out["Description"] = meta.description
+    return out
+
+
+def create_application(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        name = self._get_param("ApplicationName")
+        app = backend.create_application(application_name=name)
+        meta = _app_meta(backend, app)
+        meta.description = self._get_param("Description")
+        meta.tags = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
+        return ActionResult({"Application": _app_description(backend, app)})
+
+
+def describe_applications(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        names = self._get_param("ApplicationNames") or []
+        apps = [a for n, a in backend.applications.items() if not names or n in names]
+        return ActionResult({"Applications": [_app_description(backend, a) for a in apps]})
+
+
+def update_application(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        app = _application(backend, self._get_param("ApplicationName"))
+        meta = _app_meta(backend, app)
+        description = self._get_param("Description")
+        if description is not None:
+            meta.description = description or None
+            meta.date_updated = _now()
+        return ActionResult({"Application": _app_description(backend, app)})
+
+
+def delete_application(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        name = self._get_param("ApplicationName")
+        app = _application(backend, name)
+        force = bool(self._get_param("TerminateEnvByForce"))
+        live = [e for e in _state(backend)["envs"] if e.application_name == name and e.status != "Terminated"]
+        if live and not force:
+            raise InvalidParameterValueError(
+                f"Unable to delete application {name} because it has running environments: "
+                + ", ".join(e.environment_name for e in live)
+                + ". Terminate the environments first or use TerminateEnvByForce."
+            )
+        for env in live:
+            env.begin("Terminating", "Terminated", ["terminateEnvironment completed successfully."])
+        for key in [k for k in _state(backend)["versions"] if k[0] == name]:
+            del _state(backend)["versions"][key]
+        _state(backend)["app_meta"].pop(name, None)
+        backend.delete_application(application_name=app.application_name)
+        return EmptyResult()
+
+
+def create_application_version(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        name = self._get_param("ApplicationName")
+        label = self._get_param("VersionLabel")
+        if name not in backend.applications:
+            if self._get_param("AutoCreateApplication"):
+                backend.create_application(application_name=name)
+            else:
+                raise InvalidParameterValueError(f"No Application named '{name}' found.")
+        if (name, label) in _state(backend)["versions"]:
+            raise InvalidParameterValueError(f"Application Version {label} already exists.")
+        bundle = self._get_param("SourceBundle")
+        if bundle:
+            _check_bundle(backend, bundle.get("S3Bucket"), bundle.get("S3Key"))
+            bundle = {"S3Bucket": bundle["S3Bucket"], "S3Key": bundle["S3Key"]}
+        status = "PROCESSING" if self._get_param("Process") else "UNPROCESSED"
+        tags = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
+        version = ApplicationVersion(backend, name, label, self._get_param("Description"), bundle, status, tags)
+        _state(backend)["versions"][(name, label)] = version
+        return ActionResult({"ApplicationVersion": version.describe()})
+
+
+def _s3_backend(backend):
+    from moto.s3.models import s3_backends
+
+    return s3_backends[backend.account_id][backend.partition]
+
+
+def _check_bundle(backend, bucket: str | None, key: str | None) -> None:
+    if not bucket or not key:
+        raise InvalidParameterCombination("Both S3 bucket and key must be specified.")
+    s3 = _s3_backend(backend)
+    found = s3.buckets.get(bucket)
+    if found is not None and found.region_name != backend.region_name:
+        raise S3LocationNotInServiceRegion(f"S3 bucket '{bucket}' is not in the service region {backend.region_name}.")
+    if found is None or s3.get_object(bucket, key) is None:
+        raise InvalidParameterCombination(
+            f"Unable to download from S3 location (Bucket: {bucket} Key: {key}). Reason: Not Found"
+        )
+
+
+def describe_application_versions(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        name = self._get_param("ApplicationName")
+        labels = self._get_param("VersionLabels") or []
+        versions = [
+            v
+            for (app, label), v in _state(backend)["versions"].items()
+            if (not name or app == name) and (not labels or label in labels)
+        ]
+        versions.sort(key=lambda v: v.date_created, reverse=True)
+        page, token = _paginate(versions, self._get_param("MaxRecords"), self._get_param("NextToken"))
+        result: dict[str, Any] = {"ApplicationVersions": [v.describe() for v in page]}
+        if token:
+            result["NextToken"] = token
+        return ActionResult(result)
+
+
+def delete_application_version(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        name = self._get_param("ApplicationName")
+        label = self._get_param("VersionLabel")
+        _application(backend, name)
+        version = _state(backend)["versions"].get((name, label))
+        if version is None:
+            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
+        users = [
+            e.environment_name
+            for e in _state(backend)["envs"]
+            if e.application_name == name and e.version_label == label and e.status != "Terminated"
+        ]
+        if users:
+            raise InvalidParameterValueError(
+                f"Unable to delete application version '{label}' because it is being used by "
+                f"environment(s): {', '.join(users)}."
+            )
+        if self._get_param("DeleteSourceBundle") and version.source_bundle:
+            s3 = _s3_backend(backend)
+            bundle = version.source_bundle
+            if s3.buckets.get(bundle["S3Bucket"]) is not None:
+                s3.delete_object(bundle["S3Bucket"], bundle["S3Key"])
+        del _state(backend)["versions"][(name, label)]
+        return EmptyResult()
+
+
+def _paginate(items: list, max_records: int | None, token: str | None) -> tuple[list, str | None]:
+    start = int(token) if token and str(token).isdigit() else 0
+    if not max_records:
+        return items[start:], None
+    end = start + int(max_records)
+    return items[start:end], (str(end) if end < len(items) else None)
+
+
+def _resolve_platform(backend, stack: str | None, arn: str | None, template: str | None) -> dict[str, Any]:
+    region = backend.region_name
+    if stack and arn:
+        raise InvalidParameterCombination("You cannot specify both SolutionStackName and PlatformArn.")
+    if stack:
+        platform = _platform_by(region, "SolutionStackName", stack)
+        if platform is None:
+            raise InvalidParameterValueError(f"No Solution Stack named '{stack}' found.")
+        return platform
+    if arn:
+        platform = _platform_by(region, "PlatformArn", arn)
+        if platform is None:
+            raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
+        return platform
+    if template:
+        raise InvalidParameterValueError(f"No Configuration Template named '{template}' found.")
+    raise MissingParameter("Either TemplateName, SolutionStackName or PlatformArn must be specified.")
+
+
+def create_environment(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        params = {
+            key: self._get_param(key)
+            for key in (
+                "ApplicationName",
+                "EnvironmentName",
+                "Description",
+                "CNAMEPrefix",
+                "Tier",
+                "Tags",
+                "VersionLabel",
+                "OptionSettings",
+            )
+        }
+        app = _application(backend, params["ApplicationName"])
+        name = params["EnvironmentName"]
+        if not name:
+            raise MissingParameter("EnvironmentName is required.")
+        if any(e.environment_name == name and e.status != "Terminated" for e in _state(backend)["envs"]):
+            raise InvalidParameterValueError(f"Environment {name} already exists.")
+        platform = _resolve_platform(
+            backend,
+            self._get_param("SolutionStackName"),
+            self._get_param("PlatformArn"),
+            self._get_param("TemplateName"),
+        )
+        label = params["VersionLabel"]
+        if label and (app.application_name, label) not in _state(backend)["versions"]:
+            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
+        tier = params["Tier"] or {}
+        if tier and tier.get("Name") not in ("WebServer", "Worker"):
+            raise InvalidParameterValueError(f"Invalid tier name: {tier.get('Name')}")
+        if params["CNAMEPrefix"] and tier.get("Name") == "Worker":
+            raise InvalidParameterCombination("Worker tier environments cannot have a CNAME prefix.")
+        env = Environment(backend, app, params, platform)
+        if env.cname and any(e.cname == env.cname and e.status != "Terminated" for e in _state(backend)["envs"]):
+            raise InvalidParameterValueError(f"DNS name ({env.cname}) is not available.")
+        _state(backend)["envs"].append(env)
+        app.environments[name] = env
+        rf_event(backend, env, "INFO", "createEnvironment is starting.")
+        env.begin("Launching", "Ready", [f"Successfully launched environment: {name}"])
+        return ActionResult(env.describe())
+
+
+def describe_environments(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        app_name = self._get_param("ApplicationName")
+        label = self._get_param("VersionLabel")
+        ids = self._get_param("EnvironmentIds") or []
+        names = self._get_param("EnvironmentNames") or []
+        include_deleted = self._get_param("IncludeDeleted")
+        include_deleted = True if include_deleted is None else include_deleted
+        back_to = self._get_param("IncludedDeletedBackTo")
+        oldest = _now() - DELETED_VISIBLE_FOR
+        if back_to is not None:
+            back_to = back_to if back_to.tzinfo else back_to.replace(tzinfo=UTC)
+            oldest = max(oldest, back_to)
+        envs = []
+        for env in _state(backend)["envs"]:
+            if env.status == "Terminated" and (not include_deleted or env.terminated_at < oldest):
+                continue
+            if app_name and env.application_name != app_name:
+                continue
+            if label and env.version_label != label:
+                continue
+            if ids and env.environment_id not in ids:
+                continue
+            if names and env.environment_name not in names:
+                continue
+            envs.append(env)
+        page, token = _paginate(envs, self._get_param("MaxRecords"), self._get_param("NextToken"))
+        result: dict[str, Any] = {"Environments": [e.describe() for e in page]}
+        if token:
+            result["NextToken"] = token
+        return ActionResult(result)
+
+
+def _require_ready(env: Environment) -> None:
+    if env.status != "Ready":
+        raise InvalidParameterValueError(
+            f"Environment named {env.environment_name} is in an invalid state for this operation. Must be Ready."
+        )
+
+
+def update_environment(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        env = _find_env(
+            backend,
+            self._get_param("EnvironmentId"),
+            self._get_param("EnvironmentName"),
+            self._get_param("ApplicationName"),
+        )
+        _require_ready(env)
+        label = self._get_param("VersionLabel")
+        if label and (env.application_name, label) not in _state(backend)["versions"]:
+            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
+        stack, arn = self._get_param("SolutionStackName"), self._get_param("PlatformArn")
+        platform = _resolve_platform(backend, stack, arn, None) if (stack or arn) else env.platform
+        tier = self._get_param("Tier")
+        if tier and tier.get("Name") and tier["Name"] != env.tier["Name"]:
+            raise InvalidParameterValueError("Cannot change the tier of an environment from WebServer to Worker.")
+        settings = self._get_param("OptionSettings") or []
+        removals = self._get_param("OptionsToRemove") or []
+        description = self._get_param("Description")
+        if description is not None:
+            env.description = description or None
+        env.platform = platform
+        env.apply_options(settings, removals)
+        if label:
+            env.version_label = label
+            rf_event(backend, env, "INFO", "Environment update is starting.")
+            env.abortable = True
+            env.begin(
+                "Updating",
+                "Ready",
+                [
+                    "New application version was deployed to running EC2 instances.",
+                    "Environment update completed successfully.",
+                ],
+            )
+        else:
+            rf_event(backend, env, "INFO", "Environment update is starting.")
+            env.begin("Updating", "Ready", ["Environment update completed successfully."])
+        return ActionResult(env.describe())
+
+
+def terminate_environment(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
+        if env.status not in ("Ready", "Launching"):
+            _require_ready(env)
+        rf_event(backend, env, "INFO", "terminateEnvironment is starting.")
+        env.abortable = False
+        env.begin("Terminating", "Terminated", ["terminateEnvironment completed successfully."])
+        return ActionResult(env.describe())
+
+
+def describe_events(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        filters = {
+            "ApplicationName": self._get_param("ApplicationName"),
+            "VersionLabel": self._get_param("VersionLabel"),
+            "EnvironmentName": self._get_param("EnvironmentName"),
+            "_request_id": self._get_param("RequestId"),
+            "_env_id": self._get_param("EnvironmentId"),
+        }
+        severity = self._get_param("Severity")
+        start, end = self._get_param("StartTime"), self._get_param("EndTime")
+        start = start.replace(tzinfo=start.tzinfo or UTC) if start else None
+        end = end.replace(tzinfo=end.tzinfo or UTC) if end else None
+        events = []
+        for event in reversed(_state(backend)["events"]):
+            if any(v and event.get(k) != v for k, v in filters.items()):
+                continue
+            if severity and SEVERITIES.index(event["Severity"]) < SEVERITIES.index(severity):
+                continue
+            if start and event["EventDate"] < start:
+                continue
+            if end and event["EventDate"] >= end:
+                continue
+            events.append({k: v for k, v in event.items() if not k.startswith("_")})
+        page, token = _paginate(events, self._get_param("MaxRecords"), self._get_param("NextToken"))
+        result: dict[str, Any] = {"Events": page}
+        if token:
+            result["NextToken"] = token
+        return ActionResult(result)
+
+
+def describe_configuration_settings(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        app = _application(backend, self._get_param("ApplicationName"))
+        template = self._get_param("TemplateName")
+        if template:
+            raise InvalidParameterValueError(f"No Configuration Template named '{template}' found.")
+        env = _find_env(backend, None, self._get_param("EnvironmentName"), app.application_name)
+        setting = {
+            "SolutionStackName": env.platform["SolutionStackName"],
+            "PlatformArn": env.platform["PlatformArn"],
+            "ApplicationName": env.application_name,
+            "EnvironmentName": env.environment_name,
+            "DeploymentStatus": "deployed",
+            "DateCreated": env.date_created,
+            "DateUpdated": env.date_updated,
+            "OptionSettings": env.option_settings(),
+        }
+        if env.description:
+            setting["Description"] = env.description
+        return ActionResult({"ConfigurationSettings": [setting]})
+
+
+def describe_environment_health(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
+        return ActionResult(
+            {
+                "EnvironmentName": env.environment_name,
+                "HealthStatus": env.health_status,
+                "Status": env.status,
+                "Color": env.health,
+                "Causes": [],
+                "RefreshedAt": _now(),
+            }
+        )
+
+
+def describe_environment_resources(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
+        # The emulator launches no instances, load balancers or groups for an environment.
+        empty: dict[str, Any] = {
+            k: []
+            for k in (
+                "AutoScalingGroups",
+                "Instances",
+                "LaunchConfigurations",
+                "LaunchTemplates",
+                "LoadBalancers",
+                "Triggers",
+                "Queues",
+            )
+        }
+        return ActionResult({"EnvironmentResources": {"EnvironmentName": env.environment_name, **empty}})
+
+
+_SUMMARY_KEYS = (
+    "PlatformArn",
+    "PlatformOwner",
+    "PlatformStatus",
+    "PlatformCategory",
+    "OperatingSystemName",
+    "OperatingSystemVersion",
+    "SupportedTierList",
+    "SupportedAddonList",
+    "PlatformLifecycleState",
+    "PlatformVersion",
+    "PlatformBranchName",
+    "PlatformBranchLifecycleState",
+)
+
+
+def list_platform_versions(self) -> ActionResult:
+    backend = self.elasticbeanstalk_backend
+    filters = self._get_param("Filters") or []
+    found = [p for p in _platforms(backend.region_name) if all(_filter_matches(p, f) for f in filters)]
+    page, token = _paginate(found, self._get_param("MaxRecords"), self._get_param("NextToken"))
+    summaries = [{k: p[k] for k in _SUMMARY_KEYS if p.get(k) is not None} for p in page]
+    result: dict[str, Any] = {"PlatformSummaryList": summaries}
+    if token:
+        result["NextToken"] = token
+    return ActionResult(result)
+
+
+def describe_platform_version(self) -> ActionResult:
+    backend = self.elasticbeanstalk_backend
+    arn = self._get_param("PlatformArn")
+    platform = _platform_by(backend.region_name, "PlatformArn", arn)
+    if platform is None:
+        raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
+    description = {k: v for k, v in platform.items() if v is not None and k != "ProgrammingLanguageName"}
+    description["ProgrammingLanguages"] = [{"Name": platform["ProgrammingLanguageName"]}]
+    return ActionResult({"PlatformDescription": description})
+
+
+def check_dns_availability(self) -> ActionResult:
+    with _LOCK:
+        backend = _backend(self)
+        cname = f"{self._get_param('CNAMEPrefix')}.{backend.region_name}.elasticbeanstalk.com"
+        taken = any(e.cname == cname and e.status != "Terminated" for e in _state(backend)["envs"])
+        return ActionResult({"Available": not taken, "FullyQualifiedCNAME": cname})
+
+
+RESPONSE_METHODS = (
+    create_application,
+    describe_applications,
+    update_application,
+    delete_application,
+    create_application_version,
+    describe_application_versions,
+    delete_application_version,
+    create_environment,
+    describe_environments,
+    update_environment,
+    terminate_environment,
+    describe_events,
+    describe_configuration_settings,
+    describe_environment_health,
+    describe_environment_resources,
+    list_platform_versions,
+    describe_platform_version,
+    check_dns_availability,
+)
+
+
+def install() -> None:
+    for method in RESPONSE_METHODS:
+        setattr(eb_responses.EBResponse, method.__name__, method)
+    eb_models.EBBackend.rf_event = rf_event
+    eb_models.EBBackend.update_tags_for_resource = update_tags_for_resource
+    eb_models.EBBackend.list_tags_for_resource = list_tags_for_resource
+    eb_models.EBBackend.iter_tagged_resources = iter_tagged_resources

@@ -1,0 +1,52 @@
+"""Helpers for tests of the extensions: a private emulator on a free loopback port, clients, errors."""
+
+from __future__ import annotations
+
+import os
+import socket
+from contextlib import contextmanager
+
+import boto3
+
+from refarch_emulator import control
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@contextmanager
+def private_emulator(state_dir, **environment: str):
+    """Yield the endpoint URL of a fresh emulator whose process sees ``environment`` too."""
+    port = free_port()
+    saved = {key: os.environ.get(key) for key in environment}
+    os.environ.update(environment)
+    try:
+        info = control.start(port, state_dir)
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    try:
+        yield info["endpoint_url"]
+    finally:
+        control.stop(port, state_dir)
+
+
+def client(endpoint: str, service: str):
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+
+
+def error(excinfo) -> tuple[str, str]:
+    """(code, message) of a botocore ClientError caught by pytest.raises."""
+    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
