@@ -50,3 +50,24 @@ def client(endpoint: str, service: str):
 def error(excinfo) -> tuple[str, str]:
     """(code, message) of a botocore ClientError caught by pytest.raises."""
     return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
+
+
+def reset(endpoint: str) -> None:
+    """``POST /moto-api/reset``: every backend back to empty (our extensions stop their threads)."""
+    import urllib.request
+
+    request = urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST", data=b"")
+    with urllib.request.urlopen(request, timeout=30) as response:
+        response.read()
+
+
+def zip_bytes(files: dict[str, str]) -> bytes:
+    """A Lambda deployment package holding ``files`` (name → source)."""
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, source in files.items():
+            archive.writestr(name, source)
+    return buffer.getvalue()

@@ -1,0 +1,679 @@
+"""Lambda runs the function's Python code, and SQS event source mappings poll their queue as Lambda does.
+
+moto 5.2.5 without Docker (our setting) answers every Invoke with an echo of the payload, and an
+enabled SQS mapping invokes that echo synchronously inside ``SendMessage`` and then deletes the
+message whatever happened. Here, for the Python runtimes (python3.9-python3.13, zip packages):
+
+* **Invoke** unpacks the function's zip (once per code hash), runs the handler in a child process
+  of the emulator's own Python (``_lambda_bootstrap.py``) with the function's environment variables,
+  ``AWS_REGION``/``AWS_DEFAULT_REGION``, fake credentials and ``AWS_ENDPOINT_URL`` pointing back at this
+  emulator, enforces the function's timeout (the child is killed; ``Sandbox.Timedout``), and shapes
+  the response as Lambda does: the return value as payload, or ``X-Amz-Function-Error: Unhandled``
+  with ``errorMessage``/``errorType``/``requestId``/``stackTrace``. ``InvocationType=Event`` returns
+  202 at once and runs in the background; ``DryRun`` runs nothing. The log (START/END/REPORT and
+  what the handler printed) goes to CloudWatch Logs ``/aws/lambda/<name>`` and, with
+  ``LogType=Tail``, its last 4 KB to ``X-Amz-Log-Result``.
+* **SQS event source mappings** get a poller thread each, as Lambda's pollers: messages are
+  received with the queue's visibility timeout, handed to the function in batches of up to
+  ``BatchSize`` as Lambda's SQS event, deleted when the invocation succeeds and left on the queue
+  when it fails (visible again after the visibility timeout, then to the DLQ after
+  ``maxReceiveCount``); with ``FunctionResponseTypes=["ReportBatchItemFailures"]`` only the messages
+  named in ``batchItemFailures`` stay. ``SendMessage`` no longer blocks on the function.
+  Disabled mappings do not poll; deleting the mapping or ``/moto-api/reset`` stops its poller.
+
+Other runtimes and image packages keep moto's behaviour.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime
+import functools
+import hashlib
+import io
+import json
+import logging
+import math
+import os
+import queue as queue_module
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+PYTHON_RUNTIMES = frozenset({"python3.9", "python3.10", "python3.11", "python3.12", "python3.13"})
+BOOTSTRAP = Path(__file__).with_name("_lambda_bootstrap.py")
+INIT_TIMEOUT_SECONDS = 10.0  # Lambda's init phase limit for on-demand functions
+LOG_TAIL_BYTES = 4096
+# Lambda starts five concurrent pollers for an SQS mapping; ScalingConfig.MaximumConcurrency may
+# lower that. We cap at five on this small machine.
+DEFAULT_POLLER_CONCURRENCY = 5
+SQS_RECEIVE_WAIT_SECONDS = 1
+
+# Keys Lambda reserves: a function's own variables never override them.
+RESERVED_ENVIRONMENT = (
+    "_HANDLER",
+    "AWS_REGION",
+    "AWS_DEFAULT_REGION",
+    "AWS_EXECUTION_ENV",
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "AWS_LAMBDA_FUNCTION_VERSION",
+    "AWS_LAMBDA_INITIALIZATION_TYPE",
+    "AWS_LAMBDA_LOG_GROUP_NAME",
+    "AWS_LAMBDA_LOG_STREAM_NAME",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "LAMBDA_TASK_ROOT",
+    "LAMBDA_RUNTIME_DIR",
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Running one invocation
+
+
+@dataclass
+class InvocationResult:
+    request_id: str
+    ok: bool
+    payload: bytes
+    log: str = ""
+    error: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def log_tail(self) -> str:
+        return base64.b64encode(self.log.encode("utf-8")[-LOG_TAIL_BYTES:]).decode("ascii")
+
+
+_code_lock = threading.Lock()
+
+
+@functools.cache
+def _code_root() -> Path:
+    return Path(tempfile.mkdtemp(prefix="refarch-lambda-"))
+
+
+def _task_root(function: Any) -> Path:
+    """The function's code unpacked into a folder, shared by every invocation of the same zip."""
+    code = function.code_bytes or b""
+    digest = hashlib.sha256(code).hexdigest()
+    with _code_lock:
+        target = _code_root() / digest
+        if not target.is_dir():
+            staging = Path(tempfile.mkdtemp(dir=_code_root(), prefix=".unpack-"))
+            try:
+                with zipfile.ZipFile(io.BytesIO(code)) as archive:
+                    archive.extractall(staging)
+                staging.rename(target)
+            except BaseException:
+                shutil.rmtree(staging, ignore_errors=True)
+                raise
+    return target
+
+
+def is_python_function(function: Any) -> bool:
+    return getattr(function, "package_type", "Zip") == "Zip" and function.run_time in PYTHON_RUNTIMES
+
+
+def endpoint_url() -> str:
+    return f"http://127.0.0.1:{os.environ.get('MOTO_PORT', '5000')}"
+
+
+def _environment(function: Any, task_root: Path, log_stream: str) -> dict[str, str]:
+    env = {key: str(value) for key, value in (function.environment_vars or {}).items()}
+    for key in RESERVED_ENVIRONMENT:
+        env.pop(key, None)
+    env.setdefault("AWS_ENDPOINT_URL", endpoint_url())
+    env.update(
+        {
+            "PATH": "/usr/local/bin:/usr/bin:/bin",
+            "LANG": "en_US.UTF-8",
+            "TZ": ":UTC",
+            # Lambda's runtime writes the handler's output unbuffered: a killed handler's prints stay.
+            "PYTHONUNBUFFERED": "1",
+            "_HANDLER": function.handler or "",
+            "AWS_EXECUTION_ENV": f"AWS_Lambda_{function.run_time}",
+            "AWS_LAMBDA_FUNCTION_NAME": function.function_name,
+            "AWS_LAMBDA_FUNCTION_MEMORY_SIZE": str(function.memory_size),
+            "AWS_LAMBDA_FUNCTION_VERSION": str(function.version),
+            "AWS_LAMBDA_INITIALIZATION_TYPE": "on-demand",
+            "AWS_LAMBDA_LOG_GROUP_NAME": function.logs_group_name,
+            "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
+            "AWS_REGION": function.region,
+            "AWS_DEFAULT_REGION": function.region,
+            # Fake credentials of the function's role: the emulator accepts any.
+            "AWS_ACCESS_KEY_ID": "ASIAREFARCHLAMBDA000",
+            "AWS_SECRET_ACCESS_KEY": "refarch-emulator-lambda-secret",
+            "AWS_SESSION_TOKEN": "refarch-emulator-lambda-session",
+            "LAMBDA_TASK_ROOT": str(task_root),
+            "LAMBDA_RUNTIME_DIR": str(BOOTSTRAP.parent),
+            # The host's AWS config must not reach the function (profiles, other endpoints).
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+    )
+    return env
+
+
+def _kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)  # the handler's own children too
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        logger.warning("Lambda child %s did not exit after SIGKILL", process.pid)
+
+
+class _Child:
+    """One bootstrap process: its result channel (a pipe) and its output (stdout + stderr)."""
+
+    def __init__(self, function: Any, task_root: Path, log_stream: str):
+        read_fd, write_fd = os.pipe()
+        try:
+            self.process = subprocess.Popen(
+                [sys.executable, "-P", str(BOOTSTRAP), str(write_fd)],
+                cwd=task_root,
+                env=_environment(function, task_root, log_stream),
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.STDOUT,
+                pass_fds=(write_fd,),
+                start_new_session=True,
+            )
+        finally:
+            os.close(write_fd)
+        self.messages: queue_module.Queue = queue_module.Queue()
+        self.output: list[bytes] = []
+        self.readers = [
+            threading.Thread(target=self._read_channel, args=(read_fd,), daemon=True),
+            threading.Thread(target=self._read_output, daemon=True),
+        ]
+        for reader in self.readers:
+            reader.start()
+
+    def _read_channel(self, read_fd: int) -> None:
+        with os.fdopen(read_fd, "r", encoding="utf-8") as channel:
+            for line in channel:
+                try:
+                    self.messages.put(json.loads(line))
+                except ValueError:
+                    pass
+        self.messages.put({"phase": "exited"})
+
+    def _read_output(self) -> None:
+        stream = self.process.stdout
+        assert stream is not None
+        for chunk in iter(lambda: stream.read1(65536), b""):
+            self.output.append(chunk)
+
+    def send(self, request: dict[str, Any]) -> None:
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(request).encode("utf-8"))
+            self.process.stdin.close()
+        except BrokenPipeError:
+            pass
+
+    def next_message(self, timeout: float) -> dict[str, Any]:
+        try:
+            return self.messages.get(timeout=max(timeout, 0))
+        except queue_module.Empty:
+            return {"phase": "timeout"}
+
+    def exit_status(self) -> str:
+        try:
+            code = self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill(self.process)
+            code = self.process.returncode
+        return f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
+
+    def finish(self) -> str:
+        """Reap the process; the handler's output."""
+        try:
+            self.process.wait(timeout=5)
+        except subprocess.TimeoutExpired:
+            _kill(self.process)
+        for reader in self.readers:
+            reader.join(timeout=2)
+        return b"".join(self.output).decode("utf-8", errors="replace")
+
+
+def run_function(function: Any, event: Any, invoked_function_arn: str | None = None) -> InvocationResult:
+    """Run the handler once with ``event``; never raises for the function's own failures."""
+    request_id = str(uuid.uuid4())
+    log_stream = f"{datetime.datetime.now(datetime.UTC):%Y/%m/%d}/[{function.version}]{uuid.uuid4().hex}"
+    started = time.monotonic()
+    try:
+        child = _Child(function, _task_root(function), log_stream)
+    except (zipfile.BadZipFile, OSError) as exc:
+        error = {
+            "errorMessage": f"RequestId: {request_id} Error: could not run the function's code: {exc}",
+            "errorType": "Runtime.Unknown",
+        }
+        return InvocationResult(request_id, False, json.dumps(error).encode(), "", error)
+    child.send(
+        {
+            "request_id": request_id,
+            "timeout_ms": int(function.timeout) * 1000,
+            "invoked_function_arn": invoked_function_arn or function.function_arn,
+            "event": event,
+        }
+    )
+    error: dict[str, Any] | None = None
+    payload = b"null"
+    invoke_started = time.monotonic()
+    message = child.next_message(INIT_TIMEOUT_SECONDS)
+    if message["phase"] == "invoke":
+        invoke_started = time.monotonic()
+        message = child.next_message(float(function.timeout))
+    if message["phase"] == "result":
+        if message.get("ok"):
+            payload = message["payload"].encode("utf-8")
+        else:
+            error = message["error"]
+    elif message["phase"] == "timeout":
+        _kill(child.process)
+        seconds = f"{float(function.timeout):.2f}"
+        error = {
+            "errorType": "Sandbox.Timedout",
+            "errorMessage": f"RequestId: {request_id} Error: Task timed out after {seconds} seconds",
+        }
+        child.output.append(f"{_timestamp()} {request_id} Task timed out after {seconds} seconds\n".encode())
+    else:  # the child ended without a result: sys.exit, a crash, an out-of-memory kill
+        error = {
+            "errorType": "Runtime.ExitError",
+            "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {child.exit_status()}",
+        }
+    handler_output = child.finish()
+    duration_ms = (time.monotonic() - invoke_started) * 1000
+    log = (
+        f"START RequestId: {request_id} Version: {function.version}\n"
+        + handler_output
+        + ("" if not handler_output or handler_output.endswith("\n") else "\n")
+        + f"END RequestId: {request_id}\n"
+        + f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
+        + f"Billed Duration: {math.ceil(duration_ms)} ms\tMemory Size: {function.memory_size} MB\t"
+        + f"Init Duration: {(invoke_started - started) * 1000:.2f} ms\n"
+    )
+    _save_log(function, log_stream, log)
+    if error is not None:
+        return InvocationResult(request_id, False, json.dumps(error).encode("utf-8"), log, error)
+    return InvocationResult(request_id, True, payload, log)
+
+
+def _timestamp() -> str:
+    return datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _save_log(function: Any, log_stream: str, log: str) -> None:
+    try:
+        backend = function.logs_backend
+        backend.ensure_log_group(function.logs_group_name)
+        backend.create_log_stream(function.logs_group_name, log_stream)
+        now = int(time.time() * 1000)
+        events = [{"timestamp": now, "message": line} for line in log.splitlines() if line]
+        backend.put_log_events(function.logs_group_name, log_stream, events)
+    except Exception:  # the log is a by-product: never fail the invocation for it
+        logger.exception("could not write the Lambda log of %s", function.function_name)
+
+
+# ----------------------------------------------------------------------------------------------
+# Invoke
+
+
+def _header(headers: Any, name: str, default: str | None = None) -> str | None:
+    if headers is None:
+        return default
+    for key in (name, name.lower()):
+        value = headers.get(key)
+        if value is not None:
+            return value
+    return default
+
+
+def _invoke(self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any):
+    function = self.get_function(function_name, qualifier)
+    if not is_python_function(function):
+        return _original_invoke(self, function_name, qualifier, body, headers, response_headers)
+    from moto.awslambda.exceptions import LambdaClientError
+
+    if isinstance(body, bytes):
+        body = body.decode("utf-8")
+    try:
+        event = json.loads(body) if body else {}
+    except ValueError as exc:
+        raise LambdaClientError(
+            "InvalidRequestContentException",
+            f"Could not parse request body into json: Could not parse payload into json: {exc}",
+        ) from None
+    invoked_arn = function.function_arn if qualifier is None else f"{_unqualified(function.function_arn)}:{qualifier}"
+    invocation_type = _header(headers, "X-Amz-Invocation-Type", "RequestResponse")
+    response_headers["x-amz-executed-version"] = str(function.version)
+    if invocation_type == "DryRun":
+        return b""
+    if invocation_type == "Event":
+        threading.Thread(
+            target=run_function, args=(function, event, invoked_arn), name=f"lambda-event-{function.function_name}"
+        ).start()
+        return b""
+    result = run_function(function, event, invoked_arn)
+    if not result.ok:
+        response_headers["x-amz-function-error"] = "Unhandled"
+    response_headers["x-amz-log-result"] = result.log_tail
+    response_headers["Content-Length"] = str(len(result.payload))
+    return result.payload
+
+
+def _unqualified(function_arn: str) -> str:
+    parts = function_arn.split(":")
+    return ":".join(parts[:7])
+
+
+# ----------------------------------------------------------------------------------------------
+# SQS event source mappings
+
+
+def _sqs_event_record(message: Any, queue_arn: str, region: str) -> dict[str, Any]:
+    attributes = {
+        "ApproximateReceiveCount": str(message.approximate_receive_count),
+        "SentTimestamp": str(message.sent_timestamp),
+        "SenderId": message.sender_id,
+        "ApproximateFirstReceiveTimestamp": str(message.approximate_first_receive_timestamp),
+    }
+    if message.system_attributes.get("AWSTraceHeader"):
+        attributes["AWSTraceHeader"] = message.system_attributes["AWSTraceHeader"].get("StringValue", "")
+    if queue_arn.endswith(".fifo"):
+        attributes["SequenceNumber"] = str(message.sequence_number)
+        attributes["MessageGroupId"] = message.group_id
+        attributes["MessageDeduplicationId"] = message.deduplication_id
+    message_attributes = {}
+    for name, value in message.message_attributes.items():
+        entry: dict[str, Any] = {"stringListValues": [], "binaryListValues": [], "dataType": value.get("DataType")}
+        if value.get("StringValue") is not None:
+            entry["stringValue"] = value["StringValue"]
+        if value.get("BinaryValue") is not None:
+            binary = value["BinaryValue"]
+            entry["binaryValue"] = binary if isinstance(binary, str) else base64.b64encode(binary).decode("ascii")
+        message_attributes[name] = entry
+    return {
+        "messageId": message.id,
+        "receiptHandle": message.receipt_handle,
+        "body": message.body,
+        "attributes": attributes,
+        "messageAttributes": message_attributes,
+        "md5OfBody": message.body_md5,
+        "md5OfMessageAttributes": message.attribute_md5 if message.message_attributes else None,
+        "eventSource": "aws:sqs",
+        "eventSourceARN": queue_arn,
+        "awsRegion": region,
+    }
+
+
+def batch_item_failures(payload: bytes, message_ids: list[str]) -> set[str] | None:
+    """The message ids a ReportBatchItemFailures response names; None when the batch failed as a whole.
+
+    As Lambda: an empty or null response, or an empty/null ``batchItemFailures``, is complete
+    success; an ``itemIdentifier`` that is missing, empty, or not a message of the batch, or a
+    response that is not JSON, fails the whole batch.
+    """
+    try:
+        response = json.loads(payload or b"null")
+    except ValueError:
+        return None
+    # null, "", or any shape other than an object is no partial-batch response: complete success
+    failures = response.get("batchItemFailures") if isinstance(response, dict) else None
+    if not failures:
+        return set()
+    if not isinstance(failures, list):
+        return None
+    failed = set()
+    for failure in failures:
+        identifier = failure.get("itemIdentifier") if isinstance(failure, dict) else None
+        if not isinstance(identifier, str) or identifier not in message_ids:
+            return None
+        failed.add(identifier)
+    return failed
+
+
+class SqsPoller:
+    """Polls one queue for one event source mapping, as Lambda's SQS pollers do."""
+
+    def __init__(self, backend: Any, mapping: Any):
+        self.backend = backend
+        self.mapping = mapping
+        self.stopped = threading.Event()
+        scaling = mapping.scaling_config or {}
+        concurrency = int(scaling.get("MaximumConcurrency") or DEFAULT_POLLER_CONCURRENCY)
+        self.slots = threading.BoundedSemaphore(max(1, min(concurrency, DEFAULT_POLLER_CONCURRENCY)))
+        self.thread = threading.Thread(target=self._run, name=f"sqs-poller-{mapping.uuid}", daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stopped.set()
+
+    @property
+    def active(self) -> bool:
+        if self.stopped.is_set():
+            return False
+        mappings = getattr(self.backend, "_event_source_mappings", None)
+        return mappings is not None and mappings.get(self.mapping.uuid) is self.mapping
+
+    def _queue(self) -> Any:
+        from moto.sqs.models import sqs_backends
+
+        name = self.mapping.event_source_arn.split(":")[5]
+        backend = sqs_backends[self.mapping.account_id][self.mapping.region]
+        return backend, backend.queues.get(name)
+
+    def _run(self) -> None:
+        while self.active:
+            try:
+                if not self.mapping.enabled:
+                    self.stopped.wait(0.5)
+                    continue
+                sqs, queue = self._queue()
+                if queue is None:
+                    self.stopped.wait(1)
+                    continue
+                self.slots.acquire()
+                try:
+                    batch = self._receive(sqs, queue)
+                except BaseException:
+                    self.slots.release()
+                    raise
+                if not batch:
+                    self.slots.release()
+                    continue
+                if not self.active:
+                    self._release(queue, batch)
+                    self.slots.release()
+                    break
+                threading.Thread(
+                    target=self._process, args=(queue, batch), name=f"sqs-batch-{self.mapping.uuid}", daemon=True
+                ).start()
+            except Exception:
+                logger.exception("SQS poller of event source mapping %s", self.mapping.uuid)
+                self.stopped.wait(1)
+
+    def _receive(self, sqs: Any, queue: Any) -> list[Any]:
+        batch_size = int(self.mapping.batch_size or 10)
+        window = float(self.mapping.max_batch_window or 0)
+        visibility = int(queue.visibility_timeout or 30)
+        batch = sqs.receive_message(
+            queue.name, min(10, batch_size), SQS_RECEIVE_WAIT_SECONDS, visibility, message_attribute_names=["All"]
+        )
+        if not batch:
+            return []
+        window_end = time.monotonic() + window
+        while len(batch) < batch_size and self.active:
+            more = sqs.receive_message(queue.name, min(10, batch_size - len(batch)), 0, visibility, ["All"])
+            if more:
+                batch.extend(more)
+                continue
+            if time.monotonic() >= window_end:
+                break
+            self.stopped.wait(min(0.2, max(window_end - time.monotonic(), 0)))
+        return batch
+
+    @staticmethod
+    def _release(queue: Any, batch: list[Any]) -> None:
+        handles = {message.receipt_handle for message in batch}
+        for message in list(queue._messages):
+            if message.receipt_handle in handles:
+                message.change_visibility(0)
+
+    def _process(self, queue: Any, batch: list[Any]) -> None:
+        try:
+            function = self.backend.get_function(self.mapping.function_arn)
+        except Exception:
+            logger.warning(
+                "event source mapping %s: function %s not found", self.mapping.uuid, self.mapping.function_arn
+            )
+            self.slots.release()
+            return
+        try:
+            records = [_sqs_event_record(m, self.mapping.event_source_arn, self.mapping.region) for m in batch]
+            if is_python_function(function):
+                result = run_function(function, {"Records": records}, self.mapping.function_arn)
+                ok, payload = result.ok, result.payload
+            else:  # moto's own behaviour for other runtimes
+                response_headers: dict[str, Any] = {}
+                payload = _original_invoke(
+                    self.backend,
+                    self.mapping.function_arn,
+                    None,
+                    json.dumps({"Records": records}),
+                    {},
+                    response_headers,
+                )
+                ok = "x-amz-function-error" not in response_headers
+            message_ids = [m.id for m in batch]
+            if not ok:
+                failed: set[str] | None = None
+            elif "ReportBatchItemFailures" in (self.mapping.function_response_types or []):
+                failed = batch_item_failures(
+                    payload if isinstance(payload, bytes) else str(payload).encode(), message_ids
+                )
+            else:
+                failed = set()
+            for message in batch:
+                if failed is None or message.id in failed:
+                    continue  # stays: visible again after the visibility timeout
+                try:
+                    queue.delete_message(message.receipt_handle)
+                except Exception:
+                    pass  # deleted meanwhile, or the queue is gone (reset)
+        except Exception:
+            logger.exception("event source mapping %s: batch failed", self.mapping.uuid)
+        finally:
+            self.slots.release()
+
+
+_pollers: dict[str, SqsPoller] = {}
+_pollers_lock = threading.Lock()
+
+
+def _start_poller(backend: Any, mapping: Any) -> None:
+    poller = SqsPoller(backend, mapping)
+    with _pollers_lock:
+        old = _pollers.pop(mapping.uuid, None)
+        if old is not None:
+            old.stop()
+        _pollers[mapping.uuid] = poller
+    poller.start()
+
+
+def _stop_pollers(backend: Any | None = None, uuid_: str | None = None) -> None:
+    with _pollers_lock:
+        for key, poller in list(_pollers.items()):
+            if (backend is None or poller.backend is backend) and (uuid_ is None or key == uuid_):
+                poller.stop()
+                del _pollers[key]
+
+
+def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+    from moto.awslambda.exceptions import LambdaClientError
+    from moto.sqs.models import sqs_backends
+
+    source = spec.get("EventSourceArn") or ""
+    if source.startswith("arn:") and source.split(":")[2] == "sqs" and spec.get("FunctionName"):
+        function = self.get_function(spec["FunctionName"])
+        for existing in self._event_source_mappings.values():
+            if existing.event_source_arn == source and existing.function_arn == function.function_arn:
+                raise LambdaClientError(
+                    "ResourceConflictException",
+                    f'An event source mapping with SQS arn (" {source} ") and function (" '
+                    f'{function.function_name} ") already exists. Please update or delete the existing '
+                    f"mapping with UUID {existing.uuid}",
+                )
+    mapping = _original_create_event_source_mapping(self, spec)
+    if mapping.event_source_arn.split(":")[2] == "sqs":
+        # moto would invoke inside SendMessage; our poller does it instead.
+        for queue in sqs_backends[self.account_id][self.region_name].queues.values():
+            if queue.lambda_event_source_mappings.get(mapping.function_arn) is mapping:
+                del queue.lambda_event_source_mappings[mapping.function_arn]
+        _start_poller(self, mapping)
+    return mapping
+
+
+def _delete_event_source_mapping(self: Any, uuid_: str) -> Any:
+    mapping = _original_delete_event_source_mapping(self, uuid_)
+    _stop_pollers(self, uuid_)
+    return mapping
+
+
+def _reset(self: Any) -> None:
+    _stop_pollers(self)
+    _original_reset(self)
+
+
+_PATCHES = {
+    "invoke": _invoke,
+    "create_event_source_mapping": _create_event_source_mapping,
+    "delete_event_source_mapping": _delete_event_source_mapping,
+    "reset": _reset,
+}
+_originals: dict[str, Any] = {}
+
+
+def _original_invoke(self: Any, *args: Any) -> Any:
+    return _originals["invoke"](self, *args)
+
+
+def _original_create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+    return _originals["create_event_source_mapping"](self, spec)
+
+
+def _original_delete_event_source_mapping(self: Any, uuid_: str) -> Any:
+    return _originals["delete_event_source_mapping"](self, uuid_)
+
+
+def _original_reset(self: Any) -> None:
+    _originals["reset"](self)
+
+
+def install() -> None:
+    from moto.awslambda_simple.models import LambdaSimpleBackend
+
+    if _originals:
+        return
+    for name, replacement in _PATCHES.items():
+        _originals[name] = getattr(LambdaSimpleBackend, name)
+        setattr(LambdaSimpleBackend, name, replacement)

@@ -1,0 +1,422 @@
+"""Lambda extension: Python handlers really run, shaped as Lambda; SQS event source mappings poll."""
+
+import base64
+import hashlib
+import json
+import time
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from refarch_emulator.extensions.awslambda import batch_item_failures
+from refarch_emulator.testing import client, private_emulator, reset, zip_bytes
+
+HANDLERS = '''
+import json
+import os
+import time
+
+import boto3
+
+
+def echo(event, context):
+    print("echo got", json.dumps(event))
+    return {
+        "event": event,
+        "function_name": context.function_name,
+        "memory_limit_in_mb": context.memory_limit_in_mb,
+        "invoked_function_arn": context.invoked_function_arn,
+        "aws_request_id": context.aws_request_id,
+        "remaining_ms": context.get_remaining_time_in_millis(),
+        "env": {k: os.environ.get(k) for k in (
+            "GREETING", "AWS_REGION", "AWS_DEFAULT_REGION", "AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID",
+            "AWS_LAMBDA_FUNCTION_NAME", "MOTO_PORT", "HOME_OF_THE_EMULATOR")},
+        "cwd": os.getcwd(),
+    }
+
+
+def fail(event, context):
+    raise ValueError("boom: " + str(event.get("why")))
+
+
+def sleepy(event, context):
+    print("going to sleep")
+    time.sleep(event.get("seconds", 30))
+    return "woke up"
+
+
+def exits(event, context):
+    os._exit(3)
+
+
+def unserializable(event, context):
+    return {1, 2}
+
+
+def forward(event, context):
+    """Sends the event to the queue named in OUTPUT_QUEUE_URL through the emulator's SQS."""
+    sqs = boto3.client("sqs")
+    sqs.send_message(QueueUrl=os.environ["OUTPUT_QUEUE_URL"], MessageBody=json.dumps(event))
+    return "sent"
+
+
+def consume(event, context):
+    """SQS consumer: forwards each record; raises when a body says so; reports "partial" bodies."""
+    sqs = boto3.client("sqs")
+    failures = []
+    for record in event["Records"]:
+        sqs.send_message(QueueUrl=os.environ["OUTPUT_QUEUE_URL"], MessageBody=json.dumps(record))
+        if record["body"] == "raise":
+            raise RuntimeError("handler failed on purpose")
+        if record["body"].startswith("partial"):
+            failures.append({"itemIdentifier": record["messageId"]})
+    return {"batchItemFailures": failures}
+'''
+
+ROLE_POLICY = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    with private_emulator(tmp_path_factory.mktemp("state")) as url:
+        yield url
+
+
+@pytest.fixture
+def aws(endpoint):
+    reset(endpoint)
+    return lambda service: client(endpoint, service)
+
+
+@pytest.fixture
+def role(aws):
+    return aws("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+
+
+@pytest.fixture
+def make_function(aws, role):
+    lam = aws("lambda")
+
+    def make(handler, timeout=3, environment=None, runtime="python3.11", files=None):
+        name = f"fn-{uuid.uuid4().hex[:8]}"
+        lam.create_function(
+            FunctionName=name,
+            Runtime=runtime,
+            Role=role,
+            Handler=handler,
+            Code={"ZipFile": zip_bytes(files or {"handlers.py": HANDLERS})},
+            Timeout=timeout,
+            MemorySize=256,
+            Environment={"Variables": environment or {}},
+        )
+        return name
+
+    return make
+
+
+def invoke(aws, name, payload=None, **kwargs):
+    response = aws("lambda").invoke(FunctionName=name, Payload=json.dumps(payload or {}), **kwargs)
+    return response, json.loads(response["Payload"].read() or b"null")
+
+
+def test_handler_runs_with_event_context_and_environment(aws, endpoint, make_function):
+    name = make_function("handlers.echo", environment={"GREETING": "hello", "AWS_REGION": "eu-west-1"})
+    response, body = invoke(aws, name, {"order": 42})
+    assert response["StatusCode"] == 200
+    assert "FunctionError" not in response
+    assert response["ExecutedVersion"] == "$LATEST"
+    assert body["event"] == {"order": 42}
+    assert body["function_name"] == name
+    assert body["memory_limit_in_mb"] == "256"  # a string, as in the AWS runtime
+    assert body["invoked_function_arn"] == f"arn:aws:lambda:us-east-1:123456789012:function:{name}"
+    uuid.UUID(body["aws_request_id"])
+    assert 2000 < body["remaining_ms"] <= 3000
+    env = body["env"]
+    assert env["GREETING"] == "hello"
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-east-1"  # reserved: the user's value is ignored
+    assert env["AWS_ENDPOINT_URL"] == endpoint
+    assert env["AWS_ACCESS_KEY_ID"]
+    assert env["AWS_LAMBDA_FUNCTION_NAME"] == name
+    assert env["MOTO_PORT"] is None  # the emulator's own environment does not leak into the function
+    assert len(body["cwd"].rsplit("/", 1)[-1]) == 64  # the code unpacked once per code sha256
+
+
+def test_log_tail_and_cloudwatch_log(aws, make_function):
+    name = make_function("handlers.echo")
+    response, _ = invoke(aws, name, {"a": 1}, LogType="Tail")
+    tail = base64.b64decode(response["LogResult"]).decode()
+    assert tail.startswith("START RequestId: ")
+    assert 'echo got {"a": 1}' in tail
+    assert "END RequestId: " in tail
+    assert "REPORT RequestId: " in tail
+    response, _ = invoke(aws, name, {"a": 2})
+    assert "LogResult" not in response
+    logs = aws("logs")
+    streams = logs.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
+    assert len(streams) == 2
+    messages = [
+        e["message"]
+        for s in streams
+        for e in logs.get_log_events(logGroupName=f"/aws/lambda/{name}", logStreamName=s["logStreamName"])["events"]
+    ]
+    assert any('echo got {"a": 2}' in m for m in messages)
+
+
+def test_handler_aws_calls_reach_the_emulator(aws, make_function):
+    sqs = aws("sqs")
+    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
+    _, body = invoke(aws, name, {"hello": "world"})
+    assert body == "sent"
+    messages = sqs.receive_message(QueueUrl=output, WaitTimeSeconds=1)["Messages"]
+    assert json.loads(messages[0]["Body"]) == {"hello": "world"}
+
+
+def test_unhandled_exception_is_shaped_as_lambda(aws, make_function):
+    name = make_function("handlers.fail")
+    response, body = invoke(aws, name, {"why": "bad order"})
+    assert response["StatusCode"] == 200
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "ValueError"
+    assert body["errorMessage"] == "boom: bad order"
+    uuid.UUID(body["requestId"])
+    assert len(body["stackTrace"]) == 1
+    assert 'handlers.py", line' in body["stackTrace"][0]
+    assert "in fail" in body["stackTrace"][0]
+
+
+@pytest.mark.parametrize(
+    ("handler", "error_type", "message"),
+    [
+        (
+            "missing.handler",
+            "Runtime.ImportModuleError",
+            "Unable to import module 'missing': No module named 'missing'",
+        ),
+        ("handlers.nothere", "Runtime.HandlerNotFound", "Handler 'nothere' missing on module 'handlers'"),
+        ("nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot': "),
+        ("handlers.unserializable", "Runtime.MarshalError", "Unable to marshal response: "),
+        ("handlers.exits", "Runtime.ExitError", "Error: Runtime exited with error: exit status 3"),
+    ],
+)
+def test_runtime_errors(aws, make_function, handler, error_type, message):
+    name = make_function(handler)
+    response, body = invoke(aws, name)
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == error_type
+    assert message in body["errorMessage"]
+
+
+def test_timeout_kills_the_handler(aws, make_function):
+    name = make_function("handlers.sleepy", timeout=1)
+    started = time.monotonic()
+    response, body = invoke(aws, name, {"seconds": 30}, LogType="Tail")
+    elapsed = time.monotonic() - started
+    assert elapsed < 5
+    assert response["FunctionError"] == "Unhandled"
+    assert body["errorType"] == "Sandbox.Timedout"
+    assert body["errorMessage"].endswith("Task timed out after 1.00 seconds")
+    tail = base64.b64decode(response["LogResult"]).decode()
+    assert "going to sleep" in tail
+    assert "Task timed out after 1.00 seconds" in tail
+
+
+def test_event_invocation_returns_at_once_and_runs_in_background(aws, make_function):
+    sqs = aws("sqs")
+    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
+    response = aws("lambda").invoke(FunctionName=name, InvocationType="Event", Payload=b'{"async": true}')
+    assert response["StatusCode"] == 202
+    messages = sqs.receive_message(QueueUrl=output, WaitTimeSeconds=10)["Messages"]
+    assert json.loads(messages[0]["Body"]) == {"async": True}
+    assert aws("lambda").invoke(FunctionName=name, InvocationType="DryRun")["StatusCode"] == 204
+
+
+def test_invalid_json_payload_is_rejected(aws, make_function):
+    name = make_function("handlers.echo")
+    with pytest.raises(ClientError) as caught:
+        aws("lambda").invoke(FunctionName=name, Payload=b"{not json")
+    assert caught.value.response["Error"]["Code"] == "InvalidRequestContentException"
+
+
+def test_unknown_function_is_not_found(aws):
+    with pytest.raises(ClientError) as caught:
+        aws("lambda").invoke(FunctionName="nope", Payload=b"{}")
+    assert caught.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_other_runtimes_keep_motos_behaviour(aws, make_function):
+    name = make_function("index.handler", runtime="nodejs20.x", files={"index.js": "exports.handler = 1"})
+    response = aws("lambda").invoke(FunctionName=name, Payload=b'{"x": 1}')
+    assert "FunctionError" not in response
+    assert json.loads(response["Payload"].read()) == {"x": 1}  # moto echoes the payload
+
+
+# ------------------------------------------------------------------------------------------
+# SQS event source mappings
+
+
+def drain(sqs, url, want, timeout=15):
+    """Receive (and delete) until ``want`` messages arrived; return their bodies."""
+    bodies = []
+    deadline = time.monotonic() + timeout
+    while len(bodies) < want and time.monotonic() < deadline:
+        for m in sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10, WaitTimeSeconds=1).get("Messages", []):
+            bodies.append(json.loads(m["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=m["ReceiptHandle"])
+    return bodies
+
+
+def queue_counts(sqs, url):
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    return int(attributes["ApproximateNumberOfMessages"]), int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+
+def wait_for(predicate, timeout=15, interval=0.2):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    return predicate()
+
+
+@pytest.fixture
+def queues(aws):
+    sqs = aws("sqs")
+    dlq = sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
+    dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    work = sqs.create_queue(
+        QueueName="work",
+        Attributes={
+            "VisibilityTimeout": "1",
+            "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"}),
+        },
+    )["QueueUrl"]
+    work_arn = sqs.get_queue_attributes(QueueUrl=work, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    return {"work": work, "work_arn": work_arn, "dlq": dlq, "output": output}
+
+
+@pytest.fixture
+def consumer(aws, make_function, queues):
+    return make_function("handlers.consume", environment={"OUTPUT_QUEUE_URL": queues["output"]})
+
+
+def test_message_reaches_the_handler_and_is_deleted(aws, queues, consumer):
+    sqs = aws("sqs")
+    mapping = aws("lambda").create_event_source_mapping(
+        EventSourceArn=queues["work_arn"], FunctionName=consumer, BatchSize=5
+    )
+    assert mapping["State"] == "Enabled"
+    started = time.monotonic()
+    sqs.send_message(
+        QueueUrl=queues["work"],
+        MessageBody="order-1",
+        MessageAttributes={"kind": {"DataType": "String", "StringValue": "order"}},
+    )
+    assert time.monotonic() - started < 0.5  # SendMessage does not wait for the handler
+    [record] = drain(sqs, queues["output"], 1)
+    assert record["body"] == "order-1"
+    assert record["eventSource"] == "aws:sqs"
+    assert record["eventSourceARN"] == queues["work_arn"]
+    assert record["awsRegion"] == "us-east-1"
+    assert record["md5OfBody"] == hashlib.md5(b"order-1").hexdigest()
+    assert record["receiptHandle"]
+    assert record["attributes"]["ApproximateReceiveCount"] == "1"
+    assert int(record["attributes"]["SentTimestamp"]) > 0
+    assert record["messageAttributes"]["kind"]["stringValue"] == "order"
+    assert record["messageAttributes"]["kind"]["dataType"] == "String"
+    assert wait_for(lambda: queue_counts(sqs, queues["work"]) == (0, 0))
+
+
+def test_handler_error_leaves_the_message_for_retry_then_dlq(aws, queues, consumer):
+    sqs = aws("sqs")
+    aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    sqs.send_message(QueueUrl=queues["work"], MessageBody="raise")
+    records = drain(sqs, queues["output"], 2, timeout=20)
+    assert [r["attributes"]["ApproximateReceiveCount"] for r in records] == ["1", "2"]
+    # After maxReceiveCount=2 failed receives the message moves to the DLQ on the next receive.
+    moved = wait_for(lambda: sqs.receive_message(QueueUrl=queues["dlq"], WaitTimeSeconds=1).get("Messages"), 20)
+    assert moved[0]["Body"] == "raise"
+
+
+def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, consumer):
+    sqs, lam = aws("sqs"), aws("lambda")
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=queues["work_arn"],
+        FunctionName=consumer,
+        BatchSize=10,
+        Enabled=False,
+        FunctionResponseTypes=["ReportBatchItemFailures"],
+    )
+    assert mapping["State"] == "Disabled"
+    for body in ("ok-1", "partial-2", "ok-3"):
+        sqs.send_message(QueueUrl=queues["work"], MessageBody=body)
+    time.sleep(1.5)
+    assert queue_counts(sqs, queues["work"]) == (3, 0)  # a disabled mapping does not poll
+    lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
+    records = drain(sqs, queues["output"], 3)
+    assert sorted(r["body"] for r in records) == ["ok-1", "ok-3", "partial-2"]
+    lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
+    time.sleep(1.5)  # the failed one becomes visible again after the 1 s visibility timeout
+    messages = sqs.receive_message(QueueUrl=queues["work"], MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
+    assert [m["Body"] for m in messages] == ["partial-2"]
+
+
+def test_without_report_batch_item_failures_a_partial_response_deletes_all(aws, queues, consumer):
+    sqs, lam = aws("sqs"), aws("lambda")
+    lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    sqs.send_message(QueueUrl=queues["work"], MessageBody="partial-1")
+    drain(sqs, queues["output"], 1)
+    assert wait_for(lambda: queue_counts(sqs, queues["work"]) == (0, 0))
+
+
+def test_deleted_mapping_stops_polling_and_duplicates_conflict(aws, queues, consumer):
+    sqs, lam = aws("sqs"), aws("lambda")
+    mapping = lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    with pytest.raises(ClientError) as caught:
+        lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    assert caught.value.response["Error"]["Code"] == "ResourceConflictException"
+    lam.delete_event_source_mapping(UUID=mapping["UUID"])
+    time.sleep(1.5)
+    sqs.send_message(QueueUrl=queues["work"], MessageBody="nobody listens")
+    time.sleep(1.5)
+    assert queue_counts(sqs, queues["work"]) == (1, 0)
+
+
+def test_reset_stops_pollers_and_the_server_keeps_serving(aws, endpoint, queues, consumer):
+    aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    reset(endpoint)
+    sqs = aws("sqs")
+    work = sqs.create_queue(QueueName="work")["QueueUrl"]
+    sqs.send_message(QueueUrl=work, MessageBody="after reset")
+    time.sleep(1.5)
+    assert queue_counts(sqs, work) == (1, 0)  # the old poller is gone
+
+
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        (b"null", set()),
+        (b"{}", set()),
+        (b'{"batchItemFailures": []}', set()),
+        (b'{"batchItemFailures": null}', set()),
+        (b'{"batchItemFailures": [{"itemIdentifier": "b"}]}', {"b"}),
+        (b'{"batchItemFailures": [{"itemIdentifier": ""}]}', None),
+        (b'{"batchItemFailures": [{"itemIdentifier": "zzz"}]}', None),
+        (b'{"batchItemFailures": [{"id": "b"}]}', None),
+        (b"not json", None),
+    ],
+)
+def test_batch_item_failures_rules(payload, expected):
+    assert batch_item_failures(payload, ["a", "b"]) == expected
