@@ -110,16 +110,17 @@ def set_deregistration_delay(client, arn, seconds):
 
 
 def create_load_balancer(client, desired, tags):
-    return client.create_load_balancer(
+    params = dict(
         Name=desired["LoadBalancerName"],
         Subnets=desired["Subnets"],
-        SecurityGroups=desired["SecurityGroups"],
         Scheme=desired["Scheme"],
         Type="application",
         IpAddressType=desired["IpAddressType"],
         Tags=ansible_dict_to_boto3_tag_list(tags),
-        aws_retry=True,
-    )["LoadBalancers"][0]
+    )
+    if desired.get("SecurityGroups"):
+        params["SecurityGroups"] = desired["SecurityGroups"]
+    return client.create_load_balancer(aws_retry=True, **params)["LoadBalancers"][0]
 
 
 def set_subnets(client, arn, subnets):
@@ -195,13 +196,13 @@ def build_target_group(params):
 
 
 def build_load_balancer(params):
-    return dict(
+    return diffing.drop_none(dict(
         LoadBalancerName=params["name"],
         Scheme=params["scheme"],
         IpAddressType="ipv4",
         Subnets=sorted(params["subnet_ids"]),
-        SecurityGroups=sorted(params["security_group_ids"]),
-    )
+        SecurityGroups=sorted(params["security_group_ids"]) or None,
+    ))
 
 
 def build_listener(params, target_group_arn):

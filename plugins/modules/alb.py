@@ -22,18 +22,18 @@ author:
   - refarch.aws contributors
 options:
   name:
-    description: Name of the load balancer.
+    description:
+      - Name of the load balancer. Required when O(state=present).
+      - With O(state=absent), either or both of O(name) and O(target_group_name) are deleted.
     type: str
-    required: true
   state:
     description: Whether the load balancer, listener and target group should exist.
     type: str
     choices: [present, absent]
     default: present
   target_group_name:
-    description: Name of the target group. Required.
+    description: Name of the target group. Required when O(state=present).
     type: str
-    required: true
   vpc_id:
     description: VPC of the target group. Required when O(state=present).
     type: str
@@ -42,9 +42,10 @@ options:
     type: list
     elements: str
   security_group_ids:
-    description: Security groups of the load balancer. Required when O(state=present).
+    description: Security groups of the load balancer; left alone when empty (AWS then uses the VPC's default group).
     type: list
     elements: str
+    default: []
   scheme:
     description: C(internet-facing) or C(internal). Cannot change once created.
     type: str
@@ -161,7 +162,7 @@ def validate(params):
     errors = [checks.check_elb_name("name", params["name"]), checks.check_elb_name("target_group_name", params["target_group_name"])]
     if params["state"] == "absent":
         return checks.collect(*errors)
-    for option in ("vpc_id", "subnet_ids", "security_group_ids"):
+    for option in ("vpc_id", "subnet_ids"):
         if not params[option]:
             errors.append("%s is required when state=present" % option)
     errors.append(checks.check_pattern("vpc_id", params["vpc_id"], r"vpc-[0-9a-f]{8,17}"))
@@ -169,7 +170,7 @@ def validate(params):
         errors.append(checks.check_pattern("subnet_ids", subnet_id, r"subnet-[0-9a-f]{8,17}"))
     if params["subnet_ids"] is not None and len(set(params["subnet_ids"])) < 2:
         errors.append("subnet_ids: an Application Load Balancer needs subnets in at least two AZs")
-    for group_id in params["security_group_ids"] or []:
+    for group_id in params["security_group_ids"]:
         errors.append(checks.check_pattern("security_group_ids", group_id, r"sg-[0-9a-f]{8,17}"))
     errors.append(checks.check_pattern("health_check_path", params["health_check_path"], r"/[^ ]{0,1023}"))
     errors.append(checks.check_pattern("health_check_matcher", params["health_check_matcher"], r"[0-9]{3}([-,][0-9]{3})*"))
@@ -188,8 +189,8 @@ class Current(object):
     """What exists now: raw resources and their normalized forms."""
 
     def __init__(self, client, params):
-        self.lb = elbv2.get_load_balancer(client, params["name"])
-        self.tg = elbv2.get_target_group(client, params["target_group_name"])
+        self.lb = elbv2.get_load_balancer(client, params["name"]) if params["name"] else None
+        self.tg = elbv2.get_target_group(client, params["target_group_name"]) if params["target_group_name"] else None
         lb_arn = self.lb and self.lb["LoadBalancerArn"]
         tg_arn = self.tg and self.tg["TargetGroupArn"]
         tags = elbv2.get_tags(client, [lb_arn, tg_arn])
@@ -327,12 +328,12 @@ def ensure_present(module, client, current):
 
 def main():
     argument_spec = dict(
-        name=dict(type="str", required=True),
+        name=dict(type="str"),
         state=dict(type="str", choices=["present", "absent"], default="present"),
-        target_group_name=dict(type="str", required=True),
+        target_group_name=dict(type="str"),
         vpc_id=dict(type="str"),
         subnet_ids=dict(type="list", elements="str"),
-        security_group_ids=dict(type="list", elements="str"),
+        security_group_ids=dict(type="list", elements="str", default=[]),
         scheme=dict(type="str", choices=["internet-facing", "internal"], default="internet-facing"),
         listener_port=dict(type="int", default=80),
         target_port=dict(type="int", default=80),
@@ -348,7 +349,12 @@ def main():
         wait_timeout=dict(type="int", default=600),
         **ownership.OWNERSHIP_ARGUMENT_SPEC
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        required_if=[("state", "present", ("name", "target_group_name"))],
+        required_one_of=[("name", "target_group_name")],
+        supports_check_mode=True,
+    )
     errors = validate(module.params)
     if errors:
         module.fail_json(msg="; ".join(errors))
@@ -360,7 +366,7 @@ def main():
         else:
             result = ensure_present(module, client, current)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="load balancer %s" % module.params["name"])
+        module.fail_json_aws(e, msg="load balancer %s" % (module.params["name"] or module.params["target_group_name"]))
     module.exit_json(**result)
 
 
