@@ -1,0 +1,293 @@
+"""Auto Scaling: instance refresh, AZ spread, launched template versions, Spot lifecycle, target deregistration.
+
+moto 5.2.5 stores a mixed-instances group faithfully but launches every instance in the first
+subnet, reports the template's *default* version for every instance, marks none as Spot, never
+deregisters a terminated instance from its target groups, forgets ``CapacityRebalance`` and the
+whole ``MixedInstancesPolicy`` on an ``update_auto_scaling_group`` that does not repeat it, and
+answers 500 to ``start_instance_refresh``/``describe_instance_refreshes``. This extension, on moto's
+own ``FakeAutoScalingGroup``, ``AutoScalingBackend`` and ``AutoScalingResponse``:
+
+* launches into the group's subnets balanced by AZ (each new instance goes to the AZ with the
+  fewest InService instances, as AWS's AZ rebalancing does), so the instances spread over AZs;
+* records the template version number each instance was launched from (``$Latest`` resolved at
+  launch), which is what AWS reports and what an instance refresh compares;
+* marks instances beyond the On-Demand base and percentage of a mixed-instances policy as Spot
+  (``InstanceLifecycle: spot``);
+* deregisters instances that leave the group (scale-in, refresh, deletion) from its target groups;
+* keeps the mixed-instances policy and honours ``CapacityRebalance`` on update;
+* ``start_instance_refresh`` (``Rolling``; ``SkipMatching`` skips instances already on the
+  desired version), ``describe_instance_refreshes`` and ``cancel_instance_refresh``, with AWS's
+  errors (``InstanceRefreshInProgress``, ``ActiveInstanceRefreshNotFound``). A refresh replaces the
+  outdated instances at once and is reported ``Successful`` with 100 % complete.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from moto.autoscaling import models as asg_models
+from moto.autoscaling import responses as asg_responses
+from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
+from moto.core.responses import ActionResult
+
+_LOCK = threading.RLock()
+_INSTALLED: dict[str, Any] = {}
+ACTIVE = ("Pending", "InProgress", "Cancelling")
+
+
+class InstanceRefreshInProgress(AutoscalingClientError):
+    code = "InstanceRefreshInProgress"
+
+
+class ActiveInstanceRefreshNotFound(AutoscalingClientError):
+    code = "ActiveInstanceRefreshNotFound"
+
+
+# ------------------------------------------------------------------------------ launching
+
+
+def _subnet_zones(group) -> list[tuple[str | None, str]]:
+    """(subnet id, AZ) pairs the group may launch into, in the order given."""
+    if not group.vpc_zone_identifier:
+        return [(None, zone) for zone in group.availability_zones]
+    subnet_ids = [s for s in group.vpc_zone_identifier.split(",") if s]
+    subnets = {s.id: s for s in group.ec2_backend.describe_subnets(subnet_ids=subnet_ids)}
+    return [(s, subnets[s].availability_zone) for s in subnet_ids if s in subnets]
+
+
+def plan_placements(counts: dict[str, int], zones: list[str], needed: int) -> list[str]:
+    """AZs for ``needed`` new instances: each goes to the AZ with the fewest (first listed on ties)."""
+    counts = {zone: counts.get(zone, 0) for zone in zones}
+    placed = []
+    for _ in range(needed):
+        zone = min(zones, key=lambda z: counts[z])
+        counts[zone] += 1
+        placed.append(zone)
+    return placed
+
+
+def spot_count(policy: dict | None, capacity: int) -> int:
+    """How many of ``capacity`` instances a mixed-instances policy runs on Spot."""
+    if not policy:
+        return 0
+    distribution = policy.get("InstancesDistribution") or {}
+    base = int(distribution.get("OnDemandBaseCapacity", 0) or 0)
+    percentage = int(distribution.get("OnDemandPercentageAboveBaseCapacity", 100))
+    above = max(0, capacity - base)
+    on_demand_above = -(-above * percentage // 100)  # AWS rounds On-Demand up
+    return max(0, above - on_demand_above)
+
+
+def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
+    """Replacement for moto's launcher: one run per AZ, balanced, version and lifecycle recorded."""
+    propagated_tags[asg_models.ASG_NAME_TAG] = group.name
+    propagated_tags.update(group.instance_tags)
+    pairs = _subnet_zones(group)
+    zones = [zone for _subnet, zone in pairs]
+    subnet_of = {zone: subnet for subnet, zone in pairs}
+    counts: dict[str, int] = {}
+    for state in group.active_instances():
+        counts[state.availability_zone] = counts.get(state.availability_zone, 0) + 1
+    associate_public_ip = group.launch_config.associate_public_ip_address if group.launch_config else None
+    launch_template = None
+    version_number = None
+    if group.ec2_launch_template:
+        launch_template = {"LaunchTemplateId": group.ec2_launch_template.id}
+        version_number = group.ec2_launch_template.get_version(group.launch_template_version).number
+    on_spot = spot_count(group.mixed_instances_policy, len(group.active_instances()) + count_needed)
+    spot_now = sum(1 for s in group.active_instances() if getattr(s.instance, "lifecycle", None) == "spot")
+    for zone in plan_placements(counts, zones, count_needed):
+        reservation = group.autoscaling_backend.ec2_backend.run_instances(
+            group.image_id,
+            1,
+            group.user_data,
+            group.security_groups,
+            instance_type=group.instance_type,
+            tags={"instance": dict(propagated_tags)},
+            placement=zone,
+            launch_config=group.launch_config,
+            launch_template=launch_template,
+            is_instance_type_default=False,
+            associate_public_ip=associate_public_ip,
+            subnet_id=subnet_of.get(zone),
+        )
+        for instance in reservation.instances:
+            instance.autoscaling_group = group
+            instance.refarch_launch_template_version = version_number
+            if spot_now < on_spot:
+                instance.lifecycle = "spot"
+                spot_now += 1
+            group.instance_states.append(
+                asg_models.InstanceState(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in)
+            )
+
+
+def _instance_launch_template(self) -> dict[str, Any] | None:
+    group = self.auto_scaling_group
+    if group is None or group.ec2_launch_template is None:
+        return None
+    version = getattr(self.instance, "refarch_launch_template_version", None)
+    return {
+        "LaunchTemplateId": group.ec2_launch_template.id,
+        "LaunchTemplateName": group.ec2_launch_template.name,
+        "Version": str(version if version is not None else group.ec2_launch_template.default_version_number),
+    }
+
+
+# ------------------------------------------------------------------------------ target groups
+
+
+def _update_attached_target_groups(self, group_name: str) -> None:
+    """Register the group's instances and deregister those that left it, as AWS does."""
+    _INSTALLED["update_attached_target_groups"](self, group_name)
+    group = self.autoscaling_groups[group_name]
+    if not group.target_group_arns:
+        return
+    members = {state.instance.id for state in group.instance_states}
+    for arn in group.target_group_arns:
+        target_group = self.elbv2_backend.target_groups.get(arn)
+        if target_group is None:
+            continue
+        for target_id in list(target_group.targets):
+            instance = self.ec2_backend.get_instance_by_id(target_id)
+            if (
+                instance is not None
+                and getattr(instance, "autoscaling_group", None) is group
+                and target_id not in members
+            ):
+                target_group.deregister([{"Id": target_id}])
+
+
+# ------------------------------------------------------------------------------ update
+
+
+def _group_update(self, *args: Any, **kwargs: Any) -> None:
+    """AWS keeps the mixed-instances policy when an update does not name a launch source."""
+    keep = (
+        kwargs.get("mixed_instances_policy") is None
+        and not kwargs.get("launch_template")
+        and not kwargs.get("launch_config_name")
+    )
+    policy = self.mixed_instances_policy
+    _INSTALLED["group_update"](self, *args, **kwargs)
+    if keep:
+        self.mixed_instances_policy = policy
+
+
+def _response_update(self) -> Any:
+    result = _INSTALLED["response_update"](self)
+    rebalance = self._get_param("CapacityRebalance")
+    if rebalance is not None:
+        group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
+        group.capacity_rebalance = str(rebalance).lower() == "true"
+    return result
+
+
+# ------------------------------------------------------------------------------ instance refresh
+
+
+def _refreshes(backend) -> dict[str, list[dict[str, Any]]]:
+    if not hasattr(backend, "refarch_instance_refreshes"):
+        backend.refarch_instance_refreshes = {}
+    return backend.refarch_instance_refreshes
+
+
+def _group(backend, name: str):
+    group = backend.autoscaling_groups.get(name)
+    if group is None:
+        raise ValidationError(f"AutoScalingGroup name not found - AutoScalingGroup {name} not found")
+    return group
+
+
+def outdated(group, skip_matching: bool) -> list:
+    """InService instances a refresh replaces: all, or (SkipMatching) those not on the desired version."""
+    active = group.active_instances()
+    if not skip_matching or group.ec2_launch_template is None:
+        return list(active)
+    desired = group.ec2_launch_template.get_version(group.launch_template_version).number
+    return [s for s in active if getattr(s.instance, "refarch_launch_template_version", None) != desired]
+
+
+def start_instance_refresh(backend, name: str, strategy: str, preferences: dict[str, Any]) -> str:
+    with _LOCK:
+        group = _group(backend, name)
+        history = _refreshes(backend).setdefault(name, [])
+        if any(r["Status"] in ACTIVE for r in history):
+            raise InstanceRefreshInProgress(
+                "An Instance Refresh is already in progress and blocks the execution of this Instance Refresh."
+            )
+        started = datetime.now(UTC)
+        replace = outdated(group, bool(preferences.get("SkipMatching")))
+        if replace:
+            ids = [s.instance.id for s in replace]
+            group.instance_states = [s for s in group.instance_states if s.instance.id not in ids]
+            backend.ec2_backend.terminate_instances(ids)
+            group.set_desired_capacity(group.desired_capacity)
+        refresh = {
+            "InstanceRefreshId": str(uuid.uuid4()),
+            "AutoScalingGroupName": name,
+            "Status": "Successful",
+            "StatusReason": "",
+            "StartTime": started,
+            "EndTime": datetime.now(UTC),
+            "PercentageComplete": 100,
+            "InstancesToUpdate": 0,
+            "Preferences": preferences,
+            "Strategy": strategy,
+        }
+        history.insert(0, refresh)
+        return refresh["InstanceRefreshId"]
+
+
+def _response_start_instance_refresh(self) -> ActionResult:
+    preferences = self._get_param("Preferences") or {}
+    refresh_id = start_instance_refresh(
+        self.autoscaling_backend,
+        self._get_param("AutoScalingGroupName"),
+        self._get_param("Strategy") or "Rolling",
+        preferences,
+    )
+    return ActionResult({"InstanceRefreshId": refresh_id})
+
+
+def _response_describe_instance_refreshes(self) -> ActionResult:
+    name = self._get_param("AutoScalingGroupName")
+    _group(self.autoscaling_backend, name)
+    wanted = self._get_param("InstanceRefreshIds") or []
+    found = [
+        r for r in _refreshes(self.autoscaling_backend).get(name, []) if not wanted or r["InstanceRefreshId"] in wanted
+    ]
+    return ActionResult({"InstanceRefreshes": found})
+
+
+def _response_cancel_instance_refresh(self) -> ActionResult:
+    name = self._get_param("AutoScalingGroupName")
+    _group(self.autoscaling_backend, name)
+    with _LOCK:
+        for refresh in _refreshes(self.autoscaling_backend).get(name, []):
+            if refresh["Status"] in ACTIVE:
+                refresh["Status"] = "Cancelled"
+                return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+    raise ActiveInstanceRefreshNotFound(
+        f"No in progress or pending Instance Refresh found for Auto Scaling group {name}"
+    )
+
+
+def install() -> None:
+    if _INSTALLED:
+        return
+    _INSTALLED["update_attached_target_groups"] = asg_models.AutoScalingBackend.update_attached_target_groups
+    _INSTALLED["group_update"] = asg_models.FakeAutoScalingGroup.update
+    _INSTALLED["response_update"] = asg_responses.AutoScalingResponse.update_auto_scaling_group
+    asg_models.FakeAutoScalingGroup.replace_autoscaling_group_instances = _launch
+    asg_models.FakeAutoScalingGroup.update = _group_update
+    asg_models.InstanceState.launch_template = property(_instance_launch_template)
+    asg_models.AutoScalingBackend.update_attached_target_groups = _update_attached_target_groups
+    response = asg_responses.AutoScalingResponse
+    response.update_auto_scaling_group = _response_update
+    response.start_instance_refresh = _response_start_instance_refresh
+    response.describe_instance_refreshes = _response_describe_instance_refreshes
+    response.cancel_instance_refresh = _response_cancel_instance_refresh

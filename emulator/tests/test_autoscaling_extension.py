@@ -1,0 +1,184 @@
+"""Auto Scaling extension: AZ spread, launched versions, Spot lifecycle, deregistration, instance refresh."""
+
+import base64
+
+import pytest
+from botocore.exceptions import ClientError
+
+from refarch_emulator.extensions import autoscaling
+from refarch_emulator.testing import client, error, private_emulator, reset
+
+AMI = "ami-0d27e0fb3bac4d724"
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    with private_emulator(tmp_path_factory.mktemp("state")) as url:
+        yield url
+
+
+@pytest.fixture
+def aws(endpoint):
+    reset(endpoint)
+    return lambda service: client(endpoint, service)
+
+
+def subnets(aws):
+    found = aws("ec2").describe_subnets(Filters=[{"Name": "default-for-az", "Values": ["true"]}])["Subnets"]
+    return sorted(found, key=lambda s: s["AvailabilityZone"])
+
+
+def template(aws, user_data="v1"):
+    ec2 = aws("ec2")
+    data = {"ImageId": AMI, "InstanceType": "c5.large", "UserData": base64.b64encode(user_data.encode()).decode()}
+    ec2.create_launch_template(LaunchTemplateName="web-lt", LaunchTemplateData=data)
+
+
+def target_group(aws):
+    vpc_id = subnets(aws)[0]["VpcId"]
+    return aws("elbv2").create_target_group(Name="tg", Protocol="HTTP", Port=80, VpcId=vpc_id)["TargetGroups"][0][
+        "TargetGroupArn"
+    ]
+
+
+def group(aws, capacity=6, on_demand_base=0, on_demand_percentage=0, **extra):
+    aws("autoscaling").create_auto_scaling_group(
+        AutoScalingGroupName="asg",
+        MinSize=0,
+        MaxSize=12,
+        DesiredCapacity=capacity,
+        VPCZoneIdentifier=",".join(s["SubnetId"] for s in subnets(aws)),
+        MixedInstancesPolicy={
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {"LaunchTemplateName": "web-lt", "Version": "$Latest"},
+                "Overrides": [{"InstanceType": "c5.large"}, {"InstanceType": "m5.large"}],
+            },
+            "InstancesDistribution": {
+                "OnDemandBaseCapacity": on_demand_base,
+                "OnDemandPercentageAboveBaseCapacity": on_demand_percentage,
+                "SpotAllocationStrategy": "price-capacity-optimized",
+            },
+        },
+        CapacityRebalance=True,
+        **extra,
+    )
+    return describe(aws)
+
+
+def describe(aws):
+    return aws("autoscaling").describe_auto_scaling_groups(AutoScalingGroupNames=["asg"])["AutoScalingGroups"][0]
+
+
+def targets(aws, arn):
+    return sorted(
+        t["Target"]["Id"] for t in aws("elbv2").describe_target_health(TargetGroupArn=arn)["TargetHealthDescriptions"]
+    )
+
+
+@pytest.mark.parametrize(
+    ("counts", "zones", "needed", "expected"),
+    [
+        ({}, ["a", "b", "c"], 4, ["a", "b", "c", "a"]),
+        ({"a": 2, "b": 1}, ["a", "b", "c"], 2, ["c", "b"]),
+        ({}, ["a"], 2, ["a", "a"]),
+        ({"a": 1}, ["a", "b"], 0, []),
+    ],
+)
+def test_plan_placements_balances_azs(counts, zones, needed, expected):
+    assert autoscaling.plan_placements(counts, zones, needed) == expected
+
+
+@pytest.mark.parametrize(
+    ("policy", "capacity", "spot"),
+    [
+        (None, 4, 0),
+        ({"InstancesDistribution": {"OnDemandBaseCapacity": 0, "OnDemandPercentageAboveBaseCapacity": 0}}, 4, 4),
+        ({"InstancesDistribution": {"OnDemandBaseCapacity": 1, "OnDemandPercentageAboveBaseCapacity": 0}}, 4, 3),
+        ({"InstancesDistribution": {"OnDemandBaseCapacity": 0, "OnDemandPercentageAboveBaseCapacity": 50}}, 3, 1),
+        ({"InstancesDistribution": {}}, 4, 0),
+    ],
+)
+def test_spot_count_follows_the_distribution(policy, capacity, spot):
+    assert autoscaling.spot_count(policy, capacity) == spot
+
+
+def test_instances_spread_over_every_az_with_launched_version(aws):
+    template(aws)
+    found = group(aws, capacity=6)
+    zones = sorted(i["AvailabilityZone"] for i in found["Instances"])
+    assert zones == sorted(s["AvailabilityZone"] for s in subnets(aws))
+    assert {i["LaunchTemplate"]["Version"] for i in found["Instances"]} == {"1"}
+    described = aws("ec2").describe_instances(InstanceIds=[i["InstanceId"] for i in found["Instances"]])
+    instances = [i for r in described["Reservations"] for i in r["Instances"]]
+    assert {i["SubnetId"] for i in instances} == {s["SubnetId"] for s in subnets(aws)}
+    assert {i.get("InstanceLifecycle") for i in instances} == {"spot"}
+
+
+def test_on_demand_base_is_not_spot(aws):
+    template(aws)
+    found = group(aws, capacity=3, on_demand_base=1)
+    described = aws("ec2").describe_instances(InstanceIds=[i["InstanceId"] for i in found["Instances"]])
+    lifecycles = sorted(str(i.get("InstanceLifecycle")) for r in described["Reservations"] for i in r["Instances"])
+    assert lifecycles == ["None", "spot", "spot"]
+
+
+def test_update_keeps_the_policy_and_sets_capacity_rebalance(aws):
+    template(aws)
+    group(aws, capacity=1)
+    aws("autoscaling").update_auto_scaling_group(AutoScalingGroupName="asg", MaxSize=8, CapacityRebalance=False)
+    found = describe(aws)
+    assert found["MaxSize"] == 8
+    assert found["CapacityRebalance"] is False
+    assert [o["InstanceType"] for o in found["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"]] == [
+        "c5.large",
+        "m5.large",
+    ]
+
+
+def test_scale_in_and_delete_deregister_targets(aws):
+    template(aws)
+    arn = target_group(aws)
+    found = group(aws, capacity=3, TargetGroupARNs=[arn])
+    assert targets(aws, arn) == sorted(i["InstanceId"] for i in found["Instances"])
+    aws("autoscaling").set_desired_capacity(AutoScalingGroupName="asg", DesiredCapacity=1)
+    assert targets(aws, arn) == [i["InstanceId"] for i in describe(aws)["Instances"]]
+    aws("autoscaling").delete_auto_scaling_group(AutoScalingGroupName="asg", ForceDelete=True)
+    assert targets(aws, arn) == []
+
+
+def test_instance_refresh_replaces_only_outdated_instances(aws):
+    template(aws)
+    arn = target_group(aws)
+    before = group(aws, capacity=2, TargetGroupARNs=[arn])
+    autoscaling_client = aws("autoscaling")
+    assert autoscaling_client.describe_instance_refreshes(AutoScalingGroupName="asg")["InstanceRefreshes"] == []
+    aws("ec2").create_launch_template_version(
+        LaunchTemplateName="web-lt", LaunchTemplateData={"ImageId": AMI, "InstanceType": "m5.large"}
+    )
+    refresh_id = autoscaling_client.start_instance_refresh(
+        AutoScalingGroupName="asg", Strategy="Rolling", Preferences={"MinHealthyPercentage": 90, "SkipMatching": True}
+    )["InstanceRefreshId"]
+    after = describe(aws)
+    old, new = {i["InstanceId"] for i in before["Instances"]}, {i["InstanceId"] for i in after["Instances"]}
+    assert len(new) == 2 and not old & new
+    assert {i["LaunchTemplate"]["Version"] for i in after["Instances"]} == {"2"}
+    assert {i["InstanceType"] for i in after["Instances"]} == {"m5.large"}
+    assert targets(aws, arn) == sorted(new)
+    refreshes = autoscaling_client.describe_instance_refreshes(AutoScalingGroupName="asg")["InstanceRefreshes"]
+    assert [(r["InstanceRefreshId"], r["Status"], r["PercentageComplete"]) for r in refreshes] == [
+        (refresh_id, "Successful", 100)
+    ]
+    autoscaling_client.start_instance_refresh(AutoScalingGroupName="asg", Preferences={"SkipMatching": True})
+    assert {i["InstanceId"] for i in describe(aws)["Instances"]} == new  # nothing left to replace
+
+
+def test_refresh_errors_are_awss(aws):
+    template(aws)
+    group(aws, capacity=1)
+    autoscaling_client = aws("autoscaling")
+    with pytest.raises(ClientError) as excinfo:
+        autoscaling_client.cancel_instance_refresh(AutoScalingGroupName="asg")
+    assert error(excinfo)[0] == "ActiveInstanceRefreshNotFound"
+    with pytest.raises(ClientError) as excinfo:
+        autoscaling_client.start_instance_refresh(AutoScalingGroupName="nope")
+    assert error(excinfo)[0] == "ValidationError"
