@@ -1,0 +1,323 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Lambda functions and event source mappings: API calls and pure build/compare functions.
+
+The deployment package is built here, deterministically: entries in name order, a fixed timestamp,
+fixed permissions and compression, so unchanged sources give the same bytes, the same SHA-256 and
+therefore the same ``CodeSha256`` Lambda reports - that is how the code is compared.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import base64
+import hashlib
+import io
+import os
+import re
+import time
+import zipfile
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code, is_boto3_error_message
+
+# Lambda refuses an update while the previous one is in progress (ResourceConflictException).
+EXTRA_RETRY_CODES = ["ResourceConflictException", "TooManyRequestsException"]
+# A just-created IAM role is not assumable by Lambda for a few seconds; AWS says so with this message.
+ROLE_NOT_READY_MESSAGE = "cannot be assumed by Lambda"
+ROLE_READY_ATTEMPTS = 12
+ROLE_READY_DELAY = 5
+
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+ZIP_FILE_MODE = 0o644
+
+# normalized key -> Lambda configuration key
+CONFIG_KEYS = {
+    "runtime": "Runtime",
+    "handler": "Handler",
+    "role": "Role",
+    "description": "Description",
+    "timeout": "Timeout",
+    "memory_size": "MemorySize",
+}
+
+
+# --------------------------------------------------------------------------- deployment package
+
+
+def build_zip(entries):
+    """A zip of ``entries`` (archive name -> bytes) that depends on nothing but names and contents."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for name in sorted(entries):
+            info = zipfile.ZipInfo(name, date_time=ZIP_DATE_TIME)
+            info.external_attr = ZIP_FILE_MODE << 16
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, whatever machine builds it
+            archive.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=9)
+    return buffer.getvalue()
+
+
+def read_sources(paths):
+    """archive name (file base name) -> bytes; a duplicated base name is an error (ValueError)."""
+    entries = {}
+    for path in paths:
+        name = os.path.basename(path)
+        if name in entries:
+            raise ValueError("source_files: two files are named %s" % name)
+        with open(path, "rb") as handle:
+            entries[name] = handle.read()
+    return entries
+
+
+def code_sha256(package):
+    """What Lambda reports as ``CodeSha256`` for this package."""
+    return base64.b64encode(hashlib.sha256(package).digest()).decode("ascii")
+
+
+# --------------------------------------------------------------------------- functions: pure
+
+
+def normalize_function(configuration, tags):
+    function = dict(
+        function_name=configuration["FunctionName"],
+        function_arn=configuration["FunctionArn"],
+        code_sha256=configuration.get("CodeSha256"),
+        code_size=configuration.get("CodeSize"),
+        state=configuration.get("State"),
+        last_update_status=configuration.get("LastUpdateStatus"),
+        environment=dict((configuration.get("Environment") or {}).get("Variables") or {}),
+        tags=dict(tags or {}),
+    )
+    for key, api_key in CONFIG_KEYS.items():
+        function[key] = configuration.get(api_key)
+    function["description"] = function["description"] or ""
+    return function
+
+
+def build_desired(params, sha256, tags):
+    desired = dict((key, params.get(key)) for key in CONFIG_KEYS)
+    desired["environment"] = params.get("environment")
+    desired["code_sha256"] = sha256
+    desired["tags"] = tags
+    return desired
+
+
+def configuration_updates(desired, current):
+    """Keyword arguments of UpdateFunctionConfiguration for what differs; {} when nothing does."""
+    updates = {}
+    for key, api_key in CONFIG_KEYS.items():
+        want = desired.get(key)
+        if want is not None and want != current.get(key):
+            updates[api_key] = want
+    environment = desired.get("environment")
+    if environment is not None and environment != current.get("environment"):
+        updates["Environment"] = dict(Variables=environment)
+    return updates
+
+
+def create_arguments(name, desired, package):
+    arguments = dict(FunctionName=name, Code=dict(ZipFile=package), PackageType="Zip", Publish=False)
+    for key, api_key in CONFIG_KEYS.items():
+        if desired.get(key) is not None:
+            arguments[api_key] = desired[key]
+    if desired.get("environment"):
+        arguments["Environment"] = dict(Variables=desired["environment"])
+    arguments["Tags"] = desired["tags"]
+    return arguments
+
+
+def function_ready(function):
+    """True once a function can be invoked and updated again."""
+    return (
+        function is not None
+        and function.get("state") == "Active"
+        and function.get("last_update_status") in (None, "Successful")
+    )
+
+
+def function_failed(function):
+    if function is None:
+        return "the function disappeared"
+    if function.get("state") == "Failed" or function.get("last_update_status") == "Failed":
+        return "the function is in state %s / last update %s" % (
+            function.get("state"),
+            function.get("last_update_status"),
+        )
+    return None
+
+
+# --------------------------------------------------------------------------- functions: API
+
+
+def get_function(client, name):
+    try:
+        response = client.get_function(FunctionName=name, aws_retry=True)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+    return normalize_function(response["Configuration"], response.get("Tags"))
+
+
+def list_functions(client):
+    functions, kwargs = [], {}
+    while True:
+        page = client.list_functions(aws_retry=True, **kwargs)
+        functions.extend(page.get("Functions", []))
+        if not page.get("NextMarker"):
+            return functions
+        kwargs["Marker"] = page["NextMarker"]
+
+
+def function_tags(client, arn):
+    try:
+        return client.list_tags(Resource=arn, aws_retry=True).get("Tags", {})
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+
+
+def create_function(client, arguments, sleep=time.sleep):
+    """CreateFunction, retried while a just-created execution role propagates (about 10 s on AWS)."""
+    for attempt in range(ROLE_READY_ATTEMPTS):
+        try:
+            return client.create_function(aws_retry=True, **arguments)
+        except is_boto3_error_message(ROLE_NOT_READY_MESSAGE):
+            if attempt == ROLE_READY_ATTEMPTS - 1:
+                raise
+            sleep(ROLE_READY_DELAY)
+    return None
+
+
+def update_configuration(client, name, updates):
+    client.update_function_configuration(FunctionName=name, aws_retry=True, **updates)
+
+
+def update_code(client, name, package):
+    client.update_function_code(FunctionName=name, ZipFile=package, Publish=False, aws_retry=True)
+
+
+def update_tags(client, arn, to_set, to_remove):
+    if to_remove:
+        client.untag_resource(Resource=arn, TagKeys=to_remove, aws_retry=True)
+    if to_set:
+        client.tag_resource(Resource=arn, Tags=to_set, aws_retry=True)
+
+
+def delete_function(client, name):
+    try:
+        client.delete_function(FunctionName=name, aws_retry=True)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        pass
+
+
+# --------------------------------------------------------------------------- event source mappings: pure
+
+
+def normalize_mapping(mapping):
+    return dict(
+        uuid=mapping["UUID"],
+        event_source_arn=mapping.get("EventSourceArn"),
+        function_arn=mapping.get("FunctionArn"),
+        state=mapping.get("State"),
+        enabled=mapping.get("State") in ("Enabled", "Enabling", "Creating", "Updating"),
+        batch_size=mapping.get("BatchSize"),
+        maximum_batching_window_in_seconds=mapping.get("MaximumBatchingWindowInSeconds", 0),
+        report_batch_item_failures="ReportBatchItemFailures" in (mapping.get("FunctionResponseTypes") or []),
+        maximum_concurrency=(mapping.get("ScalingConfig") or {}).get("MaximumConcurrency"),
+    )
+
+
+def build_desired_mapping(params):
+    return dict(
+        event_source_arn=params["event_source_arn"],
+        enabled=params.get("enabled"),
+        batch_size=params.get("batch_size"),
+        maximum_batching_window_in_seconds=params.get("maximum_batching_window_in_seconds"),
+        report_batch_item_failures=params.get("report_batch_item_failures"),
+        maximum_concurrency=params.get("maximum_concurrency"),
+    )
+
+
+def validate_mapping(params):
+    """A message naming every bad parameter, or None (the limits AWS enforces for SQS sources)."""
+    if params.get("state") == "absent":
+        return None
+    problems = []
+    batch = params.get("batch_size")
+    window = params.get("maximum_batching_window_in_seconds")
+    concurrency = params.get("maximum_concurrency")
+    if batch is not None and not 1 <= batch <= 10000:
+        problems.append("batch_size must be between 1 and 10000")
+    if window is not None and not 0 <= window <= 300:
+        problems.append("maximum_batching_window_in_seconds must be between 0 and 300")
+    if batch is not None and batch > 10 and not window:
+        problems.append("batch_size above 10 needs maximum_batching_window_in_seconds of at least 1 (an SQS rule)")
+    if concurrency is not None and not 2 <= concurrency <= 1000:
+        problems.append("maximum_concurrency must be between 2 and 1000")
+    if not re.match(r"arn:aws[a-z-]*:sqs:", str(params.get("event_source_arn", ""))):
+        problems.append("event_source_arn must be an SQS queue ARN")
+    return "; ".join(problems) or None
+
+
+def mapping_arguments(desired, current=None):
+    """Create/UpdateEventSourceMapping keyword arguments for what differs (all of them to create)."""
+    current = current or {}
+    arguments = {}
+    simple = dict(
+        enabled="Enabled", batch_size="BatchSize", maximum_batching_window_in_seconds="MaximumBatchingWindowInSeconds"
+    )
+    for key, api_key in simple.items():
+        want = desired.get(key)
+        if want is not None and want != current.get(key):
+            arguments[api_key] = want
+    report = desired.get("report_batch_item_failures")
+    if report is not None and report != current.get("report_batch_item_failures"):
+        arguments["FunctionResponseTypes"] = ["ReportBatchItemFailures"] if report else []
+    concurrency = desired.get("maximum_concurrency")
+    if concurrency is not None and concurrency != current.get("maximum_concurrency"):
+        arguments["ScalingConfig"] = dict(MaximumConcurrency=concurrency)
+    return arguments
+
+
+def mapping_settled(mapping):
+    return mapping is not None and mapping["state"] in ("Enabled", "Disabled")
+
+
+# --------------------------------------------------------------------------- event source mappings: API
+
+
+def list_mappings(client, function_name, event_source_arn=None):
+    kwargs = dict(FunctionName=function_name)
+    if event_source_arn:
+        kwargs["EventSourceArn"] = event_source_arn
+    mappings = []
+    while True:
+        try:
+            page = client.list_event_source_mappings(aws_retry=True, **kwargs)
+        except is_boto3_error_code("ResourceNotFoundException"):
+            return []
+        mappings.extend(normalize_mapping(m) for m in page.get("EventSourceMappings", []))
+        if not page.get("NextMarker"):
+            return mappings
+        kwargs["Marker"] = page["NextMarker"]
+
+
+def get_mapping(client, uuid):
+    try:
+        return normalize_mapping(client.get_event_source_mapping(UUID=uuid, aws_retry=True))
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return None
+
+
+def create_mapping(client, function_name, desired):
+    arguments = mapping_arguments(desired)
+    arguments["FunctionName"] = function_name
+    arguments["EventSourceArn"] = desired["event_source_arn"]
+    return normalize_mapping(client.create_event_source_mapping(aws_retry=True, **arguments))
+
+
+def update_mapping(client, uuid, arguments):
+    return normalize_mapping(client.update_event_source_mapping(UUID=uuid, aws_retry=True, **arguments))
+
+
+def delete_mapping(client, uuid):
+    try:
+        client.delete_event_source_mapping(UUID=uuid, aws_retry=True)
+    except is_boto3_error_code("ResourceNotFoundException"):
+        pass

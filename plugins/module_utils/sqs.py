@@ -1,0 +1,220 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""SQS standard queues: API calls (retrying, "not found" -> None) and pure build/compare functions.
+
+Queues are normalized to one flat dict (snake_case attributes, the redrive policy as a dict, tags as
+a dict) so that desired and current compare with ``diffing.changed_keys``.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+
+# AWS keeps a deleted queue's name for 60 s; a re-create inside that window is retried, not failed.
+EXTRA_RETRY_CODES = ["AWS.SimpleQueueService.QueueDeletedRecently", "QueueDeletedRecently"]
+NOT_FOUND_CODES = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+
+# normalized key -> (SQS attribute name, type)
+INT_ATTRIBUTES = {
+    "visibility_timeout": "VisibilityTimeout",
+    "message_retention_period": "MessageRetentionPeriod",
+    "delay_seconds": "DelaySeconds",
+    "receive_wait_time_seconds": "ReceiveMessageWaitTimeSeconds",
+    "maximum_message_size": "MaximumMessageSize",
+}
+
+
+def arn_to_name(arn):
+    return arn.split(":")[-1]
+
+
+# --------------------------------------------------------------------------- pure functions
+
+
+def normalize_queue(url, attributes, tags):
+    """One queue as this collection shows it, from get_queue_attributes(All) and list_queue_tags."""
+    queue = dict(
+        name=arn_to_name(attributes["QueueArn"]),
+        url=url,
+        arn=attributes["QueueArn"],
+    )
+    for key, attribute in INT_ATTRIBUTES.items():
+        if attribute in attributes:
+            queue[key] = int(attributes[attribute])
+    if attributes.get("KmsMasterKeyId"):
+        queue["encryption"] = "kms"
+        queue["kms_master_key_id"] = attributes["KmsMasterKeyId"]
+    elif str(attributes.get("SqsManagedSseEnabled", "false")).lower() == "true":
+        queue["encryption"] = "sqs"
+    else:
+        queue["encryption"] = "none"
+    redrive = attributes.get("RedrivePolicy")
+    if redrive:
+        policy = json.loads(redrive) if isinstance(redrive, str) else redrive
+        queue["redrive_policy"] = dict(
+            dead_letter_target_arn=policy["deadLetterTargetArn"],
+            max_receive_count=int(policy["maxReceiveCount"]),
+        )
+    else:
+        queue["redrive_policy"] = None
+    queue["tags"] = dict(tags or {})
+    return queue
+
+
+def build_desired(params, tags):
+    """The queue the module parameters describe, in the normalized shape; ``None`` = leave alone."""
+    desired = dict((key, params.get(key)) for key in INT_ATTRIBUTES)
+    encryption = params.get("encryption")
+    desired["encryption"] = encryption
+    if encryption == "kms":
+        desired["kms_master_key_id"] = params.get("kms_master_key_id")
+    redrive = params.get("redrive_policy")
+    if redrive is not None:
+        desired["redrive_policy"] = dict(
+            dead_letter_target_arn=redrive["dead_letter_target_arn"],
+            max_receive_count=int(redrive["max_receive_count"]),
+        )
+    desired["tags"] = tags
+    return desired
+
+
+QUEUE_LIMITS = dict(
+    visibility_timeout=(0, 43200),
+    message_retention_period=(60, 1209600),
+    delay_seconds=(0, 900),
+    receive_wait_time_seconds=(0, 20),
+    maximum_message_size=(1024, 1048576),
+)
+
+
+def validate(params):
+    """A message naming every bad parameter, or None. Runs before any API call."""
+    problems = []
+    if params["name"].endswith(".fifo"):
+        problems.append("name: FIFO queues (%s) are not supported; use a standard queue name" % params["name"])
+    if params.get("state") != "absent":
+        kms = params.get("encryption") == "kms"
+        if kms != bool(params.get("kms_master_key_id")):
+            problems.append("kms_master_key_id is required with encryption=kms, and only valid with it")
+        for key, (low, high) in QUEUE_LIMITS.items():
+            value = params.get(key)
+            if value is not None and not low <= value <= high:
+                problems.append("%s must be between %d and %d, got %d" % (key, low, high, value))
+        redrive = params.get("redrive_policy")
+        if redrive is not None and not 1 <= int(redrive["max_receive_count"]) <= 1000:
+            problems.append("redrive_policy.max_receive_count must be between 1 and 1000")
+        if redrive is not None and not str(redrive["dead_letter_target_arn"]).startswith("arn:"):
+            problems.append("redrive_policy.dead_letter_target_arn must be a queue ARN")
+    return "; ".join(problems) or None
+
+
+def attributes_to_set(desired, current):
+    """SQS attributes (API names, string values) that bring ``current`` to ``desired``."""
+    current = current or {}
+    result = {}
+    for key, attribute in INT_ATTRIBUTES.items():
+        want = desired.get(key)
+        if want is not None and want != current.get(key):
+            result[attribute] = str(want)
+    encryption = desired.get("encryption")
+    if encryption is not None and (
+        encryption != current.get("encryption") or desired.get("kms_master_key_id") != current.get("kms_master_key_id")
+    ):
+        if encryption == "kms":
+            result["KmsMasterKeyId"] = desired["kms_master_key_id"]
+        else:
+            result["SqsManagedSseEnabled"] = "true" if encryption == "sqs" else "false"
+            if current.get("kms_master_key_id"):
+                result["KmsMasterKeyId"] = ""
+    if "redrive_policy" in desired and desired["redrive_policy"] != current.get("redrive_policy"):
+        redrive = desired["redrive_policy"]
+        result["RedrivePolicy"] = (
+            json.dumps(
+                dict(
+                    deadLetterTargetArn=redrive["dead_letter_target_arn"],
+                    maxReceiveCount=redrive["max_receive_count"],
+                ),
+                sort_keys=True,
+            )
+            if redrive
+            else ""
+        )
+    return result
+
+
+def predicted(desired, current, tags):
+    """The queue after the change, for diff output and check mode."""
+    after = dict(current or {})
+    for key, value in desired.items():
+        if value is not None and key != "tags":
+            after[key] = value
+    after["tags"] = tags
+    return after
+
+
+# --------------------------------------------------------------------------- API calls
+
+
+def get_queue_url(client, name):
+    try:
+        return client.get_queue_url(QueueName=name, aws_retry=True)["QueueUrl"]
+    except is_boto3_error_code(NOT_FOUND_CODES):
+        return None
+
+
+def describe_queue(client, url):
+    """The normalized queue at ``url``, or None when it vanished meanwhile."""
+    try:
+        attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"], aws_retry=True)["Attributes"]
+        tags = client.list_queue_tags(QueueUrl=url, aws_retry=True).get("Tags", {})
+    except is_boto3_error_code(NOT_FOUND_CODES):
+        return None
+    return normalize_queue(url, attributes, tags)
+
+
+def get_queue(client, name):
+    url = get_queue_url(client, name)
+    return describe_queue(client, url) if url else None
+
+
+def list_queue_urls(client, prefix=None):
+    kwargs = dict(QueueNamePrefix=prefix) if prefix else {}
+    urls = []
+    while True:
+        page = client.list_queues(MaxResults=1000, aws_retry=True, **kwargs)
+        urls.extend(page.get("QueueUrls") or [])
+        if not page.get("NextToken"):
+            return urls
+        kwargs["NextToken"] = page["NextToken"]
+
+
+def list_queues(client, prefix=None):
+    queues = []
+    for url in list_queue_urls(client, prefix):
+        queue = describe_queue(client, url)
+        if queue is not None:
+            queues.append(queue)
+    return queues
+
+
+def create_queue(client, name, attributes, tags):
+    return client.create_queue(QueueName=name, Attributes=attributes, tags=tags, aws_retry=True)["QueueUrl"]
+
+
+def set_attributes(client, url, attributes):
+    client.set_queue_attributes(QueueUrl=url, Attributes=attributes, aws_retry=True)
+
+
+def update_tags(client, url, to_set, to_remove):
+    if to_remove:
+        client.untag_queue(QueueUrl=url, TagKeys=to_remove, aws_retry=True)
+    if to_set:
+        client.tag_queue(QueueUrl=url, Tags=to_set, aws_retry=True)
+
+
+def delete_queue(client, url):
+    try:
+        client.delete_queue(QueueUrl=url, aws_retry=True)
+    except is_boto3_error_code(NOT_FOUND_CODES):
+        pass

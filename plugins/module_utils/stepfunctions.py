@@ -1,0 +1,256 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Step Functions state machines and executions: API calls and pure build/compare functions.
+
+A definition is compared as normalized JSON (key order and spacing ignored), never as text.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import json
+import re
+import uuid
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+)
+
+from ansible_collections.refarch.aws.plugins.module_utils.diffing import normalized_json
+
+NOT_FOUND_CODES = ("StateMachineDoesNotExist", "ResourceNotFound")
+TERMINAL_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
+EXECUTION_NAME_MAX = 80
+_NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+DEFAULT_LOGGING = dict(level="OFF", include_execution_data=False, log_group_arn=None)
+
+
+# --------------------------------------------------------------------------- state machines: pure
+
+
+def parse_definition(definition):
+    """The definition as an object, from a dict or a JSON string; ValueError when it is neither."""
+    if isinstance(definition, dict):
+        return definition
+    try:
+        value = json.loads(definition)
+    except (TypeError, ValueError) as e:
+        raise ValueError("definition is not valid JSON: %s" % e) from e
+    if not isinstance(value, dict):
+        raise ValueError("definition must be a JSON object")
+    return value
+
+
+def validate_definition(definition):
+    """The Amazon States Language basics, checked before any API call: a message, or None."""
+    states = definition.get("States")
+    if not isinstance(states, dict) or not states:
+        return "definition has no States"
+    if definition.get("StartAt") not in states:
+        return "definition StartAt %r names no state" % definition.get("StartAt")
+    for name, state in states.items():
+        for key in ("Next", "Default"):
+            if key in state and state[key] not in states:
+                return "state %s: %s %r names no state" % (name, key, state[key])
+        for catcher in state.get("Catch", []) + state.get("Choices", []):
+            if "Next" in catcher and catcher["Next"] not in states:
+                return "state %s: a Catch/Choice names the missing state %r" % (name, catcher["Next"])
+        timeout, heartbeat = state.get("TimeoutSeconds"), state.get("HeartbeatSeconds")
+        if isinstance(timeout, int) and isinstance(heartbeat, int) and heartbeat >= timeout:
+            return "state %s: HeartbeatSeconds (%d) must be smaller than TimeoutSeconds (%d)" % (
+                name,
+                heartbeat,
+                timeout,
+            )
+    return None
+
+
+def normalize_logging(configuration):
+    configuration = configuration or {}
+    destinations = configuration.get("destinations") or []
+    group = None
+    if destinations:
+        group = (destinations[0].get("cloudWatchLogsLogGroup") or {}).get("logGroupArn")
+    return dict(
+        level=configuration.get("level", "OFF"),
+        include_execution_data=bool(configuration.get("includeExecutionData", False)),
+        log_group_arn=group,
+    )
+
+
+def logging_to_api(logging):
+    result = dict(level=logging["level"], includeExecutionData=bool(logging.get("include_execution_data")))
+    if logging.get("log_group_arn"):
+        result["destinations"] = [dict(cloudWatchLogsLogGroup=dict(logGroupArn=logging["log_group_arn"]))]
+    return result
+
+
+def normalize_state_machine(description, tags):
+    return dict(
+        name=description["name"],
+        arn=description["stateMachineArn"],
+        type=description.get("type", "STANDARD"),
+        role_arn=description.get("roleArn"),
+        definition=normalized_json(description["definition"]),
+        logging=normalize_logging(description.get("loggingConfiguration")),
+        tracing=bool((description.get("tracingConfiguration") or {}).get("enabled", False)),
+        status=description.get("status"),
+        tags=dict(tags or {}),
+    )
+
+
+def build_desired(params, definition, tags):
+    logging = params.get("logging")
+    if logging is not None:
+        logging = dict(DEFAULT_LOGGING, **dict((k, v) for k, v in logging.items() if v is not None))
+    return dict(
+        name=params["name"],
+        type=params.get("type"),
+        role_arn=params.get("role_arn"),
+        definition=normalized_json(definition),
+        logging=logging,
+        tracing=params.get("tracing"),
+        tags=tags,
+    )
+
+
+def update_arguments(desired, current):
+    """UpdateStateMachine keyword arguments for what differs; {} when nothing does."""
+    arguments = {}
+    if desired["definition"] != current["definition"]:
+        arguments["definition"] = desired["definition"]
+    if desired.get("role_arn") is not None and desired["role_arn"] != current["role_arn"]:
+        arguments["roleArn"] = desired["role_arn"]
+    if desired.get("logging") is not None and desired["logging"] != current["logging"]:
+        arguments["loggingConfiguration"] = logging_to_api(desired["logging"])
+    if desired.get("tracing") is not None and desired["tracing"] != current["tracing"]:
+        arguments["tracingConfiguration"] = dict(enabled=desired["tracing"])
+    return arguments
+
+
+def create_arguments(desired):
+    arguments = dict(
+        name=desired["name"],
+        definition=desired["definition"],
+        roleArn=desired["role_arn"],
+        type=desired.get("type") or "STANDARD",
+        tags=ansible_dict_to_boto3_tag_list(desired["tags"], "key", "value"),
+    )
+    if desired.get("logging") is not None:
+        arguments["loggingConfiguration"] = logging_to_api(desired["logging"])
+    if desired.get("tracing") is not None:
+        arguments["tracingConfiguration"] = dict(enabled=desired["tracing"])
+    return arguments
+
+
+# --------------------------------------------------------------------------- state machines: API
+
+
+def find_state_machine_arn(client, name):
+    kwargs = {}
+    while True:
+        page = client.list_state_machines(aws_retry=True, **kwargs)
+        for machine in page.get("stateMachines", []):
+            if machine["name"] == name:
+                return machine["stateMachineArn"]
+        if not page.get("nextToken"):
+            return None
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def list_state_machine_arns(client):
+    arns, kwargs = [], {}
+    while True:
+        page = client.list_state_machines(aws_retry=True, **kwargs)
+        arns.extend(m["stateMachineArn"] for m in page.get("stateMachines", []))
+        if not page.get("nextToken"):
+            return arns
+        kwargs["nextToken"] = page["nextToken"]
+
+
+def describe_state_machine(client, arn):
+    try:
+        description = client.describe_state_machine(stateMachineArn=arn, aws_retry=True)
+        tags = client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags", [])
+    except is_boto3_error_code(NOT_FOUND_CODES):
+        return None
+    if description.get("status") == "DELETING":
+        return None
+    return normalize_state_machine(description, boto3_tag_list_to_ansible_dict(tags, "key", "value"))
+
+
+def get_state_machine(client, name):
+    arn = find_state_machine_arn(client, name)
+    return describe_state_machine(client, arn) if arn else None
+
+
+def create_state_machine(client, arguments):
+    return client.create_state_machine(aws_retry=True, **arguments)["stateMachineArn"]
+
+
+def update_state_machine(client, arn, arguments):
+    client.update_state_machine(stateMachineArn=arn, aws_retry=True, **arguments)
+
+
+def update_tags(client, arn, to_set, to_remove):
+    if to_remove:
+        client.untag_resource(resourceArn=arn, tagKeys=to_remove, aws_retry=True)
+    if to_set:
+        client.tag_resource(
+            resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set, "key", "value"), aws_retry=True
+        )
+
+
+def delete_state_machine(client, arn):
+    try:
+        client.delete_state_machine(stateMachineArn=arn, aws_retry=True)
+    except is_boto3_error_code(NOT_FOUND_CODES):
+        pass
+
+
+# --------------------------------------------------------------------------- executions
+
+
+def execution_name(prefix, index, token=None):
+    """A unique execution name: ``<prefix>-<index>-<random>``, at most 80 safe characters."""
+    token = token or uuid.uuid4().hex[:12]
+    suffix = "-%d-%s" % (index, token)
+    prefix = _NAME_UNSAFE.sub("-", prefix)[: EXECUTION_NAME_MAX - len(suffix)]
+    return prefix + suffix
+
+
+def execution_input(value):
+    """The execution input as a JSON string (a given string is passed through as it is)."""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, sort_keys=True)
+
+
+def _json_or_text(value):
+    if value is None:
+        return None
+    try:
+        return json.loads(value)
+    except ValueError:
+        return value
+
+
+def normalize_execution(description):
+    return dict(
+        name=description["name"],
+        execution_arn=description["executionArn"],
+        status=description["status"],
+        input=_json_or_text(description.get("input")),
+        output=_json_or_text(description.get("output")),
+        error=description.get("error"),
+        cause=description.get("cause"),
+    )
+
+
+def start_execution(client, arn, name, document):
+    return client.start_execution(stateMachineArn=arn, name=name, input=document, aws_retry=True)["executionArn"]
+
+
+def describe_execution(client, arn):
+    return normalize_execution(client.describe_execution(executionArn=arn, aws_retry=True))

@@ -1,0 +1,221 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: lambda_event_source_mapping
+short_description: An SQS event source mapping of a Lambda function, identified by function and queue
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes the mapping that makes Lambda poll an SQS queue for a function.
+    The mapping is identified by function and queue (AWS allows one per pair), not by its UUID, so
+    the module is idempotent without remembering anything.
+  - Compares batch size, batching window, C(ReportBatchItemFailures) and maximum concurrency and
+    updates only what differs.
+  - Written instead of using M(amazon.aws.lambda_event) because that module has no maximum
+    concurrency, no partial batch responses (C(FunctionResponseTypes)), no diff output, and does not
+    wait for the mapping to settle.
+  - The mapping belongs to the function: the module refuses to change or delete a mapping of a
+    function that lacks the ownership tag of O(deployment).
+options:
+  function_name:
+    description: Function name or ARN.
+    type: str
+    required: true
+  event_source_arn:
+    description: ARN of the SQS queue.
+    type: str
+    required: true
+  state:
+    description: Whether the mapping should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  enabled:
+    description: Whether Lambda polls the queue.
+    type: bool
+    default: true
+  batch_size:
+    description: Messages per invocation (1-10000; above 10 needs O(maximum_batching_window_in_seconds)).
+    type: int
+    default: 10
+  maximum_batching_window_in_seconds:
+    description: Seconds Lambda gathers messages before invoking (0-300).
+    type: int
+  report_batch_item_failures:
+    description:
+      - The function returns C(batchItemFailures); only those messages return to the queue, so one
+        bad message never makes the whole batch be retried.
+    type: bool
+    default: true
+  maximum_concurrency:
+    description: Most concurrent invocations this source may cause (2-1000). Omit to leave alone.
+    type: int
+  deployment:
+    description: The deployment that must own the function (its C(refarch:deployment) tag).
+    type: str
+    default: refarch
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - refarch.aws.common.wait
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+author:
+  - refarch.aws maintainers
+"""
+
+EXAMPLES = r"""
+- name: The verifier consumes the order queue, reporting per-message failures
+  refarch.aws.lambda_event_source_mapping:
+    function_name: orders-verifier
+    event_source_arn: "{{ queue.queue.arn }}"
+    batch_size: 10
+    report_batch_item_failures: true
+    maximum_concurrency: 5
+    deployment: prod
+"""
+
+RETURN = r"""
+mapping:
+  description: The mapping after the run (predicted in check mode); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    uuid:
+      description: Mapping id (unknown in check mode before creation).
+      type: str
+      sample: acf3b89d-cd88-46cd-9915-4aa277db0d0e
+    event_source_arn:
+      description: Queue ARN.
+      type: str
+      sample: arn:aws:sqs:us-east-1:123456789012:orders
+    state:
+      description: Lambda's state of the mapping.
+      type: str
+      sample: Enabled
+    batch_size:
+      description: Batch size.
+      type: int
+      sample: 10
+    report_batch_item_failures:
+      description: Whether partial batch responses are on.
+      type: bool
+      sample: true
+    maximum_concurrency:
+      description: Maximum concurrency, or null.
+      type: int
+      sample: 5
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, ownership, resource
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
+
+
+def wait_settled(module, client, uuid, gone=False):
+    if not module.params["wait"]:
+        return
+    what = "event source mapping %s to be %s" % (uuid, "deleted" if gone else "Enabled or Disabled")
+    try:
+        wait_for(
+            lambda: awslambda.get_mapping(client, uuid),
+            (lambda m: m is None) if gone else awslambda.mapping_settled,
+            module.params["wait_timeout"],
+            what,
+            delay=2,
+        )
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e))
+
+
+def require_owned_function(module, client):
+    function = awslambda.get_function(client, module.params["function_name"])
+    if function is not None:
+        resource.fail_unless_owned(
+            module, "function", module.params["function_name"], function["tags"], action="change the mappings of"
+        )
+    return function
+
+
+def ensure_present(module, client, current):
+    desired = awslambda.build_desired_mapping(module.params)
+    if current is None:
+        function = require_owned_function(module, client)
+        if module.check_mode:  # the function may itself be created by this (check mode) run
+            return True, diffing.drop_none(desired)
+        if function is None:
+            module.fail_json(msg="function %s does not exist" % module.params["function_name"])
+        created = awslambda.create_mapping(client, module.params["function_name"], desired)
+        wait_settled(module, client, created["uuid"])
+        return True, awslambda.get_mapping(client, created["uuid"])
+    arguments = awslambda.mapping_arguments(desired, current)
+    if not arguments:
+        return False, current
+    require_owned_function(module, client)
+    if module.check_mode:
+        return True, diffing.merged(current, desired)
+    wait_settled(module, client, current["uuid"])
+    awslambda.update_mapping(client, current["uuid"], arguments)
+    wait_settled(module, client, current["uuid"])
+    return True, awslambda.get_mapping(client, current["uuid"])
+
+
+def ensure_absent(module, client, current):
+    if current is None:
+        return False, None
+    require_owned_function(module, client)
+    if not module.check_mode:
+        awslambda.delete_mapping(client, current["uuid"])
+        wait_settled(module, client, current["uuid"], gone=True)
+    return True, None
+
+
+def run_module(module):
+    message = awslambda.validate_mapping(module.params)
+    if message:
+        module.fail_json(msg=message)
+    client = aws_client(module, "lambda", extra_error_codes=awslambda.EXTRA_RETRY_CODES)
+    params = module.params
+
+    def read():
+        found = awslambda.list_mappings(client, params["function_name"], params["event_source_arn"])
+        return found[0] if found else None
+
+    resource.run(
+        module,
+        "the event source mapping of",
+        "mapping",
+        read,
+        lambda current: ensure_present(module, client, current),
+        lambda current: ensure_absent(module, client, current),
+    )
+
+
+def main():
+    argument_spec = dict(
+        function_name=dict(type="str", required=True),
+        event_source_arn=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        enabled=dict(type="bool", default=True),
+        batch_size=dict(type="int", default=10),
+        maximum_batching_window_in_seconds=dict(type="int"),
+        report_batch_item_failures=dict(type="bool", default=True),
+        maximum_concurrency=dict(type="int"),
+        deployment=dict(type="str", default=ownership.DEFAULT_DEPLOYMENT),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,233 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: sqs_queue
+short_description: An encrypted standard SQS queue with a dead-letter queue, owned by a deployment
+version_added: 0.1.0
+description:
+  - Creates, updates or deletes a standard SQS queue: server-side encryption, redrive to a
+    dead-letter queue, visibility timeout and retention, tags.
+  - Written instead of using C(community.aws.sqs_queue) because that module returns
+    C(queue_url=null) on the run that creates the queue, has no diff output, and knows nothing of
+    the ownership tag this collection's teardown relies on.
+  - The module compares every attribute it is given and makes one C(SetQueueAttributes) call for all
+    differences; a second run makes no mutating call.
+  - An existing queue that lacks the ownership tag of O(deployment) is not touched; the module fails.
+options:
+  name:
+    description: Queue name. FIFO queues (names ending in C(.fifo)) are not supported.
+    type: str
+    required: true
+  state:
+    description: Whether the queue should exist.
+    type: str
+    choices: [present, absent]
+    default: present
+  visibility_timeout:
+    description:
+      - Seconds a received message stays invisible to other consumers (0-43200).
+      - For a Lambda event source, AWS recommends at least six times the function timeout.
+    type: int
+  message_retention_period:
+    description: Seconds a message is kept (60-1209600).
+    type: int
+  delay_seconds:
+    description: Delivery delay in seconds (0-900).
+    type: int
+  receive_wait_time_seconds:
+    description: Long-polling wait of ReceiveMessage in seconds (0-20).
+    type: int
+  maximum_message_size:
+    description: Largest message in bytes (1024-1048576).
+    type: int
+  encryption:
+    description:
+      - Server-side encryption. V(sqs) uses SQS-managed keys (SSE-SQS), V(kms) the key in
+        O(kms_master_key_id), V(none) switches encryption off.
+    type: str
+    choices: [sqs, kms, none]
+    default: sqs
+  kms_master_key_id:
+    description: KMS key id, ARN or alias, with O(encryption=kms).
+    type: str
+  redrive_policy:
+    description:
+      - Move a message to a dead-letter queue after O(redrive_policy.max_receive_count) receives.
+      - Omit to leave the current policy alone.
+    type: dict
+    suboptions:
+      dead_letter_target_arn:
+        description: ARN of the dead-letter queue.
+        type: str
+        required: true
+      max_receive_count:
+        description: Receives before a message moves to the dead-letter queue (1-1000).
+        type: int
+        default: 5
+  purge_tags:
+    description: Remove tags not in O(tags) (the ownership tag always stays).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - refarch.aws.common.ownership
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+author:
+  - refarch.aws maintainers
+"""
+
+EXAMPLES = r"""
+- name: Dead-letter queue
+  refarch.aws.sqs_queue:
+    name: orders-dlq
+    message_retention_period: 1209600
+    deployment: prod
+  register: dlq
+
+- name: Work queue, six times the function's 30 s timeout, redrive after 5 receives
+  refarch.aws.sqs_queue:
+    name: orders
+    visibility_timeout: 180
+    redrive_policy:
+      dead_letter_target_arn: "{{ dlq.queue.arn }}"
+      max_receive_count: 5
+    deployment: prod
+    tags:
+      team: shop
+
+- name: Remove it
+  refarch.aws.sqs_queue:
+    name: orders
+    state: absent
+    deployment: prod
+"""
+
+RETURN = r"""
+queue:
+  description: The queue after the run (the predicted one in check mode); empty when absent.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Queue name.
+      type: str
+      sample: orders
+    url:
+      description: Queue URL (unknown in check mode before creation).
+      type: str
+      sample: https://sqs.us-east-1.amazonaws.com/123456789012/orders
+    arn:
+      description: Queue ARN.
+      type: str
+      sample: arn:aws:sqs:us-east-1:123456789012:orders
+    visibility_timeout:
+      description: Visibility timeout in seconds.
+      type: int
+      sample: 180
+    message_retention_period:
+      description: Retention in seconds.
+      type: int
+      sample: 345600
+    encryption:
+      description: V(sqs), V(kms) or V(none).
+      type: str
+      sample: sqs
+    redrive_policy:
+      description: Dead-letter target and receive count, or null.
+      type: dict
+      sample: {"dead_letter_target_arn": "arn:aws:sqs:us-east-1:123456789012:orders-dlq", "max_receive_count": 5}
+    tags:
+      description: Tags, the ownership tag included.
+      type: dict
+      sample: {"refarch:deployment": "prod"}
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
+from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
+
+
+def ensure_present(module, client, current):
+    params = module.params
+    tags = ownership.desired_tags(params["deployment"], params["tags"])
+    desired = sqs.build_desired(params, tags)
+    if current is None:
+        after = diffing.drop_none(sqs.predicted(desired, None, tags))
+        after["name"] = params["name"]
+        if module.check_mode:
+            return True, after
+        url = sqs.create_queue(client, params["name"], sqs.attributes_to_set(desired, None), tags)
+        return True, sqs.describe_queue(client, url)
+    resource.fail_unless_owned(module, "queue", params["name"], current["tags"])
+    attributes = sqs.attributes_to_set(desired, current)
+    to_set, to_remove = ownership.tag_changes(current["tags"], tags, params["purge_tags"])
+    if not (attributes or to_set or to_remove):
+        return False, current
+    if module.check_mode:
+        after = sqs.predicted(desired, current, dict(current["tags"]))
+        after["tags"].update(to_set)
+        for key in to_remove:
+            after["tags"].pop(key, None)
+        return True, after
+    if attributes:
+        sqs.set_attributes(client, current["url"], attributes)
+    sqs.update_tags(client, current["url"], to_set, to_remove)
+    return True, sqs.describe_queue(client, current["url"])
+
+
+def run_module(module):
+    message = sqs.validate(module.params)
+    if message:
+        module.fail_json(msg=message)
+    client = aws_client(module, "sqs", extra_error_codes=sqs.EXTRA_RETRY_CODES)
+    name = module.params["name"]
+    resource.run(
+        module,
+        "queue",
+        "queue",
+        lambda: sqs.get_queue(client, name),
+        lambda current: ensure_present(module, client, current),
+        lambda current: resource.ensure_absent(
+            module, "queue", name, current, lambda q: sqs.delete_queue(client, q["url"])
+        ),
+    )
+
+
+def main():
+    argument_spec = dict(
+        name=dict(type="str", required=True),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        visibility_timeout=dict(type="int"),
+        message_retention_period=dict(type="int"),
+        delay_seconds=dict(type="int"),
+        receive_wait_time_seconds=dict(type="int"),
+        maximum_message_size=dict(type="int"),
+        encryption=dict(type="str", choices=["sqs", "kms", "none"], default="sqs"),
+        kms_master_key_id=dict(type="str"),
+        redrive_policy=dict(
+            type="dict",
+            options=dict(
+                dead_letter_target_arn=dict(type="str", required=True),
+                max_receive_count=dict(type="int", default=5),
+            ),
+        ),
+        purge_tags=dict(type="bool", default=True),
+        **ownership.OWNERSHIP_ARGUMENT_SPEC,
+    )
+    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    run_module(module)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,67 @@
+#!/usr/bin/python
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: stepfunctions_state_machine_info
+short_description: State machines by name, or every state machine a deployment owns
+version_added: 0.1.0
+description:
+  - Lists Step Functions state machines in the shape M(refarch.aws.stepfunctions_state_machine) returns.
+  - With O(deployment), only state machines carrying the ownership tag C(refarch:deployment=<deployment>):
+    this is how teardown finds what to delete. No stock module lists state machines.
+extends_documentation_fragment:
+  - amazon.aws.common.modules
+  - amazon.aws.region.modules
+  - refarch.aws.info_filter
+author:
+  - refarch.aws maintainers
+"""
+
+EXAMPLES = r"""
+- name: State machines of the sfn_sqs_callback stack of deployment prod
+  refarch.aws.stepfunctions_state_machine_info:
+    deployment: prod
+    tags:
+      refarch:stack: sfn_sqs_callback
+  register: owned
+"""
+
+RETURN = r"""
+state_machines:
+  description: The state machines found, each as M(refarch.aws.stepfunctions_state_machine) returns it.
+  returned: always
+  type: list
+  elements: dict
+  sample: [{"name": "orders-verify", "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-verify"}]
+"""
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+from ansible_collections.refarch.aws.plugins.module_utils import resource, stepfunctions
+from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
+
+
+def list_all(client):
+    return [stepfunctions.describe_state_machine(client, arn) for arn in stepfunctions.list_state_machine_arns(client)]
+
+
+def main():
+    module = AnsibleAWSModule(
+        argument_spec=resource.INFO_ARGUMENT_SPEC, supports_check_mode=True, required_one_of=[["name", "deployment"]]
+    )
+    client = aws_client(module, "stepfunctions")
+    resource.run_info(
+        module,
+        "state machines",
+        "state_machines",
+        lambda name: stepfunctions.get_state_machine(client, name),
+        lambda: list_all(client),
+    )
+
+
+if __name__ == "__main__":
+    main()
