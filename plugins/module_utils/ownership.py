@@ -33,3 +33,13 @@ def tag_changes(current, desired, purge=False):
     to_set = dict((k, v) for k, v in desired.items() if current.get(k) != v)
     to_remove = sorted(k for k in current if k not in desired and not k.startswith("aws:")) if purge else []
     return to_set, to_remove
+
+
+def not_ours_message(kind, name, deployment):
+    """Why a module refuses to change or delete a resource that lacks this deployment's tag."""
+    return "%s %s exists but has no %s=%s tag: it is not ours, so it is left alone" % (
+        kind,
+        name,
+        OWNERSHIP_TAG_KEY,
+        deployment,
+    )

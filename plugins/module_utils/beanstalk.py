@@ -1,0 +1,312 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Elastic Beanstalk: applications, application versions, environments.
+
+API calls (each with ``aws_retry=True``; "not found" → ``None``) and pure functions that build the
+desired state, normalize what AWS returns and compare the two. No module object below this line.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import hashlib
+import io
+import os
+import zipfile
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports the missing SDK
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
+    ansible_dict_to_boto3_tag_list,
+    boto3_tag_list_to_ansible_dict,
+)
+
+from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
+
+# Statuses of an environment that are settled; anything else is on its way somewhere.
+STABLE_STATUSES = ("Ready", "Terminated")
+# Zip entries carry this timestamp, so the same files always make the same bytes (and label).
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+BUNDLE_EXCLUDES = ("__pycache__", ".pytest_cache", ".git")
+
+
+# ---------------------------------------------------------------- pure functions
+
+
+def tags_to_dict(tags):
+    return boto3_tag_list_to_ansible_dict(tags or [])
+
+
+def dict_to_tags(tags):
+    return ansible_dict_to_boto3_tag_list(tags or {}, "Key", "Value")
+
+
+def build_bundle(source_dir, excludes=BUNDLE_EXCLUDES):
+    """A deterministic zip of ``source_dir`` (sorted entries, fixed timestamps): ``(bytes, sha256 hex)``."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for base, dirs, files in os.walk(source_dir):
+            dirs[:] = sorted(d for d in dirs if d not in excludes)
+            for name in sorted(files):
+                if name.endswith(".pyc"):
+                    continue
+                path = os.path.join(base, name)
+                arcname = os.path.relpath(path, source_dir).replace(os.sep, "/")
+                info = zipfile.ZipInfo(arcname, date_time=ZIP_EPOCH)
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED
+                with open(path, "rb") as handle:
+                    archive.writestr(info, handle.read())
+    data = buffer.getvalue()
+    return data, hashlib.sha256(data).hexdigest()
+
+
+def version_label(digest, prefix="v"):
+    """The version label for a bundle: its content hash, so unchanged code makes no new version."""
+    return "%s-%s" % (prefix, digest[:16])
+
+
+def normalize_application(app, tags):
+    if app is None:
+        return None
+    return dict(
+        name=app["ApplicationName"],
+        arn=app.get("ApplicationArn"),
+        description=app.get("Description", ""),
+        versions=sorted(app.get("Versions", [])),
+        tags=tags,
+    )
+
+
+def build_option_settings(option_settings):
+    """The module's ``option_settings`` list as the API's ``OptionSettings``, sorted."""
+    result = []
+    for item in option_settings or []:
+        setting = dict(Namespace=item["namespace"], OptionName=item["option_name"], Value=str(item["value"]))
+        if item.get("resource_name"):
+            setting["ResourceName"] = item["resource_name"]
+        result.append(setting)
+    return sorted(result, key=_setting_key)
+
+
+def _setting_key(setting):
+    return (setting.get("ResourceName") or "", setting["Namespace"], setting["OptionName"])
+
+
+def option_settings_changes(desired, current):
+    """Desired settings whose value differs from what the environment has; only settings the user set count."""
+    have = dict((_setting_key(s), s.get("Value")) for s in current or [])
+    return [s for s in desired or [] if have.get(_setting_key(s)) != s["Value"]]
+
+
+def merge_option_settings(current, changes):
+    """``current`` with ``changes`` applied (what the environment has after the update), sorted."""
+    merged = dict((_setting_key(s), s) for s in current or [])
+    merged.update((_setting_key(s), s) for s in changes or [])
+    return [merged[k] for k in sorted(merged)]
+
+
+def build_environment(params, tags):
+    """The desired environment in the shape of ``CreateEnvironment``; ``None`` values mean "leave alone"."""
+    tier = params.get("tier") or "WebServer"
+    desired = dict(
+        ApplicationName=params["application_name"],
+        EnvironmentName=params["name"],
+        Description=params.get("description"),
+        SolutionStackName=params.get("solution_stack_name"),
+        PlatformArn=params.get("platform_arn"),
+        VersionLabel=params.get("version_label"),
+        CNAMEPrefix=params.get("cname_prefix") if tier == "WebServer" else None,
+        Tier=dict(Name=tier, Type="Standard" if tier == "WebServer" else "SQS/HTTP"),
+        OptionSettings=build_option_settings(params.get("option_settings")),
+        Tags=tags,
+    )
+    return dict((k, v) for k, v in desired.items() if v is not None)
+
+
+def normalize_environment(env, option_settings=None, tags=None):
+    if env is None:
+        return None
+    result = dict(
+        name=env["EnvironmentName"],
+        id=env.get("EnvironmentId"),
+        arn=env.get("EnvironmentArn"),
+        application_name=env.get("ApplicationName"),
+        description=env.get("Description", ""),
+        solution_stack_name=env.get("SolutionStackName"),
+        platform_arn=env.get("PlatformArn"),
+        version_label=env.get("VersionLabel"),
+        tier=(env.get("Tier") or {}).get("Name"),
+        status=env.get("Status"),
+        health=env.get("Health"),
+        health_status=env.get("HealthStatus"),
+        cname=env.get("CNAME"),
+        endpoint_url=env.get("EndpointURL"),
+    )
+    if option_settings is not None:
+        result["option_settings"] = [
+            dict(namespace=s["Namespace"], option_name=s["OptionName"], value=s["Value"])
+            for s in sorted(option_settings, key=_setting_key)
+        ]
+    if tags is not None:
+        result["tags"] = tags
+    return result
+
+
+def environment_changes(desired, current_env, current_settings, current_tags):
+    """What an update must change: ``(changed attribute names, UpdateEnvironment kwargs, tag changes)``.
+
+    Tier and CNAME cannot change in place (AWS needs a new environment): they are reported as
+    ``replace:<attribute>`` and the module refuses them with a message.
+    """
+    changed = []
+    update = {}
+    for key, current_key in (("Description", "Description"), ("VersionLabel", "VersionLabel")):
+        if key in desired and desired[key] != current_env.get(current_key, "" if key == "Description" else None):
+            changed.append(key)
+            update[key] = desired[key]
+    if "SolutionStackName" in desired and desired["SolutionStackName"] != current_env.get("SolutionStackName"):
+        changed.append("SolutionStackName")
+        update["SolutionStackName"] = desired["SolutionStackName"]
+    if "PlatformArn" in desired and desired["PlatformArn"] != current_env.get("PlatformArn"):
+        changed.append("PlatformArn")
+        update["PlatformArn"] = desired["PlatformArn"]
+    settings = option_settings_changes(desired.get("OptionSettings"), current_settings)
+    if settings:
+        changed.append("OptionSettings")
+        update["OptionSettings"] = settings
+    if desired["Tier"]["Name"] != (current_env.get("Tier") or {}).get("Name"):
+        changed.append("replace:tier")
+    to_set, to_remove = tag_changes(current_tags, tags_to_dict(desired.get("Tags")), purge=True)
+    if to_set or to_remove:
+        changed.append("Tags")
+    return changed, update, (to_set, to_remove)
+
+
+def environment_ready(env, require_health=True):
+    """True when the environment is Ready (and Green when ``require_health``)."""
+    if env is None:
+        return False
+    if env.get("Status") != "Ready":
+        return False
+    return not require_health or env.get("Health") == "Green"
+
+
+# ---------------------------------------------------------------- API calls
+
+
+def describe_application(client, name):
+    apps = client.describe_applications(ApplicationNames=[name], aws_retry=True)["Applications"]
+    return apps[0] if apps else None
+
+
+def list_tags(client, arn):
+    try:
+        return tags_to_dict(client.list_tags_for_resource(ResourceArn=arn, aws_retry=True).get("ResourceTags"))
+    except is_boto3_error_code("ResourceNotFoundException"):
+        return {}
+
+
+def update_tags(client, arn, to_set, to_remove):
+    kwargs = dict(ResourceArn=arn)
+    if to_set:
+        kwargs["TagsToAdd"] = dict_to_tags(to_set)
+    if to_remove:
+        kwargs["TagsToRemove"] = list(to_remove)
+    client.update_tags_for_resource(aws_retry=True, **kwargs)
+
+
+def create_application(client, name, description, tags):
+    kwargs = dict(ApplicationName=name, Tags=dict_to_tags(tags))
+    if description is not None:
+        kwargs["Description"] = description
+    return client.create_application(aws_retry=True, **kwargs)["Application"]
+
+
+def update_application(client, name, description):
+    return client.update_application(ApplicationName=name, Description=description, aws_retry=True)["Application"]
+
+
+def delete_application(client, name):
+    try:
+        client.delete_application(ApplicationName=name, TerminateEnvByForce=False, aws_retry=True)
+    except is_boto3_error_code("InvalidParameterValue"):  # already gone
+        return False
+    return True
+
+
+def describe_application_version(client, application, label):
+    versions = client.describe_application_versions(ApplicationName=application, VersionLabels=[label], aws_retry=True)
+    found = versions.get("ApplicationVersions") or []
+    return found[0] if found else None
+
+
+def create_application_version(client, application, label, bucket, key, description, tags):
+    kwargs = dict(
+        ApplicationName=application,
+        VersionLabel=label,
+        SourceBundle=dict(S3Bucket=bucket, S3Key=key),
+        Process=True,
+        Tags=dict_to_tags(tags),
+    )
+    if description:
+        kwargs["Description"] = description
+    return client.create_application_version(aws_retry=True, **kwargs)["ApplicationVersion"]
+
+
+def describe_environment(client, application, name):
+    """The live (not terminated) environment of this name, or None."""
+    kwargs = dict(EnvironmentNames=[name], IncludeDeleted=False)
+    if application:
+        kwargs["ApplicationName"] = application
+    envs = client.describe_environments(aws_retry=True, **kwargs)["Environments"]
+    envs = [e for e in envs if e.get("EnvironmentName") == name and e.get("Status") != "Terminated"]
+    return envs[0] if envs else None
+
+
+def describe_environments(client, application=None):
+    kwargs = dict(IncludeDeleted=False)
+    if application:
+        kwargs["ApplicationName"] = application
+    envs = client.describe_environments(aws_retry=True, **kwargs)["Environments"]
+    return [e for e in envs if e.get("Status") != "Terminated"]
+
+
+def describe_option_settings(client, application, name):
+    try:
+        result = client.describe_configuration_settings(
+            ApplicationName=application, EnvironmentName=name, aws_retry=True
+        )
+    except is_boto3_error_code("InvalidParameterValue"):
+        return []
+    settings = result.get("ConfigurationSettings") or []
+    return settings[0].get("OptionSettings", []) if settings else []
+
+
+def create_environment(client, desired):
+    return client.create_environment(aws_retry=True, **desired)
+
+
+def update_environment(client, application, name, update):
+    return client.update_environment(ApplicationName=application, EnvironmentName=name, aws_retry=True, **update)
+
+
+def terminate_environment(client, name):
+    try:
+        client.terminate_environment(EnvironmentName=name, aws_retry=True)
+    except is_boto3_error_code("InvalidParameterValue"):  # no such environment: already gone
+        return False
+    return True
+
+
+def recent_error_events(client, application, name, limit=5):
+    """The latest ERROR/FATAL events of an environment, for a failure message."""
+    try:
+        events = client.describe_events(
+            ApplicationName=application, EnvironmentName=name, Severity="ERROR", MaxRecords=limit, aws_retry=True
+        )["Events"]
+    except botocore.exceptions.ClientError:
+        return []
+    return [e.get("Message", "") for e in events]

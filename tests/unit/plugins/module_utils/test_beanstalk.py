@@ -1,0 +1,249 @@
+import zipfile
+from io import BytesIO
+
+import botocore.exceptions
+import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
+
+from .stubbed import stubbed
+
+OWNED = {"refarch:deployment": "refarch"}
+
+
+def params(**overrides):
+    base = dict(
+        name="web-env",
+        application_name="web",
+        description=None,
+        solution_stack_name="64bit Amazon Linux 2023 v4.6.0 running Python 3.11",
+        platform_arn=None,
+        version_label=None,
+        tier="WebServer",
+        cname_prefix=None,
+        option_settings=[{"namespace": "aws:ec2:instances", "option_name": "InstanceTypes", "value": "t3.micro"}],
+    )
+    base.update(overrides)
+    return base
+
+
+def current_env(**overrides):
+    env = dict(
+        EnvironmentName="web-env",
+        EnvironmentId="e-abc",
+        EnvironmentArn="arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/web/web-env",
+        ApplicationName="web",
+        SolutionStackName="64bit Amazon Linux 2023 v4.6.0 running Python 3.11",
+        VersionLabel="v-1",
+        Tier={"Name": "WebServer", "Type": "Standard", "Version": "1.0"},
+        Status="Ready",
+        Health="Green",
+    )
+    env.update(overrides)
+    return env
+
+
+SETTINGS = [
+    {"Namespace": "aws:ec2:instances", "OptionName": "InstanceTypes", "Value": "t3.micro"},
+    {"Namespace": "aws:autoscaling:asg", "OptionName": "MaxSize", "Value": "4"},
+]
+
+
+def test_bundle_is_deterministic_and_leaves_caches_out(tmp_path):
+    (tmp_path / "application.py").write_text("application = None\n")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "application.cpython-311.pyc").write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "b.txt").write_text("b")
+    first, digest = beanstalk.build_bundle(str(tmp_path))
+    second, again = beanstalk.build_bundle(str(tmp_path))
+    assert first == second and digest == again
+    assert zipfile.ZipFile(BytesIO(first)).namelist() == ["application.py", "sub/b.txt"]
+    (tmp_path / "application.py").write_text("application = 1\n")
+    assert beanstalk.build_bundle(str(tmp_path))[1] != digest
+
+
+def test_version_label_comes_from_the_hash():
+    assert beanstalk.version_label("0123456789abcdef0123") == "v-0123456789abcdef"
+
+
+def test_build_environment_drops_unset_and_sorts_settings():
+    desired = beanstalk.build_environment(
+        params(
+            option_settings=[
+                {"namespace": "b", "option_name": "x", "value": 1},
+                {"namespace": "a", "option_name": "y", "value": "2", "resource_name": "R"},
+            ]
+        ),
+        [{"Key": "k", "Value": "v"}],
+    )
+    assert "PlatformArn" not in desired and "VersionLabel" not in desired and "Description" not in desired
+    assert desired["Tier"] == {"Name": "WebServer", "Type": "Standard"}
+    assert desired["OptionSettings"] == [
+        {"Namespace": "b", "OptionName": "x", "Value": "1"},
+        {"Namespace": "a", "OptionName": "y", "Value": "2", "ResourceName": "R"},
+    ]
+
+
+def test_worker_tier_has_no_cname_prefix():
+    desired = beanstalk.build_environment(params(tier="Worker", cname_prefix="web"), [])
+    assert desired["Tier"] == {"Name": "Worker", "Type": "SQS/HTTP"}
+    assert "CNAMEPrefix" not in desired
+
+
+@pytest.mark.parametrize(
+    "overrides, env, tags, expected_changed, expected_update",
+    [
+        ({}, {}, OWNED, [], {}),
+        ({"version_label": "v-2"}, {}, OWNED, ["VersionLabel"], {"VersionLabel": "v-2"}),
+        ({"description": "new"}, {}, OWNED, ["Description"], {"Description": "new"}),
+        (
+            {
+                "option_settings": [
+                    {"namespace": "aws:ec2:instances", "option_name": "InstanceTypes", "value": "t3.small"}
+                ]
+            },
+            {},
+            OWNED,
+            ["OptionSettings"],
+            {
+                "OptionSettings": [
+                    {"Namespace": "aws:ec2:instances", "OptionName": "InstanceTypes", "Value": "t3.small"}
+                ]
+            },
+        ),
+        ({"tier": "Worker"}, {}, OWNED, ["replace:tier"], {}),
+        ({}, {}, dict(OWNED, extra="x"), ["Tags"], {}),
+        (
+            {"solution_stack_name": "64bit Amazon Linux 2023 v4.7.0 running Python 3.11"},
+            {},
+            OWNED,
+            ["SolutionStackName"],
+            {"SolutionStackName": "64bit Amazon Linux 2023 v4.7.0 running Python 3.11"},
+        ),
+    ],
+)
+def test_environment_changes(overrides, env, tags, expected_changed, expected_update):
+    desired = beanstalk.build_environment(params(**overrides), beanstalk.dict_to_tags(OWNED))
+    changed, update, _ = beanstalk.environment_changes(desired, current_env(**env), SETTINGS, tags)
+    assert changed == expected_changed
+    assert update == expected_update
+
+
+def test_only_listed_settings_are_compared():
+    assert beanstalk.option_settings_changes([SETTINGS[0]], SETTINGS) == []
+    assert beanstalk.option_settings_changes([dict(SETTINGS[1], Value="5")], SETTINGS) == [dict(SETTINGS[1], Value="5")]
+
+
+def test_merge_option_settings_replaces_by_key():
+    merged = beanstalk.merge_option_settings(SETTINGS, [dict(SETTINGS[1], Value="5")])
+    assert dict(SETTINGS[1], Value="5") in merged and SETTINGS[1] not in merged and len(merged) == 2
+
+
+@pytest.mark.parametrize(
+    "env, require_health, ready",
+    [
+        (None, True, False),
+        ({"Status": "Launching", "Health": "Grey"}, True, False),
+        ({"Status": "Ready", "Health": "Grey"}, True, False),
+        ({"Status": "Ready", "Health": "Grey"}, False, True),
+        ({"Status": "Ready", "Health": "Green"}, True, True),
+    ],
+)
+def test_environment_ready(env, require_health, ready):
+    assert beanstalk.environment_ready(env, require_health) is ready
+
+
+def test_normalize_environment_keeps_only_what_users_read():
+    shown = beanstalk.normalize_environment(current_env(), SETTINGS[:1], OWNED)
+    assert shown["status"] == "Ready" and shown["tier"] == "WebServer" and shown["tags"] == OWNED
+    assert shown["option_settings"] == [
+        {"namespace": "aws:ec2:instances", "option_name": "InstanceTypes", "value": "t3.micro"}
+    ]
+
+
+def test_describe_environment_skips_terminated_and_other_names():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response(
+        "describe_environments",
+        {"Environments": [current_env(Status="Terminated"), current_env(EnvironmentName="web-env-2")]},
+        {"ApplicationName": "web", "EnvironmentNames": ["web-env"], "IncludeDeleted": False},
+    )
+    with stub:
+        assert beanstalk.describe_environment(client, "web", "web-env") is None
+
+
+def test_describe_option_settings_of_a_missing_environment_is_empty():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_client_error("describe_configuration_settings", "InvalidParameterValue", "No Environment found")
+    with stub:
+        assert beanstalk.describe_option_settings(client, "web", "web-env") == []
+
+
+def test_describe_option_settings_returns_the_first_configuration():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response(
+        "describe_configuration_settings",
+        {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]},
+        {"ApplicationName": "web", "EnvironmentName": "web-env"},
+    )
+    with stub:
+        assert beanstalk.describe_option_settings(client, "web", "web-env") == SETTINGS
+
+
+def test_terminate_a_missing_environment_is_not_an_error():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_client_error("terminate_environment", "InvalidParameterValue", "No Environment found")
+    with stub:
+        assert beanstalk.terminate_environment(client, "web-env") is False
+
+
+def test_other_errors_propagate():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_client_error("terminate_environment", "AccessDenied", "no", http_status_code=403)
+    with stub, pytest.raises(botocore.exceptions.ClientError):
+        beanstalk.terminate_environment(client, "web-env")
+
+
+def test_create_application_version_sends_the_bundle_location_and_tags():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response(
+        "create_application_version",
+        {"ApplicationVersion": {"ApplicationName": "web", "VersionLabel": "v-1"}},
+        {
+            "ApplicationName": "web",
+            "VersionLabel": "v-1",
+            "SourceBundle": {"S3Bucket": "b", "S3Key": "web/v-1.zip"},
+            "Process": True,
+            "Tags": [{"Key": "refarch:deployment", "Value": "refarch"}],
+        },
+    )
+    with stub:
+        assert beanstalk.create_application_version(client, "web", "v-1", "b", "web/v-1.zip", None, OWNED)
+
+
+def test_describe_application_version_not_found_is_none():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_application_versions", {"ApplicationVersions": []})
+    with stub:
+        assert beanstalk.describe_application_version(client, "web", "v-1") is None
+
+
+def test_update_tags_sends_only_what_changes():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response(
+        "update_tags_for_resource",
+        {},
+        {"ResourceArn": "arn", "TagsToAdd": [{"Key": "a", "Value": "1"}], "TagsToRemove": ["b"]},
+    )
+    with stub:
+        beanstalk.update_tags(client, "arn", {"a": "1"}, ["b"])
+    stub.assert_no_pending_responses()
+
+
+def test_recent_error_events_swallows_errors():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]})
+    stub.add_client_error("describe_events", "InvalidParameterValue", "x")
+    with stub:
+        assert beanstalk.recent_error_events(client, "web", "web-env") == ["Instance failed health check"]
+        assert beanstalk.recent_error_events(client, "web", "web-env") == []

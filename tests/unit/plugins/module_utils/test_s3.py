@@ -1,0 +1,121 @@
+import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import s3
+
+from .stubbed import stubbed
+
+OWNED = {"refarch:deployment": "refarch"}
+
+
+def test_build_bucket_blocks_everything_public():
+    desired = s3.build_bucket("b", "AES256", None, OWNED)
+    assert desired["versioning"] == "Enabled"
+    assert desired["encryption"] == {"SSEAlgorithm": "AES256"}
+    assert set(desired["public_access_block"].values()) == {True}
+
+
+def test_kms_key_goes_into_the_rule():
+    assert s3.build_bucket("b", "aws:kms", "key", OWNED)["encryption"] == {
+        "SSEAlgorithm": "aws:kms",
+        "KMSMasterKeyID": "key",
+    }
+
+
+@pytest.mark.parametrize(
+    "current, expected",
+    [
+        (None, ["versioning", "encryption", "public_access_block", "tags"]),
+        (
+            dict(
+                versioning="Enabled",
+                encryption={"SSEAlgorithm": "AES256"},
+                public_access_block=s3.BLOCK_ALL,
+                tags=OWNED,
+            ),
+            [],
+        ),
+        (
+            dict(
+                versioning="Suspended",
+                encryption={"SSEAlgorithm": "AES256"},
+                public_access_block=s3.BLOCK_ALL,
+                tags=OWNED,
+            ),
+            ["versioning"],
+        ),
+        (
+            dict(versioning="Enabled", encryption={}, public_access_block={}, tags={}),
+            ["encryption", "public_access_block", "tags"],
+        ),
+    ],
+)
+def test_bucket_changes(current, expected):
+    assert s3.bucket_changes(s3.build_bucket("b", "AES256", None, OWNED), current) == expected
+
+
+def test_get_bucket_of_a_bare_bucket():
+    client, stub = stubbed("s3")
+    stub.add_response("head_bucket", {}, {"Bucket": "b"})
+    stub.add_response("get_bucket_versioning", {}, {"Bucket": "b"})
+    stub.add_client_error("get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError", "none")
+    stub.add_client_error("get_public_access_block", "NoSuchPublicAccessBlockConfiguration", "none")
+    stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", "none")
+    with stub:
+        assert s3.get_bucket(client, "b") == dict(
+            name="b", versioning="Disabled", encryption={}, public_access_block={}, tags={}
+        )
+
+
+def test_missing_bucket_is_none():
+    client, stub = stubbed("s3")
+    stub.add_client_error("head_bucket", "404", "Not Found", http_status_code=404)
+    with stub:
+        assert s3.get_bucket(client, "b") is None
+
+
+def test_empty_bucket_deletes_every_version_and_marker_across_pages():
+    client, stub = stubbed("s3")
+    stub.add_response(
+        "list_object_versions",
+        {
+            "Versions": [{"Key": "a", "VersionId": "1"}, {"Key": "a", "VersionId": "2"}],
+            "IsTruncated": True,
+            "NextKeyMarker": "a",
+            "NextVersionIdMarker": "2",
+        },
+        {"Bucket": "b"},
+    )
+    stub.add_response(
+        "list_object_versions",
+        {"DeleteMarkers": [{"Key": "c", "VersionId": "3"}], "IsTruncated": False},
+        {"Bucket": "b", "KeyMarker": "a", "VersionIdMarker": "2"},
+    )
+    stub.add_response(
+        "delete_objects",
+        {},
+        {
+            "Bucket": "b",
+            "Delete": {
+                "Objects": [
+                    {"Key": "a", "VersionId": "1"},
+                    {"Key": "a", "VersionId": "2"},
+                    {"Key": "c", "VersionId": "3"},
+                ],
+                "Quiet": True,
+            },
+        },
+    )
+    with stub:
+        assert s3.empty_bucket(client, "b") == 3
+    stub.assert_no_pending_responses()
+
+
+def test_put_setting_tags():
+    client, stub = stubbed("s3")
+    stub.add_response(
+        "put_bucket_tagging",
+        {},
+        {"Bucket": "b", "Tagging": {"TagSet": [{"Key": "refarch:deployment", "Value": "refarch"}]}},
+    )
+    with stub:
+        s3.put_setting(client, "b", "tags", OWNED)
+    stub.assert_no_pending_responses()
