@@ -1,0 +1,595 @@
+"""CodePipeline: executions that walk the stages, manual approvals, pipeline state.
+
+moto 5.2.5 stores pipelines and marks every execution Succeeded at once; ``get_pipeline_state``,
+``put_approval_result``, ``list_action_executions`` and ``stop_pipeline_execution`` answer 500, and a
+duplicate name gives ``InvalidStructureException``. This extension, on moto's own backend and response
+class, runs each execution as AWS does:
+
+* creating a pipeline starts an execution (trigger ``CreatePipeline``), as AWS does;
+* stages run in order, actions by ``runOrder``; every action but a Manual approval takes
+  ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds (default 1) and then succeeds or fails:
+  - a ``CodeStarSourceConnection`` source fails unless its connection (CodeConnections extension) is
+    AVAILABLE — on AWS a PENDING connection fails the source action the same way;
+  - a CodeBuild action starts a build of its project in the emulator's CodeBuild (fails if the
+    project does not exist); an Elastic Beanstalk deploy fails unless the application and a live
+    environment exist. Nothing is fetched from GitHub and no bundle is deployed;
+* a Manual approval stays InProgress with a token until ``put_approval_result``: Approved moves on,
+  Rejected fails the stage and the execution;
+* one execution per stage at a time; a newer execution waiting for the same stage supersedes an
+  older waiting one (``SUPERSEDED`` mode, the default);
+* ``stop_pipeline_execution`` (abandon → Stopped at once; otherwise Stopping until the running
+  actions finish), ``get_pipeline_state``, ``get_pipeline_execution``, ``list_pipeline_executions``,
+  ``list_action_executions``; ``PipelineNameInUseException`` for a duplicate name.
+
+Progress is computed lazily on each request from the clock, so no thread runs in the background.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+import uuid
+from typing import Any
+
+from moto.codepipeline import models as cp_models
+from moto.codepipeline import responses as cp_responses
+from moto.codepipeline.exceptions import PipelineExecutionNotFoundException, PipelineNotFoundException
+from moto.core.exceptions import JsonRESTError
+
+DELAY_VARIABLE = "REFARCH_EMULATOR_PIPELINE_DELAY"
+DEFAULT_DELAY = 1.0
+_LOCK = threading.RLock()
+
+
+class _Error(JsonRESTError):
+    code = 400
+
+    def __init__(self, message: str):
+        super().__init__(type(self).__name__, message)
+
+
+class PipelineNameInUseException(_Error):
+    pass
+
+
+class InvalidApprovalTokenException(_Error):
+    pass
+
+
+class ApprovalAlreadyCompletedException(_Error):
+    pass
+
+
+class StageNotFoundException(_Error):
+    pass
+
+
+class ActionNotFoundException(_Error):
+    pass
+
+
+class PipelineExecutionNotStoppableException(_Error):
+    pass
+
+
+class DuplicatedStopRequestException(_Error):
+    pass
+
+
+class ValidationException(_Error):
+    pass
+
+
+def _delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get(DELAY_VARIABLE, DEFAULT_DELAY)))
+    except ValueError:
+        return DEFAULT_DELAY
+
+
+def _ts(epoch: float) -> float:
+    return round(epoch, 3)
+
+
+def _is_approval(action: dict[str, Any]) -> bool:
+    type_id = action.get("actionTypeId", {})
+    return type_id.get("category") == "Approval" and type_id.get("provider") == "Manual"
+
+
+# ------------------------------------------------------------------------------------ execution
+
+
+class ActionRun:
+    def __init__(self, execution: Execution, stage: str, action: dict[str, Any], start: float):
+        self.execution = execution
+        self.stage = stage
+        self.action = action
+        self.name = action["name"]
+        self.id = str(uuid.uuid4())
+        self.start = start
+        self.last_change = start
+        self.status = "InProgress"
+        self.summary: str | None = None
+        self.error: dict[str, str] | None = None
+        self.external_id: str | None = None
+        self.token = str(uuid.uuid4()) if _is_approval(action) else None
+        self.finish_at: float | None = None if _is_approval(action) else start + _delay()
+        self.outcome: tuple[str, str | None, dict[str, str] | None] | None = None
+
+    def state(self) -> dict[str, Any]:
+        latest: dict[str, Any] = {
+            "actionExecutionId": self.id,
+            "status": self.status,
+            "lastStatusChange": _ts(self.last_change),
+        }
+        if self.summary:
+            latest["summary"] = self.summary
+        if self.token and self.status == "InProgress":
+            latest["token"] = self.token
+        if self.external_id:
+            latest["externalExecutionId"] = self.external_id
+        if self.error:
+            latest["errorDetails"] = self.error
+        return latest
+
+    def detail(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pipelineExecutionId": self.execution.id,
+            "actionExecutionId": self.id,
+            "pipelineVersion": self.execution.pipeline_version,
+            "stageName": self.stage,
+            "actionName": self.name,
+            "startTime": _ts(self.start),
+            "lastUpdateTime": _ts(self.last_change),
+            "status": self.status,
+            "input": {
+                "actionTypeId": self.action["actionTypeId"],
+                "configuration": self.action.get("configuration", {}),
+                "resolvedConfiguration": self.action.get("configuration", {}),
+                "inputArtifacts": [{"name": a["name"]} for a in self.action.get("inputArtifacts", [])],
+            },
+            "output": {"outputArtifacts": [{"name": a["name"]} for a in self.action.get("outputArtifacts", [])]},
+        }
+        if self.external_id or self.summary:
+            result = {}
+            if self.external_id:
+                result["externalExecutionId"] = self.external_id
+            if self.summary:
+                result["externalExecutionSummary"] = self.summary
+            out["output"]["executionResult"] = result
+        if self.error:
+            out["output"]["executionResult"] = dict(out["output"].get("executionResult", {}), errorDetails=self.error)
+        return out
+
+
+class Execution:
+    """One pipeline execution; ``to_dict``/``to_summary_dict`` keep moto's PipelineExecution interface."""
+
+    def __init__(self, backend, pipeline, trigger: str, variables: list[dict[str, str]] | None):
+        self.backend = backend
+        self.pipeline = pipeline
+        self.id = str(uuid.uuid4())
+        self.pipeline_execution_id = self.id
+        self.pipeline_name = pipeline.pipeline["name"]
+        self.pipeline_version = pipeline.pipeline["version"]
+        self.stages = json.loads(json.dumps(pipeline.pipeline["stages"]))  # the structure it started with
+        self.variables = variables or []
+        self.trigger = trigger
+        self.start = time.time()
+        self.last_update = self.start
+        self.status = "InProgress"
+        self.status_summary: str | None = None
+        self.stage_index = 0
+        self.in_stage = False
+        self.ready_at = self.start  # when it may enter stage_index
+        self.group_runs: list[ActionRun] = []
+        self.runs: list[ActionRun] = []  # every action run, in order
+        self.stage_status: dict[str, tuple[str, float]] = {}  # stage → (status, when it entered)
+        self.stop_requested: tuple[bool, str | None] | None = None
+
+    # -- AWS shapes
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pipelineName": self.pipeline_name,
+            "pipelineVersion": self.pipeline_version,
+            "pipelineExecutionId": self.id,
+            "status": self.status,
+            "artifactRevisions": [],
+            "variables": [{"name": v["name"], "resolvedValue": v["value"]} for v in self.variables],
+            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+            "executionMode": "SUPERSEDED",
+            "executionType": "STANDARD",
+        }
+        if self.status_summary:
+            out["statusSummary"] = self.status_summary
+        return out
+
+    def to_summary_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "pipelineExecutionId": self.id,
+            "status": self.status,
+            "startTime": _ts(self.start),
+            "lastUpdateTime": _ts(self.last_update),
+            "sourceRevisions": [],
+            "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
+            "executionMode": "SUPERSEDED",
+            "executionType": "STANDARD",
+        }
+        if self.status_summary:
+            out["statusSummary"] = self.status_summary
+        if self.stop_requested is not None:
+            out["stopTrigger"] = {"reason": self.stop_requested[1] or ""}
+        return out
+
+    @property
+    def current_stage(self) -> dict[str, Any] | None:
+        return self.stages[self.stage_index] if self.stage_index < len(self.stages) else None
+
+    def finish(self, status: str, at: float, summary: str | None = None) -> None:
+        self.status, self.last_update = status, at
+        if summary:
+            self.status_summary = summary
+        self.in_stage = False
+
+    # -- progress
+    def enter_stage(self, at: float) -> None:
+        self.in_stage = True
+        self.stage_status[self.current_stage["name"]] = ("InProgress", at)
+        self.last_update = at
+        self.start_group(self._orders()[0], at)
+
+    def _orders(self) -> list[int]:
+        return sorted({a.get("runOrder", 1) for a in self.current_stage["actions"]})
+
+    def start_group(self, order: int, at: float) -> None:
+        self.group_order = order
+        self.group_runs = [
+            ActionRun(self, self.current_stage["name"], action, at)
+            for action in self.current_stage["actions"]
+            if action.get("runOrder", 1) == order
+        ]
+        self.runs.extend(self.group_runs)
+        for run in self.group_runs:
+            if run.token is None:
+                self.backend.rf_begin_action(run)
+
+    def step(self, now: float) -> bool:
+        """Advance as far as ``now`` allows; True if anything changed."""
+        if self.status not in ("InProgress", "Stopping"):
+            return False
+        if not self.in_stage:
+            return self._try_enter(now)
+        changed = False
+        for run in self.group_runs:
+            if run.status == "InProgress" and run.finish_at is not None and now >= run.finish_at:
+                run.status, run.summary, run.error = run.outcome or ("Succeeded", None, None)
+                run.last_change = run.finish_at
+                changed = True
+        if any(run.status == "InProgress" for run in self.group_runs):
+            return changed
+        end = max(run.last_change for run in self.group_runs)
+        stage = self.current_stage["name"]
+        failed = [run for run in self.group_runs if run.status == "Failed"]
+        if self.status == "Stopping":
+            self.stage_status[stage] = ("Stopped", self.stage_status[stage][1])
+            self.finish("Stopped", end)
+        elif failed:
+            self.stage_status[stage] = ("Failed", self.stage_status[stage][1])
+            self.finish("Failed", end)
+        else:
+            later = [order for order in self._orders() if order > self.group_order]
+            if later:
+                self.start_group(later[0], end)
+                return True
+            self.stage_status[stage] = ("Succeeded", self.stage_status[stage][1])
+            self.in_stage, self.stage_index, self.ready_at, self.last_update = False, self.stage_index + 1, end, end
+            if self.current_stage is None:
+                self.finish("Succeeded", end)
+        self.pipeline.rf_free[stage] = end
+        return True
+
+    def _try_enter(self, now: float) -> bool:
+        stage = self.current_stage
+        if stage is None:
+            self.finish("Succeeded", self.ready_at)
+            return True
+        others = [
+            e for e in self.pipeline.executions.values() if e is not self and e.status in ("InProgress", "Stopping")
+        ]
+        if any(not e.in_stage and e.stage_index == self.stage_index and e.start > self.start for e in others):
+            self.finish("Superseded", max(self.ready_at, min(now, time.time())), "Superseded by a newer execution")
+            return True
+        if any(e.in_stage and e.stage_index == self.stage_index for e in others):
+            return False
+        entered = max(self.ready_at, self.pipeline.rf_free.get(stage["name"], 0.0))
+        if entered > now:
+            return False
+        self.enter_stage(entered)
+        return True
+
+
+# ------------------------------------------------------------------------------ backend helpers
+
+
+def _advance(pipeline) -> None:
+    now = time.time()
+    for _ in range(1000):
+        if not any(e.step(now) for e in list(pipeline.executions.values())):
+            return
+
+
+def _pipeline(backend, name: str):
+    pipeline = backend.pipelines.get(name)
+    if pipeline is None:
+        raise PipelineNotFoundException(f"Account '{backend.account_id}' does not have a pipeline with name '{name}'")
+    if not hasattr(pipeline, "rf_free"):
+        pipeline.rf_free = {}
+    with _LOCK:
+        _advance(pipeline)
+    return pipeline
+
+
+def rf_start(self, name: str, trigger: str, variables=None) -> Execution:
+    pipeline = _pipeline(self, name)
+    execution = Execution(self, pipeline, trigger, variables)
+    pipeline.executions[execution.id] = execution
+    _advance(pipeline)
+    return execution
+
+
+def rf_begin_action(self, run: ActionRun) -> None:
+    """Decide how a non-approval action will end (succeed or fail) when it starts, as AWS would."""
+    type_id = run.action["actionTypeId"]
+    config = run.action.get("configuration", {})
+    provider = type_id.get("provider")
+    failure = None
+    if provider == "CodeStarSourceConnection":
+        status = _connection_status(self.account_id, self.region_name, config.get("ConnectionArn", ""))
+        if status != "AVAILABLE":
+            failure = (
+                "ConfigurationError",
+                f"Unable to use Connection: {config.get('ConnectionArn')}. The provided connection is not in "
+                f"AVAILABLE state (status: {status or 'not found'}).",
+            )
+    elif provider == "CodeBuild":
+        from moto.codebuild.models import codebuild_backends
+
+        codebuild = codebuild_backends[self.account_id][self.region_name]
+        project = config.get("ProjectName", "")
+        if project not in codebuild.codebuild_projects:
+            failure = ("JobFailed", f"Error calling startBuild: Project cannot be found: {project}")
+        else:
+            run.external_id = codebuild.start_build(project)["id"]
+    elif provider == "ElasticBeanstalk":
+        failure = _beanstalk_failure(self.account_id, self.region_name, config)
+    if failure:
+        run.outcome = ("Failed", None, {"code": failure[0], "message": failure[1]})
+
+
+def _connection_status(account: str, region: str, arn: str) -> str | None:
+    try:
+        from refarch_emulator.extensions.codeconnections import connection_status
+    except ImportError:
+        return None
+    return connection_status(account, region, arn)
+
+
+def _beanstalk_failure(account: str, region: str, config: dict[str, str]) -> tuple[str, str] | None:
+    from moto.elasticbeanstalk.models import eb_backends
+
+    backend = eb_backends[account][region]
+    app, env = config.get("ApplicationName"), config.get("EnvironmentName")
+    if app not in backend.applications:
+        return ("JobFailed", f"Application {app} does not exist.")
+    live = backend.applications[app].environments.get(env)
+    if live is None or getattr(live, "status", "Ready") in ("Terminating", "Terminated"):
+        return ("JobFailed", f"Environment {env} does not exist in application {app}.")
+    return None
+
+
+def _execution(pipeline, execution_id: str):
+    execution = pipeline.executions.get(execution_id)
+    if execution is None:
+        raise PipelineExecutionNotFoundException(
+            f"Pipeline execution with id '{execution_id}' does not exist in pipeline '{pipeline.pipeline['name']}'"
+        )
+    return execution
+
+
+# -------------------------------------------------------------------------------- responses
+
+
+_moto_create = cp_models.CodePipelineBackend.create_pipeline
+
+
+def create_pipeline_model(self, pipeline, tags):
+    if pipeline["name"] in self.pipelines:
+        raise PipelineNameInUseException(f"Pipeline name '{pipeline['name']}' is already in use.")
+    created = _moto_create(self, pipeline, tags)
+    with _LOCK:
+        rf_start(self, pipeline["name"], "CreatePipeline")
+    return created
+
+
+def start_pipeline_execution(self) -> str:
+    with _LOCK:
+        execution = self.codepipeline_backend.rf_start(
+            self._get_param("name"), "StartPipelineExecution", self._get_param("variables")
+        )
+        return json.dumps({"pipelineExecutionId": execution.id})
+
+
+def get_pipeline_execution(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
+        execution = _execution(pipeline, self._get_param("pipelineExecutionId"))
+        return json.dumps({"pipelineExecution": execution.to_dict()})
+
+
+def list_pipeline_executions(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
+        executions = sorted(pipeline.executions.values(), key=lambda e: e.start, reverse=True)
+        start = int(self._get_param("nextToken") or 0)
+        limit = int(self._get_param("maxResults") or 100)
+        page = executions[start : start + limit]
+        out: dict[str, Any] = {"pipelineExecutionSummaries": [e.to_summary_dict() for e in page]}
+        if start + limit < len(executions):
+            out["nextToken"] = str(start + limit)
+        return json.dumps(out)
+
+
+def get_pipeline_state(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("name"))
+        executions = list(pipeline.executions.values())
+        states = []
+        for index, stage in enumerate(pipeline.pipeline["stages"]):
+            name = stage["name"]
+            entered = [e for e in executions if name in e.stage_status]
+            latest = max(entered, key=lambda e: e.stage_status[name][1], default=None)
+            state: dict[str, Any] = {"stageName": name, "inboundTransitionState": {"enabled": True}}
+            waiting = [
+                e
+                for e in executions
+                if e.status == "InProgress" and not e.in_stage and e.stage_index == index and index > 0
+            ]
+            if waiting:
+                state["inboundExecution"] = {"pipelineExecutionId": waiting[-1].id, "status": "InProgress"}
+                state["inboundExecutions"] = [{"pipelineExecutionId": w.id, "status": "InProgress"} for w in waiting]
+            actions = []
+            for action in stage["actions"]:
+                action_state: dict[str, Any] = {"actionName": action["name"]}
+                if latest is not None:
+                    runs = [r for r in latest.runs if r.stage == name and r.name == action["name"]]
+                    if runs:
+                        action_state["latestExecution"] = runs[-1].state()
+                actions.append(action_state)
+            state["actionStates"] = actions
+            if latest is not None:
+                status = latest.stage_status[name][0]
+                state["latestExecution"] = {"pipelineExecutionId": latest.id, "status": status}
+            states.append(state)
+        metadata = pipeline.metadata
+        return json.dumps(
+            {
+                "pipelineName": pipeline.pipeline["name"],
+                "pipelineVersion": pipeline.pipeline["version"],
+                "stageStates": states,
+                "created": metadata["created"],
+                "updated": metadata["updated"],
+            }
+        )
+
+
+def put_approval_result(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
+        stage_name, action_name = self._get_param("stageName"), self._get_param("actionName")
+        result, token = self._get_param("result") or {}, self._get_param("token")
+        stage = next((s for s in pipeline.pipeline["stages"] if s["name"] == stage_name), None)
+        if stage is None:
+            raise StageNotFoundException(f"Stage {stage_name} not found in pipeline {pipeline.pipeline['name']}")
+        if not any(a["name"] == action_name for a in stage["actions"]):
+            raise ActionNotFoundException(f"Action {action_name} not found in stage {stage_name}")
+        if result.get("status") not in ("Approved", "Rejected"):
+            raise ValidationException(
+                "1 validation error detected: Value at 'result.status' failed to satisfy "
+                "constraint: Member must satisfy enum value set: [Approved, Rejected]"
+            )
+        runs = [
+            r
+            for e in pipeline.executions.values()
+            for r in e.runs
+            if r.stage == stage_name and r.name == action_name and r.token
+        ]
+        run = next((r for r in runs if r.token == token), None)
+        if run is None:
+            raise InvalidApprovalTokenException(
+                f"The token for the approval action {action_name} in stage {stage_name} of pipeline "
+                f"{pipeline.pipeline['name']} is not valid."
+            )
+        if run.status != "InProgress" or run.execution.status not in ("InProgress", "Stopping"):
+            raise ApprovalAlreadyCompletedException(
+                f"The approval action {action_name} in stage {stage_name} of pipeline "
+                f"{pipeline.pipeline['name']} has already been completed."
+            )
+        now = time.time()
+        approved = result["status"] == "Approved"
+        run.finish_at = now
+        summary = result.get("summary") or None
+        if approved:
+            run.outcome = ("Succeeded", summary, None)
+        else:
+            run.outcome = ("Failed", summary, {"code": "JobFailed", "message": "Rejected"})
+        _advance(pipeline)
+        return json.dumps({"approvedAt": _ts(now)})
+
+
+def stop_pipeline_execution(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
+        execution = _execution(pipeline, self._get_param("pipelineExecutionId"))
+        abandon, reason = bool(self._get_param("abandon")), self._get_param("reason")
+        if execution.status == "Stopping" and not abandon:
+            raise DuplicatedStopRequestException("Execution is already being stopped.")
+        if execution.status not in ("InProgress", "Stopping"):
+            raise PipelineExecutionNotStoppableException(
+                f"Unable to stop pipeline execution {execution.id} since it is in status {execution.status}"
+            )
+        now = time.time()
+        execution.stop_requested = (abandon, reason)
+        execution.status, execution.last_update = "Stopping", now
+        for run in execution.group_runs:
+            if run.status == "InProgress" and (abandon or run.token):
+                run.status, run.last_change, run.finish_at = "Abandoned", now, now
+        if abandon or not execution.in_stage:
+            stage = execution.current_stage
+            if execution.in_stage and stage is not None:
+                execution.stage_status[stage["name"]] = ("Stopped", execution.stage_status[stage["name"]][1])
+                pipeline.rf_free[stage["name"]] = now
+            execution.finish("Stopped", now)
+        _advance(pipeline)
+        return json.dumps({"pipelineExecutionId": execution.id})
+
+
+def list_action_executions(self) -> str:
+    with _LOCK:
+        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
+        wanted = (self._get_param("filter") or {}).get("pipelineExecutionId")
+        if wanted:
+            _execution(pipeline, wanted)
+        runs = [
+            run
+            for execution in pipeline.executions.values()
+            if not wanted or execution.id == wanted
+            for run in execution.runs
+        ]
+        runs.sort(key=lambda r: r.start, reverse=True)
+        start = int(self._get_param("nextToken") or 0)
+        limit = int(self._get_param("maxResults") or 100)
+        out: dict[str, Any] = {"actionExecutionDetails": [r.detail() for r in runs[start : start + limit]]}
+        if start + limit < len(runs):
+            out["nextToken"] = str(start + limit)
+        return json.dumps(out)
+
+
+RESPONSE_METHODS = (
+    start_pipeline_execution,
+    get_pipeline_execution,
+    list_pipeline_executions,
+    get_pipeline_state,
+    put_approval_result,
+    stop_pipeline_execution,
+    list_action_executions,
+)
+
+
+def install() -> None:
+    cp_models.CodePipelineBackend.create_pipeline = create_pipeline_model
+    cp_models.CodePipelineBackend.rf_start = rf_start
+    cp_models.CodePipelineBackend.rf_begin_action = rf_begin_action
+    for method in RESPONSE_METHODS:
+        setattr(cp_responses.CodePipelineResponse, method.__name__, method)
