@@ -1,0 +1,194 @@
+"""Step Functions callbacks (``.waitForTaskToken``) behave as on AWS.
+
+moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, but:
+
+* ``SendTaskFailure`` drops ``cause``: the response class passes only ``error`` on. Here the execution
+  fails with both, in ``DescribeExecution`` and in the ``TaskFailed``/``ExecutionFailed`` history events.
+* a ``HeartbeatSeconds`` expiry is reported as ``States.Timeout``; AWS names it
+  ``States.HeartbeatTimeout`` (``TimeoutSeconds`` expiry stays ``States.Timeout``).
+* ``StopExecution`` on an execution waiting for a task token leaves it ``RUNNING`` forever (the
+  waiting thread is never woken) and ignores ``error``/``cause``. Here the wait is interrupted, the
+  execution is ``ABORTED`` with the given error and cause and an ``ExecutionAborted`` event.
+* a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
+  silently by ``SendTaskFailure`` and answered ``InvalidToken`` by ``SendTaskSuccess``/``Heartbeat``;
+  AWS answers ``TaskTimedOut`` to all three. An unknown token stays ``InvalidToken``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import time
+from typing import Any
+
+STOP_WAIT_SECONDS = 5.0
+
+
+def _find_task(backend: Any, task_token: str) -> tuple[Any, Any]:
+    """(execution, callback endpoint) holding ``task_token``, or (None, None)."""
+    for execution in backend._get_executions():
+        worker = getattr(execution, "exec_worker", None)
+        env = getattr(worker, "env", None)
+        if env is None:
+            continue
+        endpoint = env.callback_pool_manager.get(task_token)
+        if endpoint is not None:
+            return execution, endpoint
+    return None, None
+
+
+def _waiting_endpoint(backend: Any, task_token: str) -> Any:
+    """The endpoint of a task still waiting for ``task_token``; raises as AWS does otherwise."""
+    from moto.core.exceptions import AWSError
+    from moto.stepfunctions.parser.api import ExecutionStatus
+
+    execution, endpoint = _find_task(backend, task_token)
+    if endpoint is None:
+        raise AWSError("Invalid Token: 'Invalid token'", "InvalidToken")
+    if execution.exec_status != ExecutionStatus.RUNNING or endpoint._notify_event.is_set():
+        raise AWSError("Task Timed Out: 'Provided task does not exist anymore'", "TaskTimedOut")
+    return endpoint
+
+
+def send_task_success(self: Any, task_token: str, outcome: str) -> Any:
+    from moto.stepfunctions.parser.api import SendTaskSuccessOutput
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeSuccess
+
+    endpoint = _waiting_endpoint(self, task_token)
+    endpoint.notify(CallbackOutcomeSuccess(callback_id=task_token, output=outcome))
+    return SendTaskSuccessOutput()
+
+
+def send_task_failure(self: Any, task_token: str, error: str | None = None, cause: str | None = None) -> Any:
+    from moto.stepfunctions.parser.api import SendTaskFailureOutput
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeFailure
+
+    endpoint = _waiting_endpoint(self, task_token)
+    endpoint.notify(CallbackOutcomeFailure(callback_id=task_token, error=error, cause=cause))
+    return SendTaskFailureOutput()
+
+
+def send_task_heartbeat(self: Any, task_token: str) -> Any:
+    from moto.stepfunctions.parser.api import SendTaskHeartbeatOutput
+
+    endpoint = _waiting_endpoint(self, task_token)
+    endpoint.notify_heartbeat()
+    return SendTaskHeartbeatOutput()
+
+
+def stop_execution(self: Any, execution_arn: str, error: str | None = None, cause: str | None = None) -> Any:
+    from moto.stepfunctions.parser.api import ExecutionStatus
+
+    execution = self.describe_execution(execution_arn)
+    if execution.exec_status != ExecutionStatus.RUNNING:
+        return execution
+    stop_date = datetime.datetime.now(tz=datetime.UTC)
+    execution.stop(stop_date=stop_date, error=error, cause=cause)
+    env = execution.exec_worker.env if execution.exec_worker else None
+    if env is not None:
+        for endpoint in list(env.callback_pool_manager._pool.values()):
+            endpoint.interrupt_all()  # wake the task that waits for a token: it sees the stop and ends
+    deadline = time.monotonic() + STOP_WAIT_SECONDS
+    while execution.exec_status == ExecutionStatus.RUNNING and time.monotonic() < deadline:
+        time.sleep(0.02)
+    if execution.exec_status == ExecutionStatus.RUNNING:  # a state that cannot be woken: report it stopped
+        execution.exec_status = ExecutionStatus.ABORTED
+        execution.stop_date = stop_date
+    execution.error, execution.cause = error, cause
+    return execution
+
+
+def _response_send_task_failure(self: Any) -> Any:
+    from moto.core.responses import EmptyResult
+
+    self.stepfunction_backend.send_task_failure(
+        self._get_param("taskToken"), error=self._get_param("error"), cause=self._get_param("cause")
+    )
+    return EmptyResult()
+
+
+def _response_stop_execution(self: Any) -> Any:
+    from moto.core.responses import ActionResult
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+
+    backend = self.stepfunction_backend
+    arn = self._get_param("executionArn")
+    if isinstance(backend, StepFunctionsParserBackend):
+        execution = backend.stop_execution(arn, error=self._get_param("error"), cause=self._get_param("cause"))
+    else:
+        execution = backend.stop_execution(arn)
+    return ActionResult({"stopDate": execution.stop_date})
+
+
+class ExecutionStopped(Exception):
+    """Raised through the interpreter when a task woken by StopExecution ends."""
+
+
+def _state_task_from_error(self: Any, env: Any, ex: Exception) -> Any:
+    from moto.stepfunctions.parser.api import HistoryEventType, TaskTimedOutEventDetails
+    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name import StatesErrorName
+    from moto.stepfunctions.parser.asl.component.common.error_name.states_error_name_type import (
+        StatesErrorNameType,
+    )
+    from moto.stepfunctions.parser.asl.eval.callback.callback import HeartbeatTimeoutError
+    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    if isinstance(env.program_state(), ProgramStopped):
+        # StopExecution woke this task: no task event, the execution ends with ExecutionAborted only.
+        raise ExecutionStopped() from ex
+    if not isinstance(ex, HeartbeatTimeoutError):
+        return _originals["StateTask._from_error"](self, env, ex)
+    details = TaskTimedOutEventDetails(error=StatesErrorNameType.StatesHeartbeatTimeout.to_name())
+    if hasattr(self, "_get_sfn_resource"):
+        details["resourceType"] = self._get_sfn_resource_type()
+        details["resource"] = self._get_sfn_resource()
+    return FailureEvent(
+        env=env,
+        error_name=StatesErrorName(typ=StatesErrorNameType.StatesHeartbeatTimeout),
+        event_type=HistoryEventType.TaskTimedOut,
+        event_details=EventDetails(taskTimedOutEventDetails=details),
+    )
+
+
+def _environment_set_error(self: Any, error: Any) -> None:
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    if isinstance(self._program_state, ProgramStopped):
+        return  # stopped stays stopped: the woken task's failure is not the execution's outcome
+    _originals["Environment.set_error"](self, error)
+
+
+def _environment_set_timed_out(self: Any) -> None:
+    from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
+
+    if isinstance(self._program_state, ProgramStopped):
+        return
+    _originals["Environment.set_timed_out"](self)
+
+
+_originals: dict[str, Any] = {}
+
+
+def install() -> None:
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import StateTask
+    from moto.stepfunctions.parser.asl.eval.environment import Environment
+    from moto.stepfunctions.parser.models import StepFunctionsParserBackend
+    from moto.stepfunctions.responses import StepFunctionResponse
+
+    if _originals:
+        return
+    patches = [
+        (StepFunctionResponse, "send_task_failure", _response_send_task_failure),
+        (StepFunctionResponse, "stop_execution", _response_stop_execution),
+        (StepFunctionsParserBackend, "send_task_success", send_task_success),
+        (StepFunctionsParserBackend, "send_task_failure", send_task_failure),
+        (StepFunctionsParserBackend, "send_task_heartbeat", send_task_heartbeat),
+        (StepFunctionsParserBackend, "stop_execution", stop_execution),
+        (StateTask, "_from_error", _state_task_from_error),
+        (Environment, "set_error", _environment_set_error),
+        (Environment, "set_timed_out", _environment_set_timed_out),
+    ]
+    for owner, name, replacement in patches:
+        _originals[f"{owner.__name__}.{name}"] = getattr(owner, name)
+        setattr(owner, name, replacement)

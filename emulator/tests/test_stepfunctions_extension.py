@@ -1,0 +1,304 @@
+"""Step Functions callbacks end to end: .waitForTaskToken → SQS → Lambda (our Python) → SendTask*.
+
+Only the emulator runs: the Lambda function is real Python code that the emulator's SQS poller invokes
+and that calls SendTaskSuccess / SendTaskFailure back through the emulator.
+"""
+
+import json
+import time
+import uuid
+
+import pytest
+from botocore.exceptions import ClientError
+
+from refarch_emulator.testing import client, private_emulator, reset, zip_bytes
+
+VERIFIER = """
+import json
+import os
+
+import boto3
+
+sfn = boto3.client("stepfunctions")
+
+
+def handler(event, context):
+    failures = []
+    for record in event["Records"]:
+        body = json.loads(record["body"])
+        order = body["order"]
+        if order.get("crash"):
+            failures.append({"itemIdentifier": record["messageId"]})
+            continue
+        if order["quantity"] <= int(os.environ["STOCK"]):
+            sfn.send_task_success(
+                taskToken=body["taskToken"],
+                output=json.dumps({"verified": True, "sku": order["sku"], "by": context.function_name}),
+            )
+        else:
+            sfn.send_task_failure(
+                taskToken=body["taskToken"],
+                error="OutOfStock",
+                cause=f"{order['quantity']} x {order['sku']} requested, {os.environ['STOCK']} in stock",
+            )
+    return {"batchItemFailures": failures}
+"""
+
+TRUST = json.dumps(
+    {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ],
+    }
+)
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    with private_emulator(tmp_path_factory.mktemp("state")) as url:
+        yield url
+
+
+@pytest.fixture
+def aws(endpoint):
+    reset(endpoint)
+    return lambda service: client(endpoint, service)
+
+
+@pytest.fixture
+def stack(aws):
+    """Queue, verifier Lambda behind an SQS mapping, and a factory for callback state machines."""
+    iam, sqs, lam, sfn = aws("iam"), aws("sqs"), aws("lambda"), aws("stepfunctions")
+    role = iam.create_role(RoleName="sfn-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    queue = sqs.create_queue(QueueName="verify", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+    queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    lam.create_function(
+        FunctionName="verifier",
+        Runtime="python3.12",
+        Role=role,
+        Handler="verifier.handler",
+        Code={"ZipFile": zip_bytes({"verifier.py": VERIFIER})},
+        Timeout=10,
+        Environment={"Variables": {"STOCK": "5"}},
+    )
+
+    def machine(queue_url=queue, **task_fields):
+        definition = {
+            "StartAt": "Verify",
+            "States": {
+                "Verify": {
+                    "Type": "Task",
+                    "Resource": "arn:aws:states:::sqs:sendMessage.waitForTaskToken",
+                    "Parameters": {
+                        "QueueUrl": queue_url,
+                        "MessageBody": {"taskToken.$": "$$.Task.Token", "order.$": "$"},
+                    },
+                    "ResultPath": "$.verification",
+                    "End": True,
+                    **task_fields,
+                }
+            },
+        }
+        name = f"sm-{uuid.uuid4().hex[:8]}"
+        return sfn.create_state_machine(name=name, definition=json.dumps(definition), roleArn=role)["stateMachineArn"]
+
+    def subscribe():
+        return lam.create_event_source_mapping(
+            EventSourceArn=queue_arn,
+            FunctionName="verifier",
+            BatchSize=10,
+            FunctionResponseTypes=["ReportBatchItemFailures"],
+        )
+
+    return {"machine": machine, "subscribe": subscribe, "queue": queue}
+
+
+def start(aws, machine_arn, order):
+    return aws("stepfunctions").start_execution(
+        stateMachineArn=machine_arn, name=f"ex-{uuid.uuid4().hex}", input=json.dumps(order)
+    )["executionArn"]
+
+
+def wait_done(aws, execution_arn, timeout=30):
+    sfn = aws("stepfunctions")
+    deadline = time.monotonic() + timeout
+    while True:
+        described = sfn.describe_execution(executionArn=execution_arn)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described
+        time.sleep(0.2)
+
+
+def history(aws, execution_arn):
+    return aws("stepfunctions").get_execution_history(executionArn=execution_arn)["events"]
+
+
+def event_of(events, event_type):
+    matches = [e for e in events if e["type"] == event_type]
+    assert matches, f"no {event_type} in {[e['type'] for e in events]}"
+    return matches[-1]
+
+
+def test_callback_succeeds_through_sqs_triggered_lambda(aws, stack):
+    stack["subscribe"]()
+    machine = stack["machine"](TimeoutSeconds=60)
+    execution = start(aws, machine, {"sku": "A-1", "quantity": 2})
+    described = wait_done(aws, execution)
+    assert described["status"] == "SUCCEEDED"
+    output = json.loads(described["output"])
+    assert output == {"sku": "A-1", "quantity": 2, "verification": {"verified": True, "sku": "A-1", "by": "verifier"}}
+    types = [e["type"] for e in history(aws, execution)]
+    assert "TaskSubmitted" in types
+    assert "TaskSucceeded" in types
+    assert types[-1] == "ExecutionSucceeded"
+
+
+def test_send_task_failure_keeps_error_and_cause(aws, stack):
+    stack["subscribe"]()
+    machine = stack["machine"](TimeoutSeconds=60)
+    execution = start(aws, machine, {"sku": "B-2", "quantity": 9})
+    described = wait_done(aws, execution)
+    assert described["status"] == "FAILED"
+    assert described["error"] == "OutOfStock"
+    assert described["cause"] == "9 x B-2 requested, 5 in stock"
+    events = history(aws, execution)
+    failed = event_of(events, "TaskFailed")["taskFailedEventDetails"]
+    assert (failed["error"], failed["cause"]) == ("OutOfStock", "9 x B-2 requested, 5 in stock")
+    assert failed["resource"] == "sendMessage.waitForTaskToken"
+    execution_failed = event_of(events, "ExecutionFailed")["executionFailedEventDetails"]
+    assert (execution_failed["error"], execution_failed["cause"]) == ("OutOfStock", "9 x B-2 requested, 5 in stock")
+
+
+def test_catch_sees_error_and_cause(aws, stack):
+    stack["subscribe"]()
+    machine = stack["machine"](
+        TimeoutSeconds=60, Catch=[{"ErrorEquals": ["OutOfStock"], "ResultPath": "$.problem", "Next": "Rejected"}]
+    )
+    sfn = aws("stepfunctions")
+    definition = json.loads(sfn.describe_state_machine(stateMachineArn=machine)["definition"])
+    definition["States"]["Verify"].pop("End")
+    definition["States"]["Rejected"] = {"Type": "Pass", "End": True}
+    sfn.update_state_machine(stateMachineArn=machine, definition=json.dumps(definition))
+    described = wait_done(aws, start(aws, machine, {"sku": "C-3", "quantity": 7}))
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"])["problem"] == {
+        "Error": "OutOfStock",
+        "Cause": "7 x C-3 requested, 5 in stock",
+    }
+
+
+def test_heartbeat_expiry_is_states_heartbeat_timeout_and_late_token_is_timed_out(aws, stack):
+    machine = stack["machine"](TimeoutSeconds=30, HeartbeatSeconds=1)  # nobody consumes the queue
+    execution = start(aws, machine, {"sku": "D-4", "quantity": 1})
+    described = wait_done(aws, execution)
+    assert described["status"] == "FAILED"
+    assert described["error"] == "States.HeartbeatTimeout"
+    timed_out = event_of(history(aws, execution), "TaskTimedOut")["taskTimedOutEventDetails"]
+    assert timed_out["error"] == "States.HeartbeatTimeout"
+    token = json.loads(aws("sqs").receive_message(QueueUrl=stack["queue"])["Messages"][0]["Body"])["taskToken"]
+    with pytest.raises(ClientError) as caught:
+        aws("stepfunctions").send_task_success(taskToken=token, output="{}")
+    assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
+
+
+def test_heartbeats_keep_the_task_alive(aws, stack):
+    machine = stack["machine"](TimeoutSeconds=30, HeartbeatSeconds=1)
+    execution = start(aws, machine, {"sku": "E-5", "quantity": 1})
+    sqs, sfn = aws("sqs"), aws("stepfunctions")
+    token = json.loads(sqs.receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
+        "taskToken"
+    ]
+    for _ in range(4):  # 2 s in all, longer than the 1 s heartbeat
+        sfn.send_task_heartbeat(taskToken=token)
+        time.sleep(0.5)
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"
+    sfn.send_task_success(taskToken=token, output='{"late": "but alive"}')
+    assert wait_done(aws, execution)["status"] == "SUCCEEDED"
+
+
+def test_timeout_seconds_expiry_is_states_timeout(aws, stack):
+    machine = stack["machine"](TimeoutSeconds=1)
+    execution = start(aws, machine, {"sku": "F-6", "quantity": 1})
+    described = wait_done(aws, execution)
+    assert described["status"] == "FAILED"
+    assert described["error"] == "States.Timeout"
+    assert event_of(history(aws, execution), "TaskTimedOut")["taskTimedOutEventDetails"]["error"] == "States.Timeout"
+
+
+def test_stop_execution_of_a_waiting_execution_aborts_it(aws, stack):
+    machine = stack["machine"]()
+    execution = start(aws, machine, {"sku": "G-7", "quantity": 1})
+    sqs, sfn = aws("sqs"), aws("stepfunctions")
+    token = json.loads(sqs.receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
+        "taskToken"
+    ]
+    stopped = sfn.stop_execution(executionArn=execution, error="Cancelled", cause="customer cancelled")
+    assert stopped["stopDate"]
+    described = sfn.describe_execution(executionArn=execution)
+    assert described["status"] == "ABORTED"
+    assert (described["error"], described["cause"]) == ("Cancelled", "customer cancelled")
+    events = history(aws, execution)
+    assert [e["type"] for e in events][-2:] == ["TaskSubmitted", "ExecutionAborted"]  # no task event, as AWS
+    aborted = event_of(events, "ExecutionAborted")["executionAbortedEventDetails"]
+    assert (aborted["error"], aborted["cause"]) == ("Cancelled", "customer cancelled")
+    with pytest.raises(ClientError) as caught:
+        sfn.send_task_success(taskToken=token, output="{}")
+    assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
+
+
+def test_tokens_are_checked(aws, stack):
+    sfn = aws("stepfunctions")
+    for call in (
+        lambda: sfn.send_task_success(taskToken="not-a-token", output="{}"),
+        lambda: sfn.send_task_failure(taskToken="not-a-token", error="X"),
+        lambda: sfn.send_task_heartbeat(taskToken="not-a-token"),
+    ):
+        with pytest.raises(ClientError) as caught:
+            call()
+        assert caught.value.response["Error"]["Code"] == "InvalidToken"
+    machine = stack["machine"](TimeoutSeconds=60)
+    execution = start(aws, machine, {"sku": "H-8", "quantity": 1})
+    token = json.loads(aws("sqs").receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
+        "taskToken"
+    ]
+    sfn.send_task_success(taskToken=token, output='{"first": true}')
+    with pytest.raises(ClientError) as caught:
+        sfn.send_task_failure(taskToken=token, error="Again")  # the task is done: AWS says TaskTimedOut
+    assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
+    assert wait_done(aws, execution)["status"] == "SUCCEEDED"
+
+
+def test_a_message_the_handler_reports_failed_stays_on_the_queue(aws, stack):
+    stack["subscribe"]()
+    machine = stack["machine"](TimeoutSeconds=60)
+    crash = start(aws, machine, {"sku": "I-9", "quantity": 1, "crash": True})
+    good = start(aws, machine, {"sku": "J-10", "quantity": 1})
+    assert wait_done(aws, good)["status"] == "SUCCEEDED"
+    assert aws("stepfunctions").describe_execution(executionArn=crash)["status"] == "RUNNING"
+
+    def on_queue():
+        attributes = aws("sqs").get_queue_attributes(QueueUrl=stack["queue"], AttributeNames=["All"])["Attributes"]
+        return int(attributes["ApproximateNumberOfMessages"]) + int(attributes["ApproximateNumberOfMessagesNotVisible"])
+
+    deadline = time.monotonic() + 10
+    while on_queue() != 1 and time.monotonic() < deadline:  # the good one is deleted once the handler returns
+        time.sleep(0.1)
+    assert on_queue() == 1
+    time.sleep(0.5)
+    assert on_queue() == 1
+    aws("stepfunctions").stop_execution(executionArn=crash)
+
+
+def test_fifty_executions_at_once_all_complete(aws, stack):
+    stack["subscribe"]()
+    machine = stack["machine"](TimeoutSeconds=120)
+    started = time.monotonic()
+    executions = [start(aws, machine, {"sku": f"K-{i}", "quantity": 1 + i % 8}) for i in range(50)]
+    results = [wait_done(aws, arn, timeout=90) for arn in executions]
+    elapsed = time.monotonic() - started
+    statuses = [r["status"] for r in results]
+    assert statuses.count("SUCCEEDED") == sum(1 for i in range(50) if 1 + i % 8 <= 5)
+    assert statuses.count("FAILED") == 50 - statuses.count("SUCCEEDED")
+    assert all(r["error"] == "OutOfStock" for r in results if r["status"] == "FAILED")
+    assert elapsed < 90, elapsed
