@@ -182,3 +182,25 @@ def test_refresh_errors_are_awss(aws):
     with pytest.raises(ClientError) as excinfo:
         autoscaling_client.start_instance_refresh(AutoScalingGroupName="nope")
     assert error(excinfo)[0] == "ValidationError"
+
+
+def test_a_new_template_version_with_user_data_launches(aws):
+    """moto kept a new version's user data as a plain string and failed the group's next launch."""
+    template(aws)
+    group(aws, capacity=1)
+    data = {"ImageId": AMI, "InstanceType": "c5.large", "UserData": base64.b64encode(b"v2").decode()}
+    aws("ec2").create_launch_template_version(LaunchTemplateName="web-lt", LaunchTemplateData=data)
+    aws("autoscaling").set_desired_capacity(AutoScalingGroupName="asg", DesiredCapacity=2)
+    assert sorted(i["LaunchTemplate"]["Version"] for i in describe(aws)["Instances"]) == ["1", "2"]
+
+
+def test_template_tags_stay_out_of_version_data(aws):
+    tags = [{"ResourceType": "launch-template", "Tags": [{"Key": "owner", "Value": "me"}]}]
+    instance_tags = [{"ResourceType": "instance", "Tags": [{"Key": "role", "Value": "web"}]}]
+    ec2 = aws("ec2")
+    data = {"ImageId": AMI, "TagSpecifications": instance_tags}
+    ec2.create_launch_template(LaunchTemplateName="web-lt", LaunchTemplateData=data, TagSpecifications=tags)
+    version = ec2.describe_launch_template_versions(LaunchTemplateName="web-lt")["LaunchTemplateVersions"][0]
+    assert version["LaunchTemplateData"]["TagSpecifications"] == instance_tags
+    found = ec2.describe_launch_templates(LaunchTemplateNames=["web-lt"])["LaunchTemplates"][0]
+    assert found["Tags"] == [{"Key": "owner", "Value": "me"}]
