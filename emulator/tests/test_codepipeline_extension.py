@@ -140,6 +140,16 @@ def approval_token(cp, name):
     return wait_for(token)
 
 
+def approve(cp, name, token, status, summary, stage="Review"):
+    return cp.put_approval_result(
+        pipelineName=name,
+        stageName=stage,
+        actionName="Approve",
+        result={"summary": summary, "status": status},
+        token=token,
+    )
+
+
 def test_create_starts_an_execution_that_stops_at_review_then_approve(endpoint, world):
     cp = client(endpoint, "codepipeline")
     name = f"p-{uuid.uuid4().hex[:6]}"
@@ -171,22 +181,10 @@ def test_create_starts_an_execution_that_stops_at_review_then_approve(endpoint, 
     )
 
     with pytest.raises(ClientError) as bad_token:
-        cp.put_approval_result(
-            pipelineName=name,
-            stageName="Review",
-            actionName="Approve",
-            result={"summary": "no", "status": "Approved"},
-            token=str(uuid.uuid4()),
-        )
+        approve(cp, name, str(uuid.uuid4()), "Approved", "no")
     assert error(bad_token)[0] == "InvalidApprovalTokenException"
 
-    answer = cp.put_approval_result(
-        pipelineName=name,
-        stageName="Review",
-        actionName="Approve",
-        result={"summary": "looks good", "status": "Approved"},
-        token=token,
-    )
+    answer = approve(cp, name, token, "Approved", "looks good")
     assert "approvedAt" in answer
     review = stage_states(cp, name)["Review"]
     assert review["latestExecution"]["status"] == "Succeeded"
@@ -201,13 +199,7 @@ def test_create_starts_an_execution_that_stops_at_review_then_approve(endpoint, 
     assert stage_states(cp, name)["Deploy"]["latestExecution"]["status"] == "Succeeded"
 
     with pytest.raises(ClientError) as twice:
-        cp.put_approval_result(
-            pipelineName=name,
-            stageName="Review",
-            actionName="Approve",
-            result={"summary": "again", "status": "Approved"},
-            token=token,
-        )
+        approve(cp, name, token, "Approved", "again")
     assert error(twice)[0] == "ApprovalAlreadyCompletedException"
 
     actions = cp.list_action_executions(pipelineName=name, filter={"pipelineExecutionId": execution_id})
@@ -220,13 +212,7 @@ def test_rejection_fails_the_stage_and_the_execution(endpoint, world):
     name = f"p-{uuid.uuid4().hex[:6]}"
     cp.create_pipeline(pipeline=structure(name, world))
     token = approval_token(cp, name)
-    cp.put_approval_result(
-        pipelineName=name,
-        stageName="Review",
-        actionName="Approve",
-        result={"summary": "not today", "status": "Rejected"},
-        token=token,
-    )
+    approve(cp, name, token, "Rejected", "not today")
     state = stage_states(cp, name)
     assert state["Review"]["latestExecution"]["status"] == "Failed"
     assert state["Review"]["actionStates"][0]["latestExecution"]["status"] == "Failed"
@@ -304,11 +290,5 @@ def test_pipeline_errors_and_update(endpoint, world):
         cp.get_pipeline_execution(pipelineName=name, pipelineExecutionId=str(uuid.uuid4()))
     assert error(no_execution)[0] == "PipelineExecutionNotFoundException"
     with pytest.raises(ClientError) as no_stage:
-        cp.put_approval_result(
-            pipelineName=name,
-            stageName="Nope",
-            actionName="Approve",
-            result={"summary": "x", "status": "Approved"},
-            token=str(uuid.uuid4()),
-        )
+        approve(cp, name, str(uuid.uuid4()), "Approved", "x", stage="Nope")
     assert error(no_stage)[0] == "StageNotFoundException"
