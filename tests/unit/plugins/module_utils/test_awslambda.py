@@ -1,0 +1,310 @@
+import base64
+import hashlib
+import io
+import zipfile
+
+import boto3
+import pytest
+from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+from ansible_collections.refarch.aws.plugins.module_utils import awslambda
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
+from botocore.stub import Stubber
+
+OWNED = {"refarch:deployment": "refarch"}
+UUID = "acf3b89d-cd88-46cd-9915-4aa277db0d0e"
+QUEUE = "arn:aws:sqs:us-east-1:123456789012:orders"
+CONFIGURATION = {
+    "FunctionName": "f",
+    "FunctionArn": "arn:aws:lambda:us-east-1:123456789012:function:f",
+    "Runtime": "python3.12",
+    "Role": "arn:aws:iam::123456789012:role/refarch/r",
+    "Handler": "h.handler",
+    "Timeout": 30,
+    "MemorySize": 128,
+    "CodeSha256": "abc=",
+    "CodeSize": 10,
+    "State": "Active",
+    "LastUpdateStatus": "Successful",
+    "Environment": {"Variables": {"INVENTORY": "{}"}},
+}
+
+
+def test_the_package_depends_only_on_names_and_contents(tmp_path):
+    first = awslambda.build_zip({"b.py": b"b", "a.py": b"a"})
+    second = awslambda.build_zip({"a.py": b"a", "b.py": b"b"})
+    assert first == second
+    names = zipfile.ZipFile(io.BytesIO(first)).infolist()
+    assert [i.filename for i in names] == ["a.py", "b.py"]
+    assert {i.date_time for i in names} == {awslambda.ZIP_DATE_TIME}
+    assert awslambda.build_zip({"a.py": b"A", "b.py": b"b"}) != first
+
+
+def test_read_sources_ignores_file_times(tmp_path):
+    source = tmp_path / "h.py"
+    source.write_text("x = 1\n")
+    before = awslambda.build_zip(awslambda.read_sources([str(source)]))
+    source.touch()
+    import os
+
+    os.utime(source, (1, 1))
+    assert awslambda.build_zip(awslambda.read_sources([str(source)])) == before
+
+
+def test_read_sources_refuses_two_files_of_one_name(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "a" / "h.py").write_text("")
+    (tmp_path / "h.py").write_text("")
+    with pytest.raises(ValueError, match=r"two files are named h\.py"):
+        awslambda.read_sources([str(tmp_path / "h.py"), str(tmp_path / "a" / "h.py")])
+
+
+def test_code_sha256_is_what_lambda_reports():
+    package = b"zip bytes"
+    assert awslambda.code_sha256(package) == base64.b64encode(hashlib.sha256(package).digest()).decode()
+
+
+def test_normalize_function():
+    function = awslambda.normalize_function(CONFIGURATION, OWNED)
+    assert function["environment"] == {"INVENTORY": "{}"}
+    assert function["description"] == ""
+    assert function["code_sha256"] == "abc="
+    assert function["tags"] == OWNED
+
+
+def params(**overrides):
+    value = dict(
+        runtime="python3.12",
+        handler="h.handler",
+        role=CONFIGURATION["Role"],
+        description=None,
+        timeout=30,
+        memory_size=None,
+        environment={"INVENTORY": "{}"},
+    )
+    value.update(overrides)
+    return value
+
+
+@pytest.mark.parametrize(
+    ("overrides", "updates"),
+    [
+        ({}, {}),
+        (dict(timeout=60), {"Timeout": 60}),
+        (dict(description="d"), {"Description": "d"}),
+        (dict(environment={"INVENTORY": '{"A": 1}'}), {"Environment": {"Variables": {"INVENTORY": '{"A": 1}'}}}),
+        (dict(environment={}), {"Environment": {"Variables": {}}}),
+        (dict(environment=None), {}),  # unset = leave alone
+        (dict(handler="g.handler", memory_size=256), {"Handler": "g.handler", "MemorySize": 256}),
+    ],
+)
+def test_configuration_updates(overrides, updates):
+    current = awslambda.normalize_function(CONFIGURATION, OWNED)
+    desired = awslambda.build_desired(params(**overrides), "abc=", OWNED)
+    assert awslambda.configuration_updates(desired, current) == updates
+
+
+def test_create_arguments():
+    desired = awslambda.build_desired(params(), "abc=", OWNED)
+    assert awslambda.create_arguments("f", desired, b"zip") == dict(
+        FunctionName="f",
+        Code=dict(ZipFile=b"zip"),
+        PackageType="Zip",
+        Publish=False,
+        Runtime="python3.12",
+        Handler="h.handler",
+        Role=CONFIGURATION["Role"],
+        Timeout=30,
+        Environment=dict(Variables={"INVENTORY": "{}"}),
+        Tags=OWNED,
+    )
+
+
+@pytest.mark.parametrize(
+    ("state", "update", "ready", "failed"),
+    [
+        ("Active", "Successful", True, False),
+        ("Active", None, True, False),
+        ("Pending", None, False, False),
+        ("Active", "InProgress", False, False),
+        ("Failed", None, False, True),
+        ("Active", "Failed", False, True),
+    ],
+)
+def test_function_ready_and_failed(state, update, ready, failed):
+    function = dict(state=state, last_update_status=update)
+    assert awslambda.function_ready(function) is ready
+    assert bool(awslambda.function_failed(function)) is failed
+
+
+def test_a_vanished_function_is_a_failure_of_the_wait():
+    assert awslambda.function_ready(None) is False
+    assert awslambda.function_failed(None) == "the function disappeared"
+
+
+MAPPING = {
+    "UUID": UUID,
+    "EventSourceArn": QUEUE,
+    "FunctionArn": CONFIGURATION["FunctionArn"],
+    "State": "Enabled",
+    "BatchSize": 10,
+    "FunctionResponseTypes": ["ReportBatchItemFailures"],
+    "ScalingConfig": {"MaximumConcurrency": 5},
+}
+
+
+def mapping_params(**overrides):
+    value = dict(
+        state="present",
+        event_source_arn=QUEUE,
+        enabled=True,
+        batch_size=10,
+        maximum_batching_window_in_seconds=None,
+        report_batch_item_failures=True,
+        maximum_concurrency=5,
+    )
+    value.update(overrides)
+    return value
+
+
+def test_normalize_mapping():
+    assert awslambda.normalize_mapping(MAPPING) == dict(
+        uuid=UUID,
+        event_source_arn=QUEUE,
+        function_arn=CONFIGURATION["FunctionArn"],
+        state="Enabled",
+        enabled=True,
+        batch_size=10,
+        maximum_batching_window_in_seconds=0,
+        report_batch_item_failures=True,
+        maximum_concurrency=5,
+    )
+
+
+@pytest.mark.parametrize(
+    ("overrides", "arguments"),
+    [
+        ({}, {}),
+        (dict(batch_size=5), {"BatchSize": 5}),
+        (dict(enabled=False), {"Enabled": False}),
+        (dict(report_batch_item_failures=False), {"FunctionResponseTypes": []}),
+        (dict(maximum_concurrency=10), {"ScalingConfig": {"MaximumConcurrency": 10}}),
+        (dict(maximum_concurrency=None), {}),
+        (dict(maximum_batching_window_in_seconds=2), {"MaximumBatchingWindowInSeconds": 2}),
+    ],
+)
+def test_mapping_arguments_name_only_what_differs(overrides, arguments):
+    current = awslambda.normalize_mapping(MAPPING)
+    assert (
+        awslambda.mapping_arguments(awslambda.build_desired_mapping(mapping_params(**overrides)), current) == arguments
+    )
+
+
+def test_a_new_mapping_gets_every_given_setting():
+    assert awslambda.mapping_arguments(awslambda.build_desired_mapping(mapping_params())) == {
+        "Enabled": True,
+        "BatchSize": 10,
+        "FunctionResponseTypes": ["ReportBatchItemFailures"],
+        "ScalingConfig": {"MaximumConcurrency": 5},
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (dict(batch_size=0), "batch_size must be between 1 and 10000"),
+        (dict(batch_size=11), "needs maximum_batching_window_in_seconds"),
+        (dict(maximum_batching_window_in_seconds=301), "between 0 and 300"),
+        (dict(maximum_concurrency=1), "maximum_concurrency must be between 2 and 1000"),
+        (dict(event_source_arn="arn:aws:kinesis:us-east-1:1:stream/s"), "must be an SQS queue ARN"),
+    ],
+)
+def test_validate_mapping(overrides, message):
+    assert message in awslambda.validate_mapping(mapping_params(**overrides))
+
+
+def test_validate_mapping_accepts_good_input_and_other_partitions():
+    assert awslambda.validate_mapping(mapping_params()) is None
+    assert awslambda.validate_mapping(mapping_params(event_source_arn="arn:aws-cn:sqs:cn-north-1:1:q")) is None
+    assert awslambda.validate_mapping(mapping_params(batch_size=100, maximum_batching_window_in_seconds=1)) is None
+
+
+@pytest.mark.parametrize(("state", "settled"), [("Enabled", True), ("Disabled", True), ("Creating", False)])
+def test_mapping_settled(state, settled):
+    assert awslambda.mapping_settled(dict(state=state)) is settled
+
+
+@pytest.fixture
+def stub():
+    client = boto3.client("lambda", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stubber:
+        yield RetryingBotoClientWrapper(client, retry_decorator()), stubber
+        stubber.assert_no_pending_responses()
+
+
+def test_get_function(stub):
+    client, stubber = stub
+    stubber.add_response("get_function", {"Configuration": CONFIGURATION, "Tags": OWNED}, {"FunctionName": "f"})
+    assert awslambda.get_function(client, "f")["function_arn"] == CONFIGURATION["FunctionArn"]
+    stubber.add_client_error("get_function", service_error_code="ResourceNotFoundException", http_status_code=404)
+    assert awslambda.get_function(client, "f") is None
+
+
+def test_create_function_waits_for_a_new_role_to_be_assumable(stub):
+    client, stubber = stub
+    stubber.add_client_error(
+        "create_function",
+        service_error_code="InvalidParameterValueException",
+        service_message="The role defined for the function cannot be assumed by Lambda.",
+        http_status_code=400,
+    )
+    stubber.add_response("create_function", dict(CONFIGURATION))
+    sleeps = []
+    arguments = awslambda.create_arguments("f", awslambda.build_desired(params(), "x", OWNED), b"zip")
+    awslambda.create_function(client, arguments, sleep=sleeps.append)
+    assert sleeps == [awslambda.ROLE_READY_DELAY]
+
+
+def test_create_function_raises_other_invalid_parameters_at_once(stub):
+    client, stubber = stub
+    stubber.add_client_error(
+        "create_function", service_error_code="InvalidParameterValueException", service_message="bad runtime"
+    )
+    arguments = awslambda.create_arguments("f", awslambda.build_desired(params(), "x", OWNED), b"zip")
+    with pytest.raises(Exception, match="bad runtime"):
+        awslambda.create_function(client, arguments, sleep=lambda _: None)
+
+
+def test_list_functions_and_mappings_follow_markers(stub):
+    client, stubber = stub
+    stubber.add_response("list_functions", {"Functions": [CONFIGURATION], "NextMarker": "m"}, {})
+    stubber.add_response("list_functions", {"Functions": []}, {"Marker": "m"})
+    assert [f["FunctionName"] for f in awslambda.list_functions(client)] == ["f"]
+    stubber.add_response(
+        "list_event_source_mappings",
+        {"EventSourceMappings": [MAPPING], "NextMarker": "m"},
+        {"FunctionName": "f", "EventSourceArn": QUEUE},
+    )
+    stubber.add_response(
+        "list_event_source_mappings",
+        {"EventSourceMappings": []},
+        {"FunctionName": "f", "EventSourceArn": QUEUE, "Marker": "m"},
+    )
+    assert [m["uuid"] for m in awslambda.list_mappings(client, "f", QUEUE)] == [UUID]
+
+
+def test_mappings_of_a_missing_function_are_none(stub):
+    client, stubber = stub
+    stubber.add_client_error(
+        "list_event_source_mappings", service_error_code="ResourceNotFoundException", http_status_code=404
+    )
+    assert awslambda.list_mappings(client, "f") == []
+    stubber.add_client_error(
+        "get_event_source_mapping", service_error_code="ResourceNotFoundException", http_status_code=404
+    )
+    assert awslambda.get_mapping(client, UUID) is None
+    stubber.add_client_error(
+        "delete_event_source_mapping", service_error_code="ResourceNotFoundException", http_status_code=404
+    )
+    awslambda.delete_mapping(client, UUID)
+    stubber.add_client_error("delete_function", service_error_code="ResourceNotFoundException", http_status_code=404)
+    awslambda.delete_function(client, "f")
