@@ -250,6 +250,21 @@ def test_start_execution_and_supersede_and_stop(endpoint, world):
     wait_for(lambda: stage_states(cp, name)["Review"]["latestExecution"]["pipelineExecutionId"] == third)
 
 
+def test_queued_mode_queues_instead_of_superseding(endpoint, world):
+    cp = client(endpoint, "codepipeline")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=dict(structure(name, world), pipelineType="V2", executionMode="QUEUED"))
+    approval_token(cp, name)
+    second = cp.start_pipeline_execution(name=name)["pipelineExecutionId"]
+    third = cp.start_pipeline_execution(name=name)["pipelineExecutionId"]
+    review = wait_for(lambda: len(stage_states(cp, name)["Review"].get("inboundExecutions", [])) == 2)
+    assert review
+    for execution_id in (second, third):
+        execution = cp.get_pipeline_execution(pipelineName=name, pipelineExecutionId=execution_id)
+        assert execution["pipelineExecution"]["status"] == "InProgress"
+        assert execution["pipelineExecution"]["executionMode"] == "QUEUED"
+
+
 def test_source_fails_while_the_connection_is_pending(endpoint, world):
     cp = client(endpoint, "codepipeline")
     name = f"p-{uuid.uuid4().hex[:6]}"

@@ -255,6 +255,17 @@ def test_create_environment_errors(eb, app):
         with pytest.raises(ClientError) as excinfo:
             eb.create_environment(**kwargs)
         assert error(excinfo) == expected
+    with pytest.raises(ClientError) as bad_option:
+        eb.create_environment(
+            ApplicationName=app,
+            EnvironmentName="x-env",
+            SolutionStackName=STACK,
+            OptionSettings=[{"Namespace": "nope", "OptionName": "MaxSize", "Value": "2"}],
+        )
+    assert error(bad_option) == (
+        "InvalidParameterValue",
+        "Invalid option specification (Namespace: 'nope', OptionName: 'MaxSize'): Unknown configuration setting.",
+    )
     with pytest.raises(ClientError) as no_platform:
         eb.create_environment(ApplicationName=app, EnvironmentName="x-env")
     assert error(no_platform)[0] == "MissingParameter"

@@ -16,7 +16,8 @@ class, runs each execution as AWS does:
 * a Manual approval stays InProgress with a token until ``put_approval_result``: Approved moves on,
   Rejected fails the stage and the execution;
 * one execution per stage at a time; a newer execution waiting for the same stage supersedes an
-  older waiting one (``SUPERSEDED`` mode, the default);
+  older waiting one (``SUPERSEDED`` mode, the default); V2 ``QUEUED`` queues them instead and
+  ``PARALLEL`` lets them run side by side;
 * ``stop_pipeline_execution`` (abandon → Stopped at once; otherwise Stopping until the running
   actions finish), ``get_pipeline_state``, ``get_pipeline_execution``, ``list_pipeline_executions``,
   ``list_action_executions``; ``PipelineNameInUseException`` for a duplicate name.
@@ -177,6 +178,7 @@ class Execution:
         self.stages = json.loads(json.dumps(pipeline.pipeline["stages"]))  # the structure it started with
         self.variables = variables or []
         self.trigger = trigger
+        self.mode = pipeline.pipeline.get("executionMode") or "SUPERSEDED"
         self.start = time.time()
         self.last_update = self.start
         self.status = "InProgress"
@@ -199,7 +201,7 @@ class Execution:
             "artifactRevisions": [],
             "variables": [{"name": v["name"], "resolvedValue": v["value"]} for v in self.variables],
             "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
-            "executionMode": "SUPERSEDED",
+            "executionMode": self.mode,
             "executionType": "STANDARD",
         }
         if self.status_summary:
@@ -214,7 +216,7 @@ class Execution:
             "lastUpdateTime": _ts(self.last_update),
             "sourceRevisions": [],
             "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
-            "executionMode": "SUPERSEDED",
+            "executionMode": self.mode,
             "executionType": "STANDARD",
         }
         if self.status_summary:
@@ -298,12 +300,18 @@ class Execution:
         others = [
             e for e in self.pipeline.executions.values() if e is not self and e.status in ("InProgress", "Stopping")
         ]
-        if any(not e.in_stage and e.stage_index == self.stage_index and e.start > self.start for e in others):
+        if self.mode == "PARALLEL":  # V2: executions do not wait for each other
+            others = []
+        newer_waiting = any(
+            not e.in_stage and e.stage_index == self.stage_index and e.start > self.start for e in others
+        )
+        if self.mode == "SUPERSEDED" and newer_waiting:
             self.finish("Superseded", max(self.ready_at, min(now, time.time())), "Superseded by a newer execution")
             return True
         if any(e.in_stage and e.stage_index == self.stage_index for e in others):
-            return False
-        entered = max(self.ready_at, self.pipeline.rf_free.get(stage["name"], 0.0))
+            return False  # QUEUED and SUPERSEDED: one execution per stage
+        free = self.pipeline.rf_free.get(stage["name"], 0.0) if self.mode != "PARALLEL" else 0.0
+        entered = max(self.ready_at, free)
         if entered > now:
             return False
         self.enter_stage(entered)

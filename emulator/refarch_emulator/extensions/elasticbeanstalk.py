@@ -60,6 +60,7 @@ DEFAULT_OPTIONS = [
 ]
 
 _LOCK = threading.RLock()
+_NAMESPACE = re.compile(r"^aws:[a-z0-9]+(?:[:-][a-z0-9]+)*$", re.IGNORECASE)
 _STACK = re.compile(r"^64bit (?P<os>Amazon Linux 20\d\d|Amazon Linux 2) v(?P<version>[\d.]+) running (?P<runtime>.+)$")
 
 
@@ -238,6 +239,7 @@ class Environment:
 
     # -- state
     def apply_options(self, settings: list[dict[str, Any]], removals: list[dict[str, Any]]) -> None:
+        _validate_options(settings + removals)
         for setting in settings:
             key = (setting["Namespace"], setting["OptionName"], setting.get("ResourceName", ""))
             self.options[key] = setting.get("Value", "")
@@ -314,6 +316,17 @@ class Environment:
                 item["ResourceName"] = resource
             out.append(item)
         return out
+
+
+def _validate_options(options: list[dict[str, Any]]) -> None:
+    """AWS rejects namespaces it does not know; ours must at least look like AWS's (``aws:…``)."""
+    for option in options:
+        namespace, name = option.get("Namespace", ""), option.get("OptionName", "")
+        if not _NAMESPACE.match(namespace) or not name:
+            raise InvalidParameterValueError(
+                f"Invalid option specification (Namespace: '{namespace}', OptionName: '{name}'): "
+                "Unknown configuration setting."
+            )
 
 
 # -------------------------------------------------------------------------------- backend methods
@@ -744,9 +757,10 @@ def update_environment(self) -> ActionResult:
         platform = _resolve_platform(backend, stack, arn, None) if (stack or arn) else env.platform
         tier = self._get_param("Tier")
         if tier and tier.get("Name") and tier["Name"] != env.tier["Name"]:
-            raise InvalidParameterValueError("Cannot change the tier of an environment from WebServer to Worker.")
+            raise InvalidParameterValueError(f"Cannot change the tier of environment {env.environment_name}.")
         settings = self._get_param("OptionSettings") or []
         removals = self._get_param("OptionsToRemove") or []
+        _validate_options(settings + removals)
         description = self._get_param("Description")
         if description is not None:
             env.description = description or None
