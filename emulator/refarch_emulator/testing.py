@@ -71,3 +71,11 @@ def zip_bytes(files: dict[str, str]) -> bytes:
         for name, source in files.items():
             archive.writestr(name, source)
     return buffer.getvalue()
+
+
+def trust_policy(service: str) -> str:
+    """An IAM trust policy letting ``service`` (e.g. ``lambda.amazonaws.com``) assume the role."""
+    import json
+
+    statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})

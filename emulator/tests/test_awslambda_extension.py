@@ -10,7 +10,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from refarch_emulator.extensions.awslambda import batch_item_failures
-from refarch_emulator.testing import client, private_emulator, reset, zip_bytes
+from refarch_emulator.testing import reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
@@ -74,31 +74,12 @@ def consume(event, context):
     return {"batchItemFailures": failures}
 '''
 
-ROLE_POLICY = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
-
-
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    with private_emulator(tmp_path_factory.mktemp("state")) as url:
-        yield url
-
-
-@pytest.fixture
-def aws(endpoint):
-    reset(endpoint)
-    return lambda service: client(endpoint, service)
-
 
 @pytest.fixture
 def role(aws):
-    return aws("iam").create_role(RoleName="lambda-role", AssumeRolePolicyDocument=ROLE_POLICY)["Role"]["Arn"]
+    return aws("iam").create_role(
+        RoleName="lambda-role", AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com")
+    )["Role"]["Arn"]
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, private_emulator, reset, zip_bytes
+from refarch_emulator.testing import trust_policy, zip_bytes
 
 VERIFIER = """
 import json
@@ -44,33 +44,14 @@ def handler(event, context):
     return {"batchItemFailures": failures}
 """
 
-TRUST = json.dumps(
-    {
-        "Version": "2012-10-17",
-        "Statement": [
-            {"Effect": "Allow", "Principal": {"Service": "states.amazonaws.com"}, "Action": "sts:AssumeRole"}
-        ],
-    }
-)
-
-
-@pytest.fixture(scope="module")
-def endpoint(tmp_path_factory):
-    with private_emulator(tmp_path_factory.mktemp("state")) as url:
-        yield url
-
-
-@pytest.fixture
-def aws(endpoint):
-    reset(endpoint)
-    return lambda service: client(endpoint, service)
-
 
 @pytest.fixture
 def stack(aws):
     """Queue, verifier Lambda behind an SQS mapping, and a factory for callback state machines."""
     iam, sqs, lam, sfn = aws("iam"), aws("sqs"), aws("lambda"), aws("stepfunctions")
-    role = iam.create_role(RoleName="sfn-role", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    role = iam.create_role(RoleName="sfn-role", AssumeRolePolicyDocument=trust_policy("states.amazonaws.com"))["Role"][
+        "Arn"
+    ]
     queue = sqs.create_queue(QueueName="verify", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_function(
@@ -128,6 +109,12 @@ def wait_done(aws, execution_arn, timeout=30):
         if described["status"] != "RUNNING" or time.monotonic() > deadline:
             return described
         time.sleep(0.2)
+
+
+def task_token(aws, queue_url):
+    """The task token of the first message the callback task sent to ``queue_url``."""
+    message = aws("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=5)["Messages"][0]
+    return json.loads(message["Body"])["taskToken"]
 
 
 def history(aws, execution_arn):
@@ -196,7 +183,7 @@ def test_heartbeat_expiry_is_states_heartbeat_timeout_and_late_token_is_timed_ou
     assert described["error"] == "States.HeartbeatTimeout"
     timed_out = event_of(history(aws, execution), "TaskTimedOut")["taskTimedOutEventDetails"]
     assert timed_out["error"] == "States.HeartbeatTimeout"
-    token = json.loads(aws("sqs").receive_message(QueueUrl=stack["queue"])["Messages"][0]["Body"])["taskToken"]
+    token = task_token(aws, stack["queue"])
     with pytest.raises(ClientError) as caught:
         aws("stepfunctions").send_task_success(taskToken=token, output="{}")
     assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
@@ -205,10 +192,8 @@ def test_heartbeat_expiry_is_states_heartbeat_timeout_and_late_token_is_timed_ou
 def test_heartbeats_keep_the_task_alive(aws, stack):
     machine = stack["machine"](TimeoutSeconds=30, HeartbeatSeconds=1)
     execution = start(aws, machine, {"sku": "E-5", "quantity": 1})
-    sqs, sfn = aws("sqs"), aws("stepfunctions")
-    token = json.loads(sqs.receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
-        "taskToken"
-    ]
+    sfn = aws("stepfunctions")
+    token = task_token(aws, stack["queue"])
     for _ in range(4):  # 2 s in all, longer than the 1 s heartbeat
         sfn.send_task_heartbeat(taskToken=token)
         time.sleep(0.5)
@@ -229,10 +214,8 @@ def test_timeout_seconds_expiry_is_states_timeout(aws, stack):
 def test_stop_execution_of_a_waiting_execution_aborts_it(aws, stack):
     machine = stack["machine"]()
     execution = start(aws, machine, {"sku": "G-7", "quantity": 1})
-    sqs, sfn = aws("sqs"), aws("stepfunctions")
-    token = json.loads(sqs.receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
-        "taskToken"
-    ]
+    sfn = aws("stepfunctions")
+    token = task_token(aws, stack["queue"])
     stopped = sfn.stop_execution(executionArn=execution, error="Cancelled", cause="customer cancelled")
     assert stopped["stopDate"]
     described = sfn.describe_execution(executionArn=execution)
@@ -259,9 +242,7 @@ def test_tokens_are_checked(aws, stack):
         assert caught.value.response["Error"]["Code"] == "InvalidToken"
     machine = stack["machine"](TimeoutSeconds=60)
     execution = start(aws, machine, {"sku": "H-8", "quantity": 1})
-    token = json.loads(aws("sqs").receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=5)["Messages"][0]["Body"])[
-        "taskToken"
-    ]
+    token = task_token(aws, stack["queue"])
     sfn.send_task_success(taskToken=token, output='{"first": true}')
     with pytest.raises(ClientError) as caught:
         sfn.send_task_failure(taskToken=token, error="Again")  # the task is done: AWS says TaskTimedOut

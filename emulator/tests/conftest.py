@@ -1,0 +1,19 @@
+"""Fixtures shared by the emulator's tests: one private emulator per test module, reset per test."""
+
+import pytest
+
+from refarch_emulator.testing import client, private_emulator, reset
+
+
+@pytest.fixture(scope="module")
+def endpoint(tmp_path_factory):
+    """The endpoint URL of an emulator started for this test module (stopped after it)."""
+    with private_emulator(tmp_path_factory.mktemp("state")) as url:
+        yield url
+
+
+@pytest.fixture
+def aws(endpoint):
+    """``aws("sqs")`` → a boto3 client of the module's emulator, every backend reset for this test."""
+    reset(endpoint)
+    return lambda service: client(endpoint, service)
