@@ -11,6 +11,7 @@ from botocore.exceptions import ClientError
 from refarch_emulator.testing import client, error, private_emulator
 
 DELAY = 0.3
+EB_DELAY = 0.8  # longer than an action, so the deploy visibly waits for the environment
 STACK = "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
 TRUST = {
     "Version": "2012-10-17",
@@ -25,7 +26,7 @@ def endpoint(tmp_path_factory):
     with private_emulator(
         tmp_path_factory.mktemp("state"),
         REFARCH_EMULATOR_PIPELINE_DELAY=str(DELAY),
-        REFARCH_EMULATOR_EB_DELAY=str(DELAY),
+        REFARCH_EMULATOR_EB_DELAY=str(EB_DELAY),
     ) as url:
         yield url
 
@@ -195,8 +196,19 @@ def test_create_starts_an_execution_that_stops_at_review_then_approve(endpoint, 
         execution = cp.get_pipeline_execution(pipelineName=name, pipelineExecutionId=execution_id)
         return execution["pipelineExecution"]["status"] == "Succeeded"
 
+    eb = client(endpoint, "elasticbeanstalk")
     wait_for(succeeded)
-    assert stage_states(cp, name)["Deploy"]["latestExecution"]["status"] == "Succeeded"
+    deploy = stage_states(cp, name)["Deploy"]["actionStates"][0]["latestExecution"]
+    assert deploy["status"] == "Succeeded"
+    # the deploy action ends when the environment is Ready again, not after the pipeline's own delay
+    assert (deploy["lastStatusChange"] - answer["approvedAt"]).total_seconds() >= EB_DELAY - 0.05
+    env = eb.describe_environments(EnvironmentNames=["web-env"], IncludeDeleted=False)["Environments"][0]
+    assert env["Status"] == "Ready"
+    assert env["VersionLabel"].startswith("code-pipeline-")
+    messages = [e["Message"] for e in eb.describe_events(EnvironmentName="web-env", MaxRecords=2)["Events"]]
+    assert messages[0] == "Environment update completed successfully."
+    version = eb.describe_application_versions(ApplicationName="web", VersionLabels=[env["VersionLabel"]])
+    assert version["ApplicationVersions"][0]["SourceBundle"]["S3Bucket"] == "artifacts"
 
     with pytest.raises(ClientError) as twice:
         approve(cp, name, token, "Approved", "again")
@@ -278,6 +290,18 @@ def test_source_fails_while_the_connection_is_pending(endpoint, world):
     source = stage_states(cp, name)["Source"]["actionStates"][0]["latestExecution"]
     assert source["status"] == "Failed"
     assert "AVAILABLE" in source["errorDetails"]["message"]
+
+
+def test_deploy_to_a_missing_environment_fails(endpoint, world):
+    cp = client(endpoint, "codepipeline")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    pipeline = structure(name, world)
+    pipeline["stages"][3]["actions"][0]["configuration"]["EnvironmentName"] = "no-such-env"
+    cp.create_pipeline(pipeline=pipeline)
+    approve(cp, name, approval_token(cp, name), "Approved", "ok")
+    wait_for(lambda: stage_states(cp, name)["Deploy"].get("latestExecution", {}).get("status") == "Failed")
+    deploy = stage_states(cp, name)["Deploy"]["actionStates"][0]["latestExecution"]
+    assert deploy["errorDetails"]["message"] == "No Environment found for EnvironmentName = 'no-such-env'."
 
 
 def test_missing_build_project_fails_the_build_stage(endpoint, world):

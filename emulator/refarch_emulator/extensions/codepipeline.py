@@ -11,8 +11,10 @@ class, runs each execution as AWS does:
   - a ``CodeStarSourceConnection`` source fails unless its connection (CodeConnections extension) is
     AVAILABLE — on AWS a PENDING connection fails the source action the same way;
   - a CodeBuild action starts a build of its project in the emulator's CodeBuild (fails if the
-    project does not exist); an Elastic Beanstalk deploy fails unless the application and a live
-    environment exist. Nothing is fetched from GitHub and no bundle is deployed;
+    project does not exist); an Elastic Beanstalk deploy creates an application version (bundle key
+    in the artifact store) and updates the environment to it, and ends when the environment is Ready
+    again (it fails if the environment is missing or not Ready). Nothing is fetched from GitHub and no
+    artifact object is written to S3;
 * a Manual approval stays InProgress with a token until ``put_approval_result``: Approved moves on,
   Rejected fails the stage and the execution;
 * one execution per stage at a time; a newer execution waiting for the same stage supersedes an
@@ -371,7 +373,7 @@ def rf_begin_action(self, run: ActionRun) -> None:
         else:
             run.external_id = codebuild.start_build(project)["id"]
     elif provider == "ElasticBeanstalk":
-        failure = _beanstalk_failure(self.account_id, self.region_name, config)
+        failure = _beanstalk_deploy(run, self.account_id, self.region_name, config)
     if failure:
         run.outcome = ("Failed", None, {"code": failure[0], "message": failure[1]})
 
@@ -384,16 +386,27 @@ def _connection_status(account: str, region: str, arn: str) -> str | None:
     return connection_status(account, region, arn)
 
 
-def _beanstalk_failure(account: str, region: str, config: dict[str, str]) -> tuple[str, str] | None:
-    from moto.elasticbeanstalk.models import eb_backends
+def _beanstalk_deploy(run: ActionRun, account: str, region: str, config: dict[str, str]) -> tuple[str, str] | None:
+    """Deploy the input artifact as a new application version, as the action does; None if it started."""
+    from refarch_emulator.extensions.elasticbeanstalk import deploy_version
 
-    backend = eb_backends[account][region]
-    app, env = config.get("ApplicationName"), config.get("EnvironmentName")
-    if app not in backend.applications:
-        return ("JobFailed", f"Application {app} does not exist.")
-    live = backend.applications[app].environments.get(env)
-    if live is None or getattr(live, "status", "Ready") in ("Terminating", "Terminated"):
-        return ("JobFailed", f"Environment {env} does not exist in application {app}.")
+    pipeline = run.execution.pipeline.pipeline
+    artifact = (run.action.get("inputArtifacts") or [{"name": "artifact"}])[0]["name"]
+    store = (pipeline.get("artifactStore") or {}).get("location", "")
+    key = f"{pipeline['name'][:20]}/{artifact[:20]}/{uuid.uuid4().hex[:7]}"
+    label = f"code-pipeline-{int(run.start * 1000)}-{artifact}-{uuid.uuid4()}"
+    wait, failure = deploy_version(
+        account,
+        region,
+        config.get("ApplicationName", ""),
+        config.get("EnvironmentName", ""),
+        {"S3Bucket": store, "S3Key": key},
+        label,
+    )
+    if failure:
+        return ("JobFailed", failure)
+    run.finish_at = max(run.finish_at or 0.0, time.time() + wait)  # done when the environment is Ready again
+    run.summary = f"Deployed application version {label}"
     return None
 
 

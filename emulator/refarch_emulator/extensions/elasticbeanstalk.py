@@ -934,6 +934,38 @@ def check_dns_availability(self) -> ActionResult:
         return ActionResult({"Available": not taken, "FullyQualifiedCNAME": cname})
 
 
+def deploy_version(
+    account: str, region: str, application: str, environment: str, bundle: dict[str, str], label: str
+) -> tuple[float | None, str | None]:
+    """What CodePipeline's Elastic Beanstalk deploy action does: an application version from the input
+    artifact, then an environment update to it. (seconds until the environment is Ready, None) or
+    (None, why it failed)."""
+    with _LOCK:
+        backend = eb_models.eb_backends[account][region]
+        _tick(backend)
+        if application not in backend.applications:
+            return None, f"No Application named '{application}' found."
+        try:
+            env = _find_env(backend, None, environment, application)
+        except InvalidParameterValueError as err:
+            return None, err.message
+        if env.status != "Ready":
+            return None, (f"Environment named {environment} is in an invalid state for this operation. Must be Ready.")
+        version = ApplicationVersion(backend, application, label, None, bundle, "UNPROCESSED", {})
+        _state(backend)["versions"][(application, label)] = version
+        env.version_label, env.abortable = label, True
+        rf_event(backend, env, "INFO", "Environment update is starting.")
+        env.begin(
+            "Updating",
+            "Ready",
+            [
+                "New application version was deployed to running EC2 instances.",
+                "Environment update completed successfully.",
+            ],
+        )
+        return _delay(), None
+
+
 RESPONSE_METHODS = (
     create_application,
     describe_applications,
