@@ -17,3 +17,10 @@ def aws(endpoint):
     """``aws("sqs")`` → a boto3 client of the module's emulator, every backend reset for this test."""
     reset(endpoint)
     return lambda service: client(endpoint, service)
+
+
+@pytest.fixture
+def aws_shared(endpoint):
+    """Like ``aws`` without the reset: for tests that name all their resources uniquely (a reset
+    costs seconds, mostly reloading IAM's managed policies)."""
+    return lambda service: client(endpoint, service)

@@ -54,6 +54,15 @@ def unserializable(event, context):
     return {1, 2}
 
 
+def logs(event, context):
+    import logging
+
+    logger = logging.getLogger()
+    logger.setLevel(logging.INFO)
+    logger.info("checking order %s", event["order"])
+    return "logged"
+
+
 def forward(event, context):
     """Sends the event to the queue named in OUTPUT_QUEUE_URL through the emulator's SQS."""
     sqs = boto3.client("sqs")
@@ -76,10 +85,22 @@ def consume(event, context):
 
 
 @pytest.fixture
+def aws(aws_shared):
+    return aws_shared  # no reset between tests: each names its own resources
+
+
+def unique(prefix):
+    return f"{prefix}-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
 def role(aws):
-    return aws("iam").create_role(
-        RoleName="lambda-role", AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com")
-    )["Role"]["Arn"]
+    iam = aws("iam")
+    try:
+        return iam.get_role(RoleName="lambda-role")["Role"]["Arn"]
+    except ClientError:  # first test, or after the reset test
+        trust = trust_policy("lambda.amazonaws.com")
+        return iam.create_role(RoleName="lambda-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
 
 
 @pytest.fixture
@@ -151,9 +172,21 @@ def test_log_tail_and_cloudwatch_log(aws, make_function):
     assert any('echo got {"a": 2}' in m for m in messages)
 
 
+def test_logging_module_writes_lambda_formatted_lines(aws, make_function):
+    name = make_function("handlers.logs")
+    response, body = invoke(aws, name, {"order": "o-1"}, LogType="Tail")
+    assert body == "logged"
+    tail = base64.b64decode(response["LogResult"]).decode()
+    request_id = tail.split("START RequestId: ", 1)[1].split(" ", 1)[0]
+    line = next(line for line in tail.splitlines() if line.startswith("[INFO]"))
+    level, timestamp, logged_id, message = line.split("\t")
+    assert (level, logged_id, message) == ("[INFO]", request_id, "checking order o-1")
+    assert timestamp.endswith("Z")
+
+
 def test_handler_aws_calls_reach_the_emulator(aws, make_function):
     sqs = aws("sqs")
-    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
     name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
     _, body = invoke(aws, name, {"hello": "world"})
     assert body == "sent"
@@ -186,10 +219,15 @@ def test_unhandled_exception_is_shaped_as_lambda(aws, make_function):
         ("nodot", "Runtime.MalformedHandlerName", "Bad handler 'nodot': "),
         ("handlers.unserializable", "Runtime.MarshalError", "Unable to marshal response: "),
         ("handlers.exits", "Runtime.ExitError", "Error: Runtime exited with error: exit status 3"),
+        ("broken.handler", "Runtime.UserCodeSyntaxError", "Syntax error in module 'broken'"),
+        ("crashes_on_import.handler", "ZeroDivisionError", "division by zero"),
     ],
 )
 def test_runtime_errors(aws, make_function, handler, error_type, message):
-    name = make_function(handler)
+    name = make_function(
+        handler,
+        files={"handlers.py": HANDLERS, "broken.py": "def handler(:\n", "crashes_on_import.py": "1 / 0\n"},
+    )
     response, body = invoke(aws, name)
     assert response["FunctionError"] == "Unhandled"
     assert body["errorType"] == error_type
@@ -212,7 +250,7 @@ def test_timeout_kills_the_handler(aws, make_function):
 
 def test_event_invocation_returns_at_once_and_runs_in_background(aws, make_function):
     sqs = aws("sqs")
-    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
     name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
     response = aws("lambda").invoke(FunctionName=name, InvocationType="Event", Payload=b'{"async": true}')
     assert response["StatusCode"] == 202
@@ -274,17 +312,17 @@ def wait_for(predicate, timeout=15, interval=0.2):
 @pytest.fixture
 def queues(aws):
     sqs = aws("sqs")
-    dlq = sqs.create_queue(QueueName="work-dlq")["QueueUrl"]
+    dlq = sqs.create_queue(QueueName=unique("work-dlq"))["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     work = sqs.create_queue(
-        QueueName="work",
+        QueueName=unique("work"),
         Attributes={
             "VisibilityTimeout": "1",
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"}),
         },
     )["QueueUrl"]
     work_arn = sqs.get_queue_attributes(QueueUrl=work, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    output = sqs.create_queue(QueueName="output")["QueueUrl"]
+    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
     return {"work": work, "work_arn": work_arn, "dlq": dlq, "output": output}
 
 
@@ -379,7 +417,7 @@ def test_reset_stops_pollers_and_the_server_keeps_serving(aws, endpoint, queues,
     aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
     reset(endpoint)
     sqs = aws("sqs")
-    work = sqs.create_queue(QueueName="work")["QueueUrl"]
+    work = sqs.create_queue(QueueName=queues["work"].rsplit("/", 1)[1])["QueueUrl"]  # same name as before
     sqs.send_message(QueueUrl=work, MessageBody="after reset")
     time.sleep(1.5)
     assert queue_counts(sqs, work) == (1, 0)  # the old poller is gone

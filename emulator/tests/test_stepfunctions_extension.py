@@ -33,7 +33,7 @@ def handler(event, context):
         if order["quantity"] <= int(os.environ["STOCK"]):
             sfn.send_task_success(
                 taskToken=body["taskToken"],
-                output=json.dumps({"verified": True, "sku": order["sku"], "by": context.function_name}),
+                output=json.dumps({"verified": True, "sku": order["sku"], "by": context.function_name.split("-")[0]}),
             )
         else:
             sfn.send_task_failure(
@@ -46,16 +46,21 @@ def handler(event, context):
 
 
 @pytest.fixture
+def aws(aws_shared):
+    return aws_shared  # no reset between tests: each names its own resources
+
+
+@pytest.fixture
 def stack(aws):
     """Queue, verifier Lambda behind an SQS mapping, and a factory for callback state machines."""
     iam, sqs, lam, sfn = aws("iam"), aws("sqs"), aws("lambda"), aws("stepfunctions")
-    role = iam.create_role(RoleName="sfn-role", AssumeRolePolicyDocument=trust_policy("states.amazonaws.com"))["Role"][
-        "Arn"
-    ]
-    queue = sqs.create_queue(QueueName="verify", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+    suffix = uuid.uuid4().hex[:8]
+    trust = trust_policy("states.amazonaws.com")
+    role = iam.create_role(RoleName=f"sfn-role-{suffix}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    queue = sqs.create_queue(QueueName=f"verify-{suffix}", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_function(
-        FunctionName="verifier",
+        FunctionName=f"verifier-{suffix}",
         Runtime="python3.12",
         Role=role,
         Handler="verifier.handler",
@@ -87,7 +92,7 @@ def stack(aws):
     def subscribe():
         return lam.create_event_source_mapping(
             EventSourceArn=queue_arn,
-            FunctionName="verifier",
+            FunctionName=f"verifier-{suffix}",
             BatchSize=10,
             FunctionResponseTypes=["ReportBatchItemFailures"],
         )

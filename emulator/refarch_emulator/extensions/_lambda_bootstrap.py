@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import logging
 import os
 import sys
 import time
@@ -69,9 +70,8 @@ def _load_handler(handler: str, request_id: str):
         module_name, function_name = handler.rsplit(".", 1)
     except ValueError as exc:
         return None, _error(f"Bad handler '{handler}': {exc}", "Runtime.MalformedHandlerName", request_id)
-    module_name = module_name.replace("/", ".")
     try:
-        module = importlib.import_module(module_name)
+        module = importlib.import_module(module_name.replace("/", "."))
     except ImportError as exc:
         return None, _error(f"Unable to import module '{module_name}': {exc}", "Runtime.ImportModuleError", request_id)
     except SyntaxError as exc:
@@ -91,6 +91,24 @@ def _load_handler(handler: str, request_id: str):
     return function, None
 
 
+def _setup_logging(request_id: str) -> None:
+    """A root handler writing to stdout in the AWS Python runtime's format (levels stay the user's)."""
+
+    class RequestId(logging.Filter):
+        def filter(self, record: logging.LogRecord) -> bool:
+            record.aws_request_id = request_id
+            return True
+
+    handler = logging.StreamHandler(sys.stdout)
+    formatter = logging.Formatter(
+        "[%(levelname)s]\t%(asctime)s.%(msecs)03dZ\t%(aws_request_id)s\t%(message)s", "%Y-%m-%dT%H:%M:%S"
+    )
+    formatter.converter = time.gmtime
+    handler.setFormatter(formatter)
+    handler.addFilter(RequestId())
+    logging.getLogger().addHandler(handler)
+
+
 def main() -> None:
     channel = os.fdopen(int(sys.argv[1]), "w", encoding="utf-8")
 
@@ -102,6 +120,7 @@ def main() -> None:
     request_id = request["request_id"]
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     sys.path.insert(0, task_root)
+    _setup_logging(request_id)
     handler, error = _load_handler(os.environ["_HANDLER"], request_id)
     deadline_ms = int(time.time() * 1000) + int(request["timeout_ms"])
     send({"phase": "invoke", "deadline_ms": deadline_ms})
