@@ -11,8 +11,11 @@ from tests.support.playbook import ROOT, run_playbook
 pytestmark = pytest.mark.integration
 
 
+NO_STACKS = {"refarch_stacks_selected": ""}  # the entry points alone
+
+
 def test_site_with_a_given_endpoint_starts_nothing(aws):
-    run = run_playbook("site.yml", aws.environment())
+    run = run_playbook("site.yml", aws.environment(), extra_vars=NO_STACKS)
     assert run.rc == 0, run.stderr + run.stdout
     assert run.changed == 0
     assert run.task_results("Start the embedded emulator, or reuse the running one")[0].get("skipped") is True
@@ -25,16 +28,23 @@ def test_site_starts_the_embedded_emulator_then_reuses_it(aws):
     env["REFARCH_EMULATOR_PORT"] = str(port)
     state_dir = ROOT / ".emulator"
     try:
-        first = run_playbook("site.yml", env)
+        first = run_playbook("site.yml", env, extra_vars=NO_STACKS)
         assert first.rc == 0, first.stderr + first.stdout
         assert first.changed == 1
         pid = control.status(port)["pid"]
         assert (state_dir / f"emulator-{port}.pid").read_text().strip() == str(pid)
-        second = run_playbook("site.yml", env)
+        second = run_playbook("site.yml", env, extra_vars=NO_STACKS)
         assert second.rc == 0 and second.changed == 0
         assert control.status(port)["pid"] == pid
     finally:
         assert control.stop(port, state_dir)
+
+
+def test_an_unknown_stack_is_named_before_anything_runs(aws):
+    run = run_playbook("site.yml", aws.environment(), extra_vars={"refarch_stacks_selected": "spot_asg_alb,nosuch"})
+    assert run.rc != 0
+    assert "nosuch" in run.stdout
+    assert aws.calls() == []
 
 
 def test_an_unknown_inventory_stops_the_run(aws):
