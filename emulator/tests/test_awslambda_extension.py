@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import json
+import os
 import time
 import uuid
 
@@ -10,7 +11,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from refarch_emulator.extensions.awslambda import batch_item_failures
-from refarch_emulator.testing import reset, trust_policy, zip_bytes
+from refarch_emulator.testing import client, private_emulator, reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
@@ -44,6 +45,12 @@ def sleepy(event, context):
     print("going to sleep")
     time.sleep(event.get("seconds", 30))
     return "woke up"
+
+
+def pid_and_sleep(event, context):
+    with open(os.environ["PID_FILE"], "w") as handle:
+        handle.write(str(os.getpid()))
+    time.sleep(600)
 
 
 def exits(event, context):
@@ -277,6 +284,38 @@ def test_other_runtimes_keep_motos_behaviour(aws, make_function):
     response = aws("lambda").invoke(FunctionName=name, Payload=b'{"x": 1}')
     assert "FunctionError" not in response
     assert json.loads(response["Payload"].read()) == {"x": 1}  # moto echoes the payload
+
+
+def test_a_running_handler_does_not_outlive_the_emulator(tmp_path):
+    pid_file = tmp_path / "handler.pid"
+    with private_emulator(tmp_path / "state") as url:
+        iam, lam = client(url, "iam"), client(url, "lambda")
+        trust = trust_policy("lambda.amazonaws.com")
+        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        lam.create_function(
+            FunctionName="stuck",
+            Runtime="python3.11",
+            Role=role,
+            Handler="handlers.pid_and_sleep",
+            Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+            Timeout=900,
+            Environment={"Variables": {"PID_FILE": str(pid_file)}},
+        )
+        lam.invoke(FunctionName="stuck", InvocationType="Event", Payload=b"{}")
+        deadline = time.monotonic() + 15
+        while not pid_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.1)
+        pid = int(pid_file.read_text())
+        os.kill(pid, 0)  # running
+    deadline = time.monotonic() + 5  # the emulator is stopped: its invocation goes too
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.1)
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
 
 
 # ------------------------------------------------------------------------------------------

@@ -18,9 +18,14 @@ import importlib
 import json
 import logging
 import os
+import signal
 import sys
+import threading
 import time
 import traceback
+
+# Init (10 s at most) + the function's timeout + margin: the emulator has killed us long before.
+WATCHDOG_GRACE_SECONDS = 30
 
 
 class LambdaContext:
@@ -109,6 +114,17 @@ def _setup_logging(request_id: str) -> None:
     logging.getLogger().addHandler(handler)
 
 
+def _watchdog(parent_pid: int, hard_deadline: float) -> None:
+    """End this invocation's process group if the emulator goes away, or long after any timeout.
+
+    The emulator kills a timed-out invocation itself; this only keeps a handler from outliving an
+    emulator that was stopped (or killed) while it ran.
+    """
+    while os.getppid() == parent_pid and time.time() < hard_deadline:
+        time.sleep(0.5)
+    os.killpg(0, signal.SIGKILL)
+
+
 def main() -> None:
     channel = os.fdopen(int(sys.argv[1]), "w", encoding="utf-8")
 
@@ -116,7 +132,10 @@ def main() -> None:
         channel.write(json.dumps(document) + "\n")
         channel.flush()
 
+    parent_pid = os.getppid()
     request = json.loads(sys.stdin.read())
+    hard_deadline = time.time() + WATCHDOG_GRACE_SECONDS + request["timeout_ms"] / 1000
+    threading.Thread(target=_watchdog, args=(parent_pid, hard_deadline), daemon=True).start()
     request_id = request["request_id"]
     task_root = os.environ["LAMBDA_TASK_ROOT"]
     sys.path.insert(0, task_root)
