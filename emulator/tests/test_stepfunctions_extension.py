@@ -69,7 +69,10 @@ def stack(aws):
         Environment={"Variables": {"STOCK": "5"}},
     )
 
-    def machine(queue_url=queue, **task_fields):
+    def machine(queue_url=queue, catch=None, **task_fields):
+        """A callback task; ``catch=[error names]`` sends those errors to a Pass state "Handled"."""
+        if catch:
+            task_fields["Catch"] = [{"ErrorEquals": catch, "ResultPath": "$.problem", "Next": "Handled"}]
         definition = {
             "StartAt": "Verify",
             "States": {
@@ -83,7 +86,8 @@ def stack(aws):
                     "ResultPath": "$.verification",
                     "End": True,
                     **task_fields,
-                }
+                },
+                "Handled": {"Type": "Pass", "End": True},
             },
         }
         name = f"sm-{uuid.uuid4().hex[:8]}"
@@ -164,14 +168,7 @@ def test_send_task_failure_keeps_error_and_cause(aws, stack):
 
 def test_catch_sees_error_and_cause(aws, stack):
     stack["subscribe"]()
-    machine = stack["machine"](
-        TimeoutSeconds=60, Catch=[{"ErrorEquals": ["OutOfStock"], "ResultPath": "$.problem", "Next": "Rejected"}]
-    )
-    sfn = aws("stepfunctions")
-    definition = json.loads(sfn.describe_state_machine(stateMachineArn=machine)["definition"])
-    definition["States"]["Verify"].pop("End")
-    definition["States"]["Rejected"] = {"Type": "Pass", "End": True}
-    sfn.update_state_machine(stateMachineArn=machine, definition=json.dumps(definition))
+    machine = stack["machine"](TimeoutSeconds=60, catch=["OutOfStock"])
     described = wait_done(aws, start(aws, machine, {"sku": "C-3", "quantity": 7}))
     assert described["status"] == "SUCCEEDED"
     assert json.loads(described["output"])["problem"] == {
@@ -192,6 +189,17 @@ def test_heartbeat_expiry_is_states_heartbeat_timeout_and_late_token_is_timed_ou
     with pytest.raises(ClientError) as caught:
         aws("stepfunctions").send_task_success(taskToken=token, output="{}")
     assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
+
+
+@pytest.mark.parametrize(
+    ("error_equals", "caught_as"),
+    [(["States.HeartbeatTimeout"], "States.HeartbeatTimeout"), (["States.Timeout"], "States.HeartbeatTimeout")],
+)
+def test_catch_matches_a_heartbeat_timeout(aws, stack, error_equals, caught_as):
+    machine = stack["machine"](TimeoutSeconds=30, HeartbeatSeconds=1, catch=error_equals)
+    described = wait_done(aws, start(aws, machine, {"sku": "D-5", "quantity": 1}))
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"])["problem"]["Error"] == caught_as
 
 
 def test_heartbeats_keep_the_task_alive(aws, stack):

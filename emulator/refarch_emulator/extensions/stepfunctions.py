@@ -5,7 +5,8 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
 * ``SendTaskFailure`` drops ``cause``: the response class passes only ``error`` on. Here the execution
   fails with both, in ``DescribeExecution`` and in the ``TaskFailed``/``ExecutionFailed`` history events.
 * a ``HeartbeatSeconds`` expiry is reported as ``States.Timeout``; AWS names it
-  ``States.HeartbeatTimeout`` (``TimeoutSeconds`` expiry stays ``States.Timeout``).
+  ``States.HeartbeatTimeout`` (``TimeoutSeconds`` expiry stays ``States.Timeout``), and a Catch or
+  Retry on ``States.Timeout`` matches both, as on AWS.
 * ``StopExecution`` on an execution waiting for a task token leaves it ``RUNNING`` forever (the
   waiting thread is never woken) and ignores ``error``/``cause``. Here the wait is interrupted, the
   execution is ``ABORTED`` with the given error and cause and an ``ExecutionAborted`` event.
@@ -151,6 +152,19 @@ def _state_task_from_error(self: Any, env: Any, ex: Exception) -> Any:
     )
 
 
+def _error_equals_eval_body(self: Any, env: Any) -> None:
+    """As AWS: ``States.Timeout`` in ErrorEquals also matches a heartbeat timeout (it did before
+    ``States.HeartbeatTimeout`` existed, and still does)."""
+    error_name = env.stack[-1]
+    _originals["ErrorEqualsDecl._eval_body"](self, env)
+    if (
+        not env.stack[-1]
+        and getattr(error_name, "error_name", None) == "States.HeartbeatTimeout"
+        and any(getattr(name, "error_name", None) == "States.Timeout" for name in self.error_names)
+    ):
+        env.stack[-1] = True
+
+
 def _environment_set_error(self: Any, error: Any) -> None:
     from moto.stepfunctions.parser.asl.eval.program_state import ProgramStopped
 
@@ -171,6 +185,7 @@ _originals: dict[str, Any] = {}
 
 
 def install() -> None:
+    from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import StateTask
     from moto.stepfunctions.parser.asl.eval.environment import Environment
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
@@ -186,6 +201,7 @@ def install() -> None:
         (StepFunctionsParserBackend, "send_task_heartbeat", send_task_heartbeat),
         (StepFunctionsParserBackend, "stop_execution", stop_execution),
         (StateTask, "_from_error", _state_task_from_error),
+        (ErrorEqualsDecl, "_eval_body", _error_equals_eval_body),
         (Environment, "set_error", _environment_set_error),
         (Environment, "set_timed_out", _environment_set_timed_out),
     ]
