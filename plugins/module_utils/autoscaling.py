@@ -184,7 +184,9 @@ def build_desired(params):
 
 
 def _normalize_override(override):
-    keep = dict((k, override[k]) for k in ("InstanceType", "WeightedCapacity", "InstanceRequirements") if override.get(k))
+    keep = dict(
+        (k, override[k]) for k in ("InstanceType", "WeightedCapacity", "InstanceRequirements") if override.get(k)
+    )
     if "WeightedCapacity" in keep:
         keep["WeightedCapacity"] = str(keep["WeightedCapacity"])
     return keep

@@ -73,7 +73,9 @@ def get_tags(client, arns):
     if not arns:
         return {}
     result = client.describe_tags(ResourceArns=arns, aws_retry=True)
-    return dict((d["ResourceArn"], boto3_tag_list_to_ansible_dict(d.get("Tags", []))) for d in result["TagDescriptions"])
+    return dict(
+        (d["ResourceArn"], boto3_tag_list_to_ansible_dict(d.get("Tags", []))) for d in result["TagDescriptions"]
+    )
 
 
 def get_deregistration_delay(client, target_group_arn):
@@ -196,13 +198,15 @@ def build_target_group(params):
 
 
 def build_load_balancer(params):
-    return diffing.drop_none(dict(
-        LoadBalancerName=params["name"],
-        Scheme=params["scheme"],
-        IpAddressType="ipv4",
-        Subnets=sorted(params["subnet_ids"]),
-        SecurityGroups=sorted(params["security_group_ids"]) or None,
-    ))
+    return diffing.drop_none(
+        dict(
+            LoadBalancerName=params["name"],
+            Scheme=params["scheme"],
+            IpAddressType="ipv4",
+            Subnets=sorted(params["subnet_ids"]),
+            SecurityGroups=sorted(params["security_group_ids"]) or None,
+        )
+    )
 
 
 def build_listener(params, target_group_arn):
@@ -216,7 +220,7 @@ def build_listener(params, target_group_arn):
 def normalize_target_group(target_group, deregistration_delay=None, tags=None):
     if not target_group:
         return {}
-    result = dict((k, target_group.get(k)) for k in ("TargetGroupArn",) + TG_IMMUTABLE + TG_HEALTH_KEYS)
+    result = dict((k, target_group.get(k)) for k in ("TargetGroupArn", *TG_IMMUTABLE, *TG_HEALTH_KEYS))
     result["Name"] = target_group["TargetGroupName"]
     result["Matcher"] = dict((k, v) for k, v in (target_group.get("Matcher") or {}).items() if k == "HttpCode")
     result["DeregistrationDelay"] = deregistration_delay

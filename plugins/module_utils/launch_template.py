@@ -156,7 +156,9 @@ def normalize_data(data):
         if key == "SecurityGroupIds":
             value = sorted(value)
         elif key == "MetadataOptions":
-            value = dict((k, v) for k, v in value.items() if k in ("HttpTokens", "HttpEndpoint", "HttpPutResponseHopLimit"))
+            value = dict(
+                (k, v) for k, v in value.items() if k in ("HttpTokens", "HttpEndpoint", "HttpPutResponseHopLimit")
+            )
         elif key == "TagSpecifications":
             value = [
                 {"ResourceType": spec["ResourceType"], "Tags": sorted(spec.get("Tags", []), key=lambda t: t["Key"])}

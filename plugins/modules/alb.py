@@ -125,7 +125,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 load_balancer:
-  description: The load balancer (ARN, name, DNS name, scheme, subnets, security groups, state, tags); empty when absent.
+  description:
+    - The load balancer (ARN, name, DNS name, scheme, subnets, security groups, state, tags).
+    - Empty when absent.
   returned: always
   type: dict
 target_group:
@@ -159,7 +161,10 @@ from ansible_collections.refarch.aws.plugins.module_utils import param_checks as
 
 def validate(params):
     """Messages naming each bad parameter, checked before any API call."""
-    errors = [checks.check_elb_name("name", params["name"]), checks.check_elb_name("target_group_name", params["target_group_name"])]
+    errors = [
+        checks.check_elb_name("name", params["name"]),
+        checks.check_elb_name("target_group_name", params["target_group_name"]),
+    ]
     if params["state"] == "absent":
         return checks.collect(*errors)
     for option in ("vpc_id", "subnet_ids"):
@@ -173,11 +178,17 @@ def validate(params):
     for group_id in params["security_group_ids"]:
         errors.append(checks.check_pattern("security_group_ids", group_id, r"sg-[0-9a-f]{8,17}"))
     errors.append(checks.check_pattern("health_check_path", params["health_check_path"], r"/[^ ]{0,1023}"))
-    errors.append(checks.check_pattern("health_check_matcher", params["health_check_matcher"], r"[0-9]{3}([-,][0-9]{3})*"))
+    errors.append(
+        checks.check_pattern("health_check_matcher", params["health_check_matcher"], r"[0-9]{3}([-,][0-9]{3})*")
+    )
     errors.append(checks.check_range("listener_port", params["listener_port"], 1, 65535))
     errors.append(checks.check_range("target_port", params["target_port"], 1, 65535))
     errors.append(checks.check_range("health_check_interval", params["health_check_interval"], 5, 300))
-    errors.append(checks.check_range("health_check_timeout", params["health_check_timeout"], 2, params["health_check_interval"] - 1))
+    errors.append(
+        checks.check_range(
+            "health_check_timeout", params["health_check_timeout"], 2, params["health_check_interval"] - 1
+        )
+    )
     errors.append(checks.check_range("healthy_threshold", params["healthy_threshold"], 2, 10))
     errors.append(checks.check_range("unhealthy_threshold", params["unhealthy_threshold"], 2, 10))
     errors.append(checks.check_range("deregistration_delay", params["deregistration_delay"], 0, 3600))
@@ -208,15 +219,24 @@ def check_owned(module, current):
     deployment = module.params["deployment"]
     for kind, resource in (("load balancer", current.load_balancer), ("target group", current.target_group)):
         if resource and not ownership.is_owned(resource.get("Tags"), deployment):
-            module.fail_json(msg="%s %s exists but is not owned by deployment %s (tag %s)"
-                             % (kind, resource.get("LoadBalancerName") or resource.get("Name"), deployment, ownership.OWNERSHIP_TAG_KEY))
+            module.fail_json(
+                msg="%s %s exists but is not owned by deployment %s (tag %s)"
+                % (
+                    kind,
+                    resource.get("LoadBalancerName") or resource.get("Name"),
+                    deployment,
+                    ownership.OWNERSHIP_TAG_KEY,
+                )
+            )
 
 
 def wait_for_state(module, client, done, what):
     if not module.params["wait"] or module.check_mode:
         return
     try:
-        aws.wait_for(lambda: elbv2.get_load_balancer(client, module.params["name"]), done, module.params["wait_timeout"], what)
+        aws.wait_for(
+            lambda: elbv2.get_load_balancer(client, module.params["name"]), done, module.params["wait_timeout"], what
+        )
     except aws.WaitTimeout as e:
         module.fail_json(msg=str(e))
 
@@ -229,11 +249,19 @@ def ensure_absent(module, client, current):
     if not module.check_mode:
         if current.lb:
             elbv2.delete_load_balancer(client, current.lb["LoadBalancerArn"])
-            wait_for_state(module, client, lambda lb: lb is None, "load balancer %s to be deleted" % module.params["name"])
+            wait_for_state(
+                module, client, lambda lb: lb is None, "load balancer %s to be deleted" % module.params["name"]
+            )
         if current.tg:
             elbv2.delete_target_group(client, current.tg["TargetGroupArn"])
-    return dict(changed=True, changed_keys=[k for k, v in before.items() if v], load_balancer={}, target_group={}, listener={},
-                diff=diffing.diff_result(before, {}))
+    return dict(
+        changed=True,
+        changed_keys=[k for k, v in before.items() if v],
+        load_balancer={},
+        target_group={},
+        listener={},
+        diff=diffing.diff_result(before, {}),
+    )
 
 
 def ensure_target_group(module, client, current, want_tags, changes):
@@ -248,10 +276,14 @@ def ensure_target_group(module, client, current, want_tags, changes):
         return after
     health, delay_changed, immutable = elbv2.target_group_changes(desired, current.target_group)
     if immutable:
-        module.fail_json(msg="target group %s: %s cannot change in place; delete the stack and deploy again"
-                         % (module.params["target_group_name"], ", ".join(immutable)))
+        module.fail_json(
+            msg="target group %s: %s cannot change in place; delete the stack and deploy again"
+            % (module.params["target_group_name"], ", ".join(immutable))
+        )
     arn = current.tg["TargetGroupArn"]
-    to_set, to_remove = ownership.tag_changes(current.target_group["Tags"], want_tags, purge=module.params["purge_tags"])
+    to_set, to_remove = ownership.tag_changes(
+        current.target_group["Tags"], want_tags, purge=module.params["purge_tags"]
+    )
     changes.extend("target_group." + k for k in health + (["DeregistrationDelay"] if delay_changed else []))
     if to_set or to_remove:
         changes.append("target_group.Tags")
@@ -262,7 +294,9 @@ def ensure_target_group(module, client, current, want_tags, changes):
             elbv2.set_deregistration_delay(client, arn, desired["DeregistrationDelay"])
         elbv2.set_tags(client, arn, to_set, to_remove)
     after = diffing.merged(current.target_group, desired)
-    after["Tags"] = dict((k, v) for k, v in diffing.merged(current.target_group["Tags"], to_set).items() if k not in to_remove)
+    after["Tags"] = dict(
+        (k, v) for k, v in diffing.merged(current.target_group["Tags"], to_set).items() if k not in to_remove
+    )
     return after
 
 
@@ -273,8 +307,12 @@ def ensure_load_balancer(module, client, current, want_tags, changes):
         after = dict(desired, Tags=want_tags)
         if not module.check_mode:
             created = elbv2.create_load_balancer(client, desired, want_tags)
-            wait_for_state(module, client, lambda lb: lb and lb["State"]["Code"] == "active",
-                           "load balancer %s to be active" % module.params["name"])
+            wait_for_state(
+                module,
+                client,
+                lambda lb: lb and lb["State"]["Code"] == "active",
+                "load balancer %s to be active" % module.params["name"],
+            )
             after = elbv2.normalize_load_balancer(created, want_tags)
         return after
     differ = elbv2.load_balancer_changes(desired, current.load_balancer)
@@ -282,7 +320,9 @@ def ensure_load_balancer(module, client, current, want_tags, changes):
     if fixed:
         module.fail_json(msg="load balancer %s: %s cannot change in place" % (module.params["name"], ", ".join(fixed)))
     arn = current.lb["LoadBalancerArn"]
-    to_set, to_remove = ownership.tag_changes(current.load_balancer["Tags"], want_tags, purge=module.params["purge_tags"])
+    to_set, to_remove = ownership.tag_changes(
+        current.load_balancer["Tags"], want_tags, purge=module.params["purge_tags"]
+    )
     changes.extend("load_balancer." + k for k in differ)
     if to_set or to_remove:
         changes.append("load_balancer.Tags")
@@ -293,7 +333,9 @@ def ensure_load_balancer(module, client, current, want_tags, changes):
             elbv2.set_security_groups(client, arn, desired["SecurityGroups"])
         elbv2.set_tags(client, arn, to_set, to_remove)
     after = diffing.merged(current.load_balancer, desired)
-    after["Tags"] = dict((k, v) for k, v in diffing.merged(current.load_balancer["Tags"], to_set).items() if k not in to_remove)
+    after["Tags"] = dict(
+        (k, v) for k, v in diffing.merged(current.load_balancer["Tags"], to_set).items() if k not in to_remove
+    )
     return after
 
 
@@ -347,7 +389,7 @@ def main():
         purge_tags=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC
+        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -78,7 +78,7 @@ from ansible_collections.refarch.aws.plugins.module_utils import ownership
 def tags_of(client, arns):
     tags = {}
     for start in range(0, len(arns), 20):
-        tags.update(elbv2.get_tags(client, arns[start:start + 20]))
+        tags.update(elbv2.get_tags(client, arns[start : start + 20]))
     return tags
 
 

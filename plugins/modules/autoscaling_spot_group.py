@@ -217,7 +217,9 @@ def validate(params):
     if not params["launch_template"]:
         errors.append("launch_template is required when state=present")
     errors.append(checks.check_launch_template_name("launch_template", params["launch_template"]))
-    errors.append(checks.check_pattern("launch_template_version", params["launch_template_version"], r"\$Latest|\$Default|[0-9]+"))
+    errors.append(
+        checks.check_pattern("launch_template_version", params["launch_template_version"], r"\$Latest|\$Default|[0-9]+")
+    )
     if not (params["instance_types"] or params["instance_requirements"]):
         errors.append("one of instance_types or instance_requirements is required when state=present")
     for instance_type in params["instance_types"] or []:
@@ -232,29 +234,49 @@ def validate(params):
     for subnet_id in params["subnet_ids"] or []:
         errors.append(checks.check_pattern("subnet_ids", subnet_id, r"subnet-[0-9a-f]{8,17}"))
     for arn in params["target_group_arns"]:
-        errors.append(checks.check_pattern("target_group_arns", arn, r"arn:aws[a-z-]*:elasticloadbalancing:[^:]+:[0-9]{12}:targetgroup/.+"))
+        errors.append(
+            checks.check_pattern(
+                "target_group_arns", arn, r"arn:aws[a-z-]*:elasticloadbalancing:[^:]+:[0-9]{12}:targetgroup/.+"
+            )
+        )
     errors.append(checks.check_range("min_size", params["min_size"], 0, 10000))
-    errors.append(checks.check_range("max_size", params["max_size"], params["min_size"], 10000) and
-                  "max_size: %s is smaller than min_size %s" % (params["max_size"], params["min_size"]))
-    errors.append(checks.check_range("desired_capacity", params["desired_capacity"], params["min_size"], params["max_size"]))
+    errors.append(
+        checks.check_range("max_size", params["max_size"], params["min_size"], 10000)
+        and "max_size: %s is smaller than min_size %s" % (params["max_size"], params["min_size"])
+    )
+    errors.append(
+        checks.check_range("desired_capacity", params["desired_capacity"], params["min_size"], params["max_size"])
+    )
     errors.append(checks.check_range("on_demand_base_capacity", params["on_demand_base_capacity"], 0, 10000))
-    errors.append(checks.check_range("on_demand_percentage_above_base_capacity", params["on_demand_percentage_above_base_capacity"], 0, 100))
+    errors.append(
+        checks.check_range(
+            "on_demand_percentage_above_base_capacity", params["on_demand_percentage_above_base_capacity"], 0, 100
+        )
+    )
     errors.append(checks.check_range("health_check_grace_period", params["health_check_grace_period"], 0, 7200))
-    errors.append(checks.check_range("instance_refresh_min_healthy_percentage", params["instance_refresh_min_healthy_percentage"], 0, 100))
+    errors.append(
+        checks.check_range(
+            "instance_refresh_min_healthy_percentage", params["instance_refresh_min_healthy_percentage"], 0, 100
+        )
+    )
     errors.append(checks.check_range("wait_timeout", params["wait_timeout"], 1, 86400))
     return checks.collect(*errors)
 
 
 def fail_not_owned(module, what):
-    module.fail_json(msg="Auto Scaling group %s %s is not owned by deployment %s (tag %s)"
-                     % (module.params["name"], what, module.params["deployment"], ownership.OWNERSHIP_TAG_KEY))
+    module.fail_json(
+        msg="Auto Scaling group %s %s is not owned by deployment %s (tag %s)"
+        % (module.params["name"], what, module.params["deployment"], ownership.OWNERSHIP_TAG_KEY)
+    )
 
 
 def wait(module, client, done, what):
     if not module.params["wait"] or module.check_mode:
         return None
     try:
-        return aws.wait_for(lambda: asg.get_group(client, module.params["name"]), done, module.params["wait_timeout"], what)
+        return aws.wait_for(
+            lambda: asg.get_group(client, module.params["name"]), done, module.params["wait_timeout"], what
+        )
     except aws.WaitTimeout as e:
         module.fail_json(msg=str(e))
 
@@ -311,7 +333,9 @@ def ensure_present(module, client, group):
         after["Tags"] = want_tags
         if not module.check_mode:
             asg.create_group(client, asg.create_params(name, desired, want_tags))
-            group = wait(module, client, asg.capacity_reached, "%s InService instances in %s" % (after["DesiredCapacity"], name))
+            group = wait(
+                module, client, asg.capacity_reached, "%s InService instances in %s" % (after["DesiredCapacity"], name)
+            )
             after = asg.normalize_group(group or asg.get_group(client, name))
         result.update(changed=True, group=after, changed_keys=sorted(desired), diff=diffing.diff_result({}, after))
         return result
@@ -325,7 +349,9 @@ def ensure_present(module, client, group):
     changed = bool(changes or attach or detach or to_set or to_remove)
     after = diffing.merged(before, dict((k, v) for k, v in desired.items() if k != "MixedInstancesPolicy"))
     after["MixedInstancesPolicy"] = diffing.merged(before.get("MixedInstancesPolicy"), desired["MixedInstancesPolicy"])
-    after["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = desired["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"]
+    after["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = desired["MixedInstancesPolicy"]["LaunchTemplate"][
+        "Overrides"
+    ]
     after["Tags"] = dict((k, v) for k, v in diffing.merged(before["Tags"], to_set).items() if k not in to_remove)
     if changed and not module.check_mode:
         if changes:
@@ -333,9 +359,13 @@ def ensure_present(module, client, group):
         asg.attach_target_groups(client, name, attach)
         asg.detach_target_groups(client, name, detach)
         asg.set_tags(client, name, to_set, to_remove)
-        group = wait(module, client, asg.capacity_reached, "desired capacity InService in %s" % name) or asg.get_group(client, name)
+        group = wait(module, client, asg.capacity_reached, "desired capacity InService in %s" % name) or asg.get_group(
+            client, name
+        )
         after = asg.normalize_group(group)
-    result.update(changed=changed, group=after, changed_keys=changes + (["TargetGroupARNs"] if attach or detach else []))
+    result.update(
+        changed=changed, group=after, changed_keys=changes + (["TargetGroupARNs"] if attach or detach else [])
+    )
     maybe_refresh(module, client, group, result)
     if result["changed"]:
         result["diff"] = diffing.diff_result(before, after)
@@ -356,7 +386,12 @@ def main():
         on_demand_allocation_strategy=dict(type="str", choices=["prioritized", "lowest-price"]),
         spot_allocation_strategy=dict(
             type="str",
-            choices=["price-capacity-optimized", "capacity-optimized", "capacity-optimized-prioritized", "lowest-price"],
+            choices=[
+                "price-capacity-optimized",
+                "capacity-optimized",
+                "capacity-optimized-prioritized",
+                "lowest-price",
+            ],
             default="price-capacity-optimized",
         ),
         capacity_rebalance=dict(type="bool", default=True),
@@ -372,7 +407,7 @@ def main():
         purge_tags=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC
+        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

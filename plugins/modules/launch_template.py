@@ -42,7 +42,9 @@ options:
       - Read on every run, so a newer AMI produces a new version.
     type: str
   instance_type:
-    description: Instance type of the template (the primary type of a mixed-instances group). Required when O(state=present).
+    description:
+      - Instance type of the template (the primary type of a mixed-instances group).
+      - Required when O(state=present).
     type: str
   security_group_ids:
     description: Security group ids for the instances.
@@ -181,12 +183,15 @@ def ensure_absent(module, ec2, template):
         return dict(changed=False, launch_template={}, version_created=None, changed_keys=[])
     before = lt.normalize_template(template, lt.get_version(ec2, template["LaunchTemplateId"]))
     if not ownership.is_owned(before["tags"], module.params["deployment"]):
-        module.fail_json(msg="launch template %s is not owned by deployment %s (tag %s); not deleting it"
-                         % (module.params["name"], module.params["deployment"], ownership.OWNERSHIP_TAG_KEY))
+        module.fail_json(
+            msg="launch template %s is not owned by deployment %s (tag %s); not deleting it"
+            % (module.params["name"], module.params["deployment"], ownership.OWNERSHIP_TAG_KEY)
+        )
     if not module.check_mode:
         lt.delete_template(ec2, template["LaunchTemplateId"])
-    return dict(changed=True, launch_template={}, version_created=None, changed_keys=[],
-                diff=diffing.diff_result(before, {}))
+    return dict(
+        changed=True, launch_template={}, version_created=None, changed_keys=[], diff=diffing.diff_result(before, {})
+    )
 
 
 def ensure_present(module, ec2, template):
@@ -197,19 +202,32 @@ def ensure_present(module, ec2, template):
     want_tags = ownership.desired_tags(params["deployment"], params["tags"])
 
     if template is None:
-        after = dict(launch_template_id=None, launch_template_name=params["name"], latest_version=1,
-                     default_version=1, tags=want_tags, data=desired)
+        after = dict(
+            launch_template_id=None,
+            launch_template_name=params["name"],
+            latest_version=1,
+            default_version=1,
+            tags=want_tags,
+            data=desired,
+        )
         if not module.check_mode:
             template = lt.create_template(ec2, params["name"], data, want_tags)
             after = lt.normalize_template(template, lt.get_version(ec2, template["LaunchTemplateId"]))
-        return dict(changed=True, launch_template=after, version_created=0 if module.check_mode else 1,
-                    changed_keys=sorted(desired), diff=diffing.diff_result({}, after))
+        return dict(
+            changed=True,
+            launch_template=after,
+            version_created=0 if module.check_mode else 1,
+            changed_keys=sorted(desired),
+            diff=diffing.diff_result({}, after),
+        )
 
     template_id = template["LaunchTemplateId"]
     before = lt.normalize_template(template, lt.get_version(ec2, template_id))
     if not ownership.is_owned(before["tags"], params["deployment"]):
-        module.fail_json(msg="launch template %s exists but is not owned by deployment %s (tag %s)"
-                         % (params["name"], params["deployment"], ownership.OWNERSHIP_TAG_KEY))
+        module.fail_json(
+            msg="launch template %s exists but is not owned by deployment %s (tag %s)"
+            % (params["name"], params["deployment"], ownership.OWNERSHIP_TAG_KEY)
+        )
     changes = lt.data_changes(desired, before["data"])
     to_set, to_remove = ownership.tag_changes(before["tags"], want_tags, purge=params["purge_tags"])
     changed = bool(changes or to_set or to_remove)
@@ -247,7 +265,7 @@ def main():
         instance_tags=dict(type="dict"),
         version_description=dict(type="str"),
         purge_tags=dict(type="bool", default=False),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC
+        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
     module = AnsibleAWSModule(
         argument_spec=argument_spec,

@@ -77,7 +77,9 @@ def main():
         if names:
             templates = [t for t in (lt.get_template(ec2, n) for n in names) if t]
             if deployment:
-                templates = [t for t in templates if ownership.is_owned(lt.normalize_template(t, None)["tags"], deployment)]
+                templates = [
+                    t for t in templates if ownership.is_owned(lt.normalize_template(t, None)["tags"], deployment)
+                ]
         elif deployment:
             templates = lt.list_owned_templates(ec2, deployment)
         else:

@@ -1,0 +1,371 @@
+"""Spot Auto Scaling group logic, including what the emulator cannot show: real Spot pools per AZ,
+instances spread over AZs, and instance refreshes (stubbed clients)."""
+
+from datetime import datetime
+
+import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import autoscaling as asg
+from botocore.exceptions import ClientError
+
+from .stubbed import stubbed
+
+TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
+
+
+def params(**overrides):
+    value = dict(
+        launch_template="web-lt",
+        launch_template_version="$Latest",
+        instance_types=["c5.large", "m5.large"],
+        instance_weights=None,
+        instance_requirements=None,
+        on_demand_base_capacity=0,
+        on_demand_percentage_above_base_capacity=0,
+        on_demand_allocation_strategy=None,
+        spot_allocation_strategy="price-capacity-optimized",
+        capacity_rebalance=True,
+        min_size=2,
+        max_size=10,
+        desired_capacity=None,
+        subnet_ids=["subnet-b", "subnet-a"],
+        health_check_type="ELB",
+        health_check_grace_period=300,
+        target_group_arns=[TG],
+    )
+    value.update(overrides)
+    return value
+
+
+def described(**overrides):
+    """A group as describe_auto_scaling_groups returns it on AWS."""
+    group = {
+        "AutoScalingGroupName": "web-asg",
+        "AutoScalingGroupARN": "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:x:autoScalingGroupName/a",
+        "MinSize": 2,
+        "MaxSize": 10,
+        "DesiredCapacity": 2,
+        "DefaultCooldown": 300,
+        "AvailabilityZones": ["us-east-1a", "us-east-1b"],
+        "VPCZoneIdentifier": "subnet-a,subnet-b",
+        "HealthCheckType": "ELB",
+        "HealthCheckGracePeriod": 300,
+        "CapacityRebalance": True,
+        "CreatedTime": datetime(2026, 1, 1),
+        "TargetGroupARNs": [TG],
+        "MixedInstancesPolicy": {
+            "LaunchTemplate": {
+                "LaunchTemplateSpecification": {
+                    "LaunchTemplateId": "lt-1",
+                    "LaunchTemplateName": "web-lt",
+                    "Version": "$Latest",
+                },
+                "Overrides": [{"InstanceType": "c5.large"}, {"InstanceType": "m5.large"}],
+            },
+            "InstancesDistribution": {
+                "OnDemandAllocationStrategy": "prioritized",
+                "OnDemandBaseCapacity": 0,
+                "OnDemandPercentageAboveBaseCapacity": 0,
+                "SpotAllocationStrategy": "price-capacity-optimized",
+            },
+        },
+        "Instances": [
+            instance("i-1", "us-east-1a", "1"),
+            instance("i-2", "us-east-1b", "1"),
+        ],
+        "Tags": [{"Key": "refarch:deployment", "Value": "refarch", "PropagateAtLaunch": True}],
+    }
+    group.update(overrides)
+    return group
+
+
+def instance(instance_id, zone, version, state="InService", health="Healthy"):
+    return {
+        "InstanceId": instance_id,
+        "AvailabilityZone": zone,
+        "InstanceType": "c5.large",
+        "LifecycleState": state,
+        "HealthStatus": health,
+        "ProtectedFromScaleIn": False,
+        "LaunchTemplate": {"LaunchTemplateId": "lt-1", "LaunchTemplateName": "web-lt", "Version": version},
+    }
+
+
+@pytest.mark.parametrize(
+    ("types", "weights", "requirements", "expected"),
+    [
+        (["c5.large"], None, None, [{"InstanceType": "c5.large"}]),
+        (
+            ["c5.large", "c5.xlarge"],
+            {"c5.xlarge": 2},
+            None,
+            [{"InstanceType": "c5.large"}, {"InstanceType": "c5.xlarge", "WeightedCapacity": "2"}],
+        ),
+        (
+            None,
+            None,
+            {"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 4096}},
+            [{"InstanceRequirements": {"VCpuCount": {"Min": 2}, "MemoryMiB": {"Min": 4096}}}],
+        ),
+        ([], None, None, []),
+    ],
+)
+def test_build_overrides(types, weights, requirements, expected):
+    assert asg.build_overrides(types, weights, requirements) == expected
+
+
+def test_build_desired_matches_what_aws_describes():
+    desired = asg.build_desired(params())
+    assert desired["VPCZoneIdentifier"] == ["subnet-a", "subnet-b"]
+    assert "DesiredCapacity" not in desired  # left alone when not given
+    assert "OnDemandAllocationStrategy" not in desired["MixedInstancesPolicy"]["InstancesDistribution"]
+    current = asg.normalize_group(described())
+    assert asg.group_changes(desired, current) == []
+    assert asg.target_group_changes(desired, current) == ([], [])
+
+
+@pytest.mark.parametrize(
+    ("overrides", "changes"),
+    [
+        (dict(max_size=12), ["MaxSize"]),
+        (dict(desired_capacity=3), ["DesiredCapacity"]),
+        (dict(capacity_rebalance=False), ["CapacityRebalance"]),
+        (
+            dict(launch_template_version="3"),
+            ["MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version"],
+        ),
+        (dict(instance_types=["c5.large"]), ["MixedInstancesPolicy.LaunchTemplate.Overrides"]),
+        (dict(instance_weights={"m5.large": 2}), ["MixedInstancesPolicy.LaunchTemplate.Overrides"]),
+        (dict(on_demand_base_capacity=1), ["MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity"]),
+        (
+            dict(spot_allocation_strategy="capacity-optimized"),
+            ["MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy"],
+        ),
+        (dict(subnet_ids=["subnet-a", "subnet-b", "subnet-c"]), ["VPCZoneIdentifier"]),
+        (dict(health_check_type="EC2", health_check_grace_period=60), ["HealthCheckGracePeriod", "HealthCheckType"]),
+        (dict(subnet_ids=["subnet-b", "subnet-a"]), []),
+    ],
+)
+def test_group_changes(overrides, changes):
+    assert asg.group_changes(asg.build_desired(params(**overrides)), asg.normalize_group(described())) == changes
+
+
+def test_target_group_changes():
+    other = TG.replace("web-tg", "other")
+    desired = asg.build_desired(params(target_group_arns=[other]))
+    assert asg.target_group_changes(desired, asg.normalize_group(described())) == ([other], [TG])
+
+
+def test_normalize_group_shape():
+    group = asg.normalize_group(described())
+    assert group["Tags"] == {"refarch:deployment": "refarch"}
+    assert group["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"] == {
+        "LaunchTemplateName": "web-lt",
+        "Version": "$Latest",
+    }
+    assert [i["AvailabilityZone"] for i in group["Instances"]] == ["us-east-1a", "us-east-1b"]
+    assert asg.normalize_group(None) == {}
+
+
+def test_update_and_create_params_carry_the_whole_configuration():
+    desired = asg.build_desired(params())
+    update = asg.update_params("web-asg", desired)
+    assert update["VPCZoneIdentifier"] == "subnet-a,subnet-b"
+    assert "TargetGroupARNs" not in update and "DesiredCapacity" not in update
+    create = asg.create_params("web-asg", desired, {"refarch:deployment": "refarch"})
+    assert create["DesiredCapacity"] == 2  # min_size
+    assert create["TargetGroupARNs"] == [TG]
+    assert create["Tags"] == [
+        {
+            "ResourceId": "web-asg",
+            "ResourceType": "auto-scaling-group",
+            "Key": "refarch:deployment",
+            "Value": "refarch",
+            "PropagateAtLaunch": True,
+        }
+    ]
+
+
+@pytest.mark.parametrize(
+    ("instances", "desired", "reached"),
+    [
+        ([instance("i-1", "us-east-1a", "1"), instance("i-2", "us-east-1b", "1")], 2, True),
+        ([instance("i-1", "us-east-1a", "1"), instance("i-2", "us-east-1b", "1", state="Pending")], 2, False),
+        ([instance("i-1", "us-east-1a", "1"), instance("i-2", "us-east-1b", "1", health="Unhealthy")], 2, False),
+        ([], 0, True),
+    ],
+)
+def test_capacity_reached(instances, desired, reached):
+    assert asg.capacity_reached(described(Instances=instances, DesiredCapacity=desired)) is reached
+    assert asg.capacity_reached(None) is False
+
+
+@pytest.mark.parametrize(
+    ("versions", "latest", "outdated"),
+    [
+        (["1", "1"], 1, []),
+        (["1", "2"], 2, ["i-0"]),
+        (["$Latest", "1"], 2, ["i-1"]),  # an unresolved version cannot be judged
+        (["3", "3"], 3, []),
+    ],
+)
+def test_outdated_instances(versions, latest, outdated):
+    instances = [instance("i-%d" % n, "us-east-1a", v) for n, v in enumerate(versions)]
+    assert asg.outdated_instances(described(Instances=instances), latest) == outdated
+
+
+@pytest.mark.parametrize(
+    ("statuses", "active"),
+    [([], None), (["Successful", "Failed"], None), (["InProgress"], "r0"), (["Cancelled", "Pending"], "r1")],
+)
+def test_refresh_active(statuses, active):
+    refreshes = [{"InstanceRefreshId": "r%d" % n, "Status": s} for n, s in enumerate(statuses)]
+    assert asg.refresh_active(refreshes) == active
+
+
+def test_spot_pools_per_az():
+    """On AWS some AZs (us-east-1e) offer few of the types: the figure counts real offerings only."""
+    offerings = [(t, z) for t in ("c5.large", "m5.large") for z in ("us-east-1a", "us-east-1b")]
+    offerings += [("c4.large", "us-east-1e"), ("c5.large", "us-west-2a")]
+    pools = asg.spot_pools(offerings, ["c5.large", "m5.large", "x9.large"], ["us-east-1a", "us-east-1b", "us-east-1e"])
+    assert pools == dict(
+        count=4,
+        instance_types=3,
+        availability_zones=["us-east-1a", "us-east-1b", "us-east-1e"],
+        by_availability_zone={"us-east-1a": 2, "us-east-1b": 2, "us-east-1e": 0},
+        not_offered=["x9.large"],
+    )
+
+
+def test_instance_type_offerings_pages():
+    client, stub = stubbed("ec2")
+    request = {
+        "LocationType": "availability-zone",
+        "Filters": [
+            {"Name": "instance-type", "Values": ["c5.large", "m5.large"]},
+            {"Name": "location", "Values": ["us-east-1a", "us-east-1b"]},
+        ],
+    }
+    page1 = [{"InstanceType": "c5.large", "LocationType": "availability-zone", "Location": "us-east-1a"}]
+    page2 = [
+        {"InstanceType": "m5.large", "LocationType": "availability-zone", "Location": "us-east-1b"},
+        {"InstanceType": "c5.large", "LocationType": "availability-zone", "Location": "us-east-1a"},
+    ]
+    stub.add_response("describe_instance_type_offerings", {"InstanceTypeOfferings": page1, "NextToken": "n"}, request)
+    stub.add_response(
+        "describe_instance_type_offerings", {"InstanceTypeOfferings": page2}, dict(request, NextToken="n")
+    )
+    with stub:
+        pairs = asg.instance_type_offerings(client, ["m5.large", "c5.large"], ["us-east-1b", "us-east-1a"])
+    assert pairs == [("c5.large", "us-east-1a"), ("m5.large", "us-east-1b")]
+
+
+def test_subnet_zones():
+    client, stub = stubbed("ec2")
+    subnets = [
+        {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
+        {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
+    ]
+    stub.add_response("describe_subnets", {"Subnets": subnets}, {"SubnetIds": ["subnet-a", "subnet-b"]})
+    with stub:
+        assert asg.subnet_zones(client, ["subnet-a", "subnet-b"]) == {
+            "subnet-a": "us-east-1a",
+            "subnet-b": "us-east-1b",
+        }
+
+
+def test_get_group_found_missing_and_paged_owned_list():
+    client, stub = stubbed("autoscaling")
+    stub.add_response(
+        "describe_auto_scaling_groups", {"AutoScalingGroups": [described()]}, {"AutoScalingGroupNames": ["web-asg"]}
+    )
+    stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": []}, {"AutoScalingGroupNames": ["gone"]})
+    filters = [{"Name": "tag:refarch:deployment", "Values": ["refarch"]}]
+    stub.add_response(
+        "describe_auto_scaling_groups", {"AutoScalingGroups": [described()], "NextToken": "n"}, {"Filters": filters}
+    )
+    stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": []}, {"Filters": filters, "NextToken": "n"})
+    with stub:
+        assert asg.get_group(client, "web-asg")["AutoScalingGroupName"] == "web-asg"
+        assert asg.get_group(client, "gone") is None
+        assert len(asg.list_owned_groups(client, "refarch")) == 1
+    stub.assert_no_pending_responses()
+
+
+def test_delete_group_forces_and_tolerates_a_missing_group():
+    client, stub = stubbed("autoscaling")
+    stub.add_response("delete_auto_scaling_group", {}, {"AutoScalingGroupName": "web-asg", "ForceDelete": True})
+    stub.add_client_error(
+        "delete_auto_scaling_group",
+        "ValidationError",
+        "AutoScalingGroup name not found - AutoScalingGroup 'x' not found",
+    )
+    stub.add_client_error(
+        "delete_auto_scaling_group",
+        "ResourceInUse",
+        "You cannot delete an AutoScalingGroup while there are scaling activities",
+    )
+    with stub:
+        assert asg.delete_group(client, "web-asg") is True
+        assert asg.delete_group(client, "x") is False
+        with pytest.raises(ClientError):
+            asg.delete_group(client, "busy")
+
+
+def test_instance_refresh_calls():
+    """The emulator completes a refresh at once; on AWS it runs for minutes: our side is the same."""
+    client, stub = stubbed("autoscaling")
+    stub.add_response(
+        "start_instance_refresh",
+        {"InstanceRefreshId": "r-1"},
+        {
+            "AutoScalingGroupName": "web-asg",
+            "Strategy": "Rolling",
+            "Preferences": {"MinHealthyPercentage": 90, "SkipMatching": True, "InstanceWarmup": 60},
+        },
+    )
+    running = [
+        {
+            "InstanceRefreshId": "r-1",
+            "AutoScalingGroupName": "web-asg",
+            "Status": "InProgress",
+            "PercentageComplete": 50,
+        }
+    ]
+    stub.add_response(
+        "describe_instance_refreshes", {"InstanceRefreshes": running}, {"AutoScalingGroupName": "web-asg"}
+    )
+    stub.add_client_error("start_instance_refresh", "InstanceRefreshInProgress")
+    with stub:
+        assert asg.start_instance_refresh(client, "web-asg", 90, instance_warmup=60) == "r-1"
+        assert asg.refresh_active(asg.describe_instance_refreshes(client, "web-asg")) == "r-1"
+        with pytest.raises(ClientError):
+            asg.start_instance_refresh(client, "web-asg", 90)
+
+
+def test_target_group_and_tag_calls():
+    client, stub = stubbed("autoscaling")
+    stub.add_response(
+        "attach_load_balancer_target_groups", {}, {"AutoScalingGroupName": "web-asg", "TargetGroupARNs": [TG]}
+    )
+    stub.add_response(
+        "detach_load_balancer_target_groups", {}, {"AutoScalingGroupName": "web-asg", "TargetGroupARNs": [TG]}
+    )
+    stub.add_response("create_or_update_tags", {}, {"Tags": asg.tag_list("web-asg", {"a": "1"})})
+    stub.add_response("delete_tags", {}, {"Tags": asg.tag_list("web-asg", {"old": ""})})
+    with stub:
+        asg.attach_target_groups(client, "web-asg", [TG])
+        asg.attach_target_groups(client, "web-asg", [])  # no call
+        asg.detach_target_groups(client, "web-asg", [TG])
+        asg.set_tags(client, "web-asg", {"a": "1"}, ["old"])
+    stub.assert_no_pending_responses()
+
+
+def test_latest_template_version():
+    client, stub = stubbed("ec2")
+    stub.add_response(
+        "describe_launch_templates",
+        {"LaunchTemplates": [{"LaunchTemplateName": "web-lt", "LatestVersionNumber": 7}]},
+        {"LaunchTemplateNames": ["web-lt"]},
+    )
+    with stub:
+        assert asg.latest_template_version(client, "web-lt") == 7
