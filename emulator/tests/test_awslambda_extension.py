@@ -77,6 +77,12 @@ def forward(event, context):
     return "sent"
 
 
+def sizes(event, context):
+    boto3.client("sqs").send_message(
+        QueueUrl=os.environ["OUTPUT_QUEUE_URL"], MessageBody=json.dumps({"size": len(event["Records"])})
+    )
+
+
 def consume(event, context):
     """SQS consumer: forwards each record; raises when a body says so; reports "partial" bodies."""
     sqs = boto3.client("sqs")
@@ -429,6 +435,29 @@ def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, c
     time.sleep(1.5)  # the failed one becomes visible again after the 1 s visibility timeout
     messages = sqs.receive_message(QueueUrl=queues["work"], MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
     assert [m["Body"] for m in messages] == ["partial-2"]
+
+
+def test_batches_respect_batch_size_and_scaling_config(aws, make_function, queues):
+    sqs, lam = aws("sqs"), aws("lambda")
+    function = make_function("handlers.sizes", environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=queues["work_arn"],
+        FunctionName=function,
+        BatchSize=2,
+        Enabled=False,
+        ScalingConfig={"MaximumConcurrency": 2},
+    )
+    assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
+    for index in range(5):
+        sqs.send_message(QueueUrl=queues["work"], MessageBody=f"m-{index}")
+    lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
+    deadline = time.monotonic() + 15
+    sizes = []
+    while sum(sizes) < 5 and time.monotonic() < deadline:
+        sizes += [body["size"] for body in drain(sqs, queues["output"], 1, timeout=2)]
+    assert sum(sizes) == 5
+    assert max(sizes) == 2
+    assert wait_for(lambda: queue_counts(sqs, queues["work"]) == (0, 0))
 
 
 def test_without_report_batch_item_failures_a_partial_response_deletes_all(aws, queues, consumer):
