@@ -1,0 +1,231 @@
+"""Stack 3 on the emulator: deploy → read back → rerun changes nothing → --check mutates nothing →
+a pipeline execution stops at Review, approve.yml lets it continue, a rejection stops it →
+teardown leaves nothing of the stack and never touches a look-alike without our tag."""
+
+from __future__ import annotations
+
+import time
+import urllib.request
+
+import pytest
+
+from tests.support.playbook import run_playbook
+
+pytestmark = pytest.mark.integration
+
+DEPLOY = "playbooks/beanstalk_codepipeline.yml"
+TEARDOWN = "playbooks/beanstalk_codepipeline_teardown.yml"
+APPROVE = "playbooks/approve.yml"
+NAME = "refarch-webapp"
+PIPELINE = f"{NAME}-pipeline"
+BUCKET = f"{NAME}-artifacts-123456789012-us-east-1"
+ROLES = [f"{NAME}-codebuild", f"{NAME}-codepipeline", f"{NAME}-eb-ec2", f"{NAME}-eb-service"]
+TOKEN = "ghp_NeverPrintThisToken0123456789"
+UPDATED = {"beanstalk_codepipeline_build_timeout": 20, "beanstalk_codepipeline_instance_type": "t3.small"}
+VARS = {
+    "beanstalk_codepipeline_github_repository": "octo-org/webapp-fork",
+    "beanstalk_codepipeline_poll_interval": 1,
+    "beanstalk_codepipeline_wait_timeout": 120,
+}
+
+
+def deploy(aws, *args, **extra):
+    return run_playbook(DEPLOY, aws.environment(), *args, extra_vars=dict(VARS, **extra))
+
+
+def ok(run):
+    assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    return run
+
+
+def read_back(aws):
+    eb, cb, cp = aws.client("elasticbeanstalk"), aws.client("codebuild"), aws.client("codepipeline")
+    envs = eb.describe_environments(ApplicationName=NAME, IncludeDeleted=False)["Environments"]
+    pipeline = cp.get_pipeline(name=PIPELINE)
+    return dict(
+        applications=[a["ApplicationName"] for a in eb.describe_applications()["Applications"]],
+        environments=[(e["EnvironmentName"], e["Status"], e["Health"]) for e in envs],
+        projects=[p["name"] for p in cb.batch_get_projects(names=[f"{NAME}-build"])["projects"]],
+        stages=[
+            (s["name"], [(a["actionTypeId"]["category"], a["actionTypeId"]["provider"]) for a in s["actions"]])
+            for s in pipeline["pipeline"]["stages"]
+        ],
+        version=pipeline["pipeline"]["version"],
+    )
+
+
+def test_deploy_rerun_check_update_approve_reject_teardown(aws):
+    check = ok(deploy(aws, "--check"))
+    assert check.changed > 0
+    assert aws.mutating_calls() == []
+
+    ok(deploy(aws))
+    state = read_back(aws)
+    assert state["applications"] == [NAME]
+    assert state["environments"] == [(f"{NAME}-env", "Ready", "Green")]
+    assert state["projects"] == [f"{NAME}-build"]
+    assert state["stages"] == [
+        ("Source", [("Source", "CodeStarSourceConnection")]),
+        ("Build", [("Build", "CodeBuild")]),
+        ("Review", [("Approval", "Manual")]),
+        ("Deploy", [("Deploy", "ElasticBeanstalk")]),
+    ]
+    s3 = aws.client("s3")
+    assert s3.get_bucket_versioning(Bucket=BUCKET)["Status"] == "Enabled"
+    assert s3.get_public_access_block(Bucket=BUCKET)["PublicAccessBlockConfiguration"]["BlockPublicPolicy"] is True
+    rules = s3.get_bucket_encryption(Bucket=BUCKET)["ServerSideEncryptionConfiguration"]["Rules"]
+    assert rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "AES256"
+    iam = aws.client("iam")
+    profile = iam.get_instance_profile(InstanceProfileName=f"{NAME}-eb-ec2")["InstanceProfile"]
+    assert [r["RoleName"] for r in profile["Roles"]] == [f"{NAME}-eb-ec2"]
+    policy = iam.get_role_policy(RoleName=f"{NAME}-codebuild", PolicyName="build")["PolicyDocument"]
+    assert all(s["Resource"] != "*" for s in policy["Statement"])
+    eb = aws.client("elasticbeanstalk")
+    env = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    assert env["VersionLabel"].startswith("v-")
+
+    aws.clear_calls()
+    assert ok(deploy(aws, "--check")).changed == 0
+    assert aws.mutating_calls() == []
+    again = ok(deploy(aws))
+    assert again.changed == 0, again.changed_tasks()
+    assert aws.mutating_calls() == []
+    assert read_back(aws)["version"] == state["version"]  # no UpdatePipeline, no version bump
+
+    aws.clear_calls()
+    changed = ok(deploy(aws, **UPDATED))
+    assert sorted(set(aws.mutating_calls())) == ["codebuild:UpdateProject", "elasticbeanstalk:UpdateEnvironment"]
+    assert changed.changed == 2
+    assert aws.client("codebuild").batch_get_projects(names=[f"{NAME}-build"])["projects"][0]["timeoutInMinutes"] == 20
+    assert read_back(aws)["environments"] == [(f"{NAME}-env", "Ready", "Green")]
+
+    review_approval_and_rejection(aws)
+    teardown_leaves_only_look_alikes(aws)
+
+
+def mark_connection_available(aws):
+    arn = aws.client("codeconnections").list_connections()["Connections"][0]["ConnectionArn"]
+    request = urllib.request.Request(
+        f"{aws.url}/refarch-emulator/connections/{arn.rsplit('/', 1)[1]}/available", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10):
+        pass
+
+
+def wait_for(predicate, what, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.5)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+def stage_status(aws, execution_id, stage):
+    state = aws.client("codepipeline").get_pipeline_state(name=PIPELINE)
+    for found in state["stageStates"]:
+        latest = found.get("latestExecution") or {}
+        if found["stageName"] == stage and latest.get("pipelineExecutionId") == execution_id:
+            return latest["status"]
+    return None
+
+
+def execution_status(aws, execution_id):
+    cp = aws.client("codepipeline")
+    return cp.get_pipeline_execution(pipelineName=PIPELINE, pipelineExecutionId=execution_id)["pipelineExecution"][
+        "status"
+    ]
+
+
+def approve(aws, **extra):
+    return run_playbook(APPROVE, aws.environment(), extra_vars=extra or None)
+
+
+def review_approval_and_rejection(aws):
+    eb = aws.client("elasticbeanstalk")
+    initial_label = eb.describe_environments(ApplicationName=NAME)["Environments"][0]["VersionLabel"]
+    mark_connection_available(aws)  # stands in for the console handshake
+    cp = aws.client("codepipeline")
+
+    first = cp.start_pipeline_execution(name=PIPELINE)["pipelineExecutionId"]
+    wait_for(lambda: stage_status(aws, first, "Review") == "InProgress", "the execution to reach Review")
+    time.sleep(1.5)  # longer than an action takes on the emulator: it must still wait
+    assert execution_status(aws, first) == "InProgress"
+    assert stage_status(aws, first, "Deploy") is None
+    approved = approve(aws, comment="Looks good")
+    assert approved.rc == 0, approved.stdout[-3000:]
+    decision = approved.task_results("Approve or reject the pending approval of the Review stage")[0]["approval"]
+    assert decision["status"] == "Approved" and decision["pipeline_execution_id"] == first
+    assert (
+        wait_for(
+            lambda: execution_status(aws, first) in ("Succeeded", "Failed") and execution_status(aws, first),
+            "the deploy",
+        )
+        == "Succeeded"
+    )
+    assert stage_status(aws, first, "Deploy") == "Succeeded"
+    eb = aws.client("elasticbeanstalk")
+    shipped = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    assert shipped["VersionLabel"] != initial_label  # the pipeline deployed its own version
+    aws.clear_calls()
+    rerun = ok(deploy(aws, **UPDATED))  # a rerun of the role never rolls the pipeline's deployment back
+    assert rerun.changed == 0 and aws.mutating_calls() == []
+
+    second = cp.start_pipeline_execution(name=PIPELINE)["pipelineExecutionId"]
+    wait_for(lambda: stage_status(aws, second, "Review") == "InProgress", "the second execution to reach Review")
+    assert approve(aws, decision="reject", comment="Not this one").rc == 0
+    assert (
+        wait_for(
+            lambda: execution_status(aws, second) != "InProgress" and execution_status(aws, second), "the rejection"
+        )
+        == "Failed"
+    )
+    assert stage_status(aws, second, "Deploy") is None
+    nothing = approve(aws, comment="again")
+    assert nothing.rc != 0 and "no approval is pending in stage Review" in nothing.stdout
+
+
+def teardown_leaves_only_look_alikes(aws):
+    cp = aws.client("codepipeline")
+
+    # Look-alikes with our names' prefix but without our tag.
+    aws.client("s3").create_bucket(Bucket=f"{NAME}-artifacts-lookalike")
+    aws.client("iam").create_role(RoleName=f"{NAME}-lookalike", Path="/refarch/", AssumeRolePolicyDocument="{}")
+    aws.client("elasticbeanstalk").create_application(ApplicationName=f"{NAME}-lookalike")
+
+    aws.clear_calls()
+    down = run_playbook(TEARDOWN, aws.environment(), extra_vars={"beanstalk_codepipeline_poll_interval": 1})
+    assert down.rc == 0, down.stdout[-4000:]
+    assert cp.list_pipelines()["pipelines"] == []
+    assert aws.client("codebuild").list_projects()["projects"] == []
+    eb = aws.client("elasticbeanstalk")
+    assert [a["ApplicationName"] for a in eb.describe_applications()["Applications"]] == [f"{NAME}-lookalike"]
+    assert eb.describe_environments(IncludeDeleted=False)["Environments"] == []
+    assert [b["Name"] for b in aws.client("s3").list_buckets()["Buckets"]] == [f"{NAME}-artifacts-lookalike"]
+    assert [r["RoleName"] for r in aws.client("iam").list_roles(PathPrefix="/refarch/")["Roles"]] == [
+        f"{NAME}-lookalike"
+    ]
+    assert aws.client("iam").list_instance_profiles()["InstanceProfiles"] == []
+    assert aws.client("codeconnections").list_connections()["Connections"] == []
+    assert ok(run_playbook(TEARDOWN, aws.environment())).changed == 0
+
+
+def test_the_github_token_never_appears_in_output(aws):
+    run = deploy(aws, "-vvv", beanstalk_codepipeline_source="oauth", beanstalk_codepipeline_github_oauth_token=TOKEN)
+    ok(run)
+    assert TOKEN not in run.stdout + run.stderr
+    source = aws.client("codepipeline").get_pipeline(name=PIPELINE)["pipeline"]["stages"][0]["actions"][0]
+    assert source["actionTypeId"] == {"category": "Source", "owner": "ThirdParty", "provider": "GitHub", "version": "1"}
+    rerun = deploy(
+        aws, "--diff", beanstalk_codepipeline_source="oauth", beanstalk_codepipeline_github_oauth_token=TOKEN
+    )
+    assert ok(rerun).changed == 0
+    assert TOKEN not in rerun.stdout + rerun.stderr
+
+
+def test_a_missing_github_source_fails_before_any_api_call(aws):
+    run = run_playbook(DEPLOY, aws.environment(), extra_vars={"beanstalk_codepipeline_github_repository": ""})
+    assert run.rc != 0
+    assert "beanstalk_codepipeline_github_repository" in run.stdout
+    assert aws.calls() == []
