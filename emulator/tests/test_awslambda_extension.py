@@ -362,7 +362,7 @@ def queues(aws):
     work = sqs.create_queue(
         QueueName=unique("work"),
         Attributes={
-            "VisibilityTimeout": "1",
+            "VisibilityTimeout": "2",
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"}),
         },
     )["QueueUrl"]
@@ -373,7 +373,7 @@ def queues(aws):
 
 @pytest.fixture
 def consumer(aws, make_function, queues):
-    return make_function("handlers.consume", environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    return make_function("handlers.consume", timeout=2, environment={"OUTPUT_QUEUE_URL": queues["output"]})
 
 
 def test_message_reaches_the_handler_and_is_deleted(aws, queues, consumer):
@@ -429,17 +429,20 @@ def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, c
     time.sleep(1.5)
     assert queue_counts(sqs, queues["work"]) == (3, 0)  # a disabled mapping does not poll
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
-    records = drain(sqs, queues["output"], 3)
-    assert sorted(r["body"] for r in records) == ["ok-1", "ok-3", "partial-2"]
-    lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=False)
-    time.sleep(1.5)  # the failed one becomes visible again after the 1 s visibility timeout
-    messages = sqs.receive_message(QueueUrl=queues["work"], MaxNumberOfMessages=10, WaitTimeSeconds=2)["Messages"]
-    assert [m["Body"] for m in messages] == ["partial-2"]
+    # ok-1 and ok-3 are deleted after the first batch; partial-2 stays, comes back after the 2 s
+    # visibility timeout, fails again and then goes to the DLQ (maxReceiveCount 2).
+    records = drain(sqs, queues["output"], 4, timeout=20)
+    assert sorted(r["body"] for r in records) == ["ok-1", "ok-3", "partial-2", "partial-2"]
+    assert [r["attributes"]["ApproximateReceiveCount"] for r in records if r["body"] == "partial-2"] == ["1", "2"]
+    moved = wait_for(lambda: sqs.receive_message(QueueUrl=queues["dlq"], WaitTimeSeconds=1).get("Messages"), 20)
+    assert [m["Body"] for m in moved] == ["partial-2"]
+    assert queue_counts(sqs, queues["work"]) == (0, 0)
+    assert drain(sqs, queues["output"], 1, timeout=1.5) == []  # the deleted ones never came back
 
 
 def test_batches_respect_batch_size_and_scaling_config(aws, make_function, queues):
     sqs, lam = aws("sqs"), aws("lambda")
-    function = make_function("handlers.sizes", environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    function = make_function("handlers.sizes", timeout=2, environment={"OUTPUT_QUEUE_URL": queues["output"]})
     mapping = lam.create_event_source_mapping(
         EventSourceArn=queues["work_arn"],
         FunctionName=function,
@@ -466,6 +469,14 @@ def test_without_report_batch_item_failures_a_partial_response_deletes_all(aws, 
     sqs.send_message(QueueUrl=queues["work"], MessageBody="partial-1")
     drain(sqs, queues["output"], 1)
     assert wait_for(lambda: queue_counts(sqs, queues["work"]) == (0, 0))
+
+
+def test_queue_visibility_timeout_must_cover_the_function_timeout(aws, make_function, queues):
+    function = make_function("handlers.consume", timeout=3)
+    with pytest.raises(ClientError) as caught:
+        aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert "Queue visibility timeout: 2 seconds is less than Function timeout: 3 seconds" in str(caught.value)
 
 
 def test_deleted_mapping_stops_polling_and_duplicates_conflict(aws, queues, consumer):

@@ -65,7 +65,7 @@ def stack(aws):
         Role=role,
         Handler="verifier.handler",
         Code={"ZipFile": zip_bytes({"verifier.py": VERIFIER})},
-        Timeout=10,
+        Timeout=5,
         Environment={"Variables": {"STOCK": "5"}},
     )
 

@@ -623,6 +623,14 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
                     f'{function.function_name} ") already exists. Please update or delete the existing '
                     f"mapping with UUID {existing.uuid}",
                 )
+        queue = sqs_backends[self.account_id][self.region_name].queues.get(source.split(":")[5])
+        visibility = int(queue.visibility_timeout or 30) if queue is not None else None
+        if visibility is not None and visibility < int(function.timeout):
+            raise LambdaClientError(
+                "InvalidParameterValueException",
+                f"Queue visibility timeout: {visibility} seconds is less than Function timeout: "
+                f"{function.timeout} seconds",
+            )
     mapping = _original_create_event_source_mapping(self, spec)
     if mapping.event_source_arn.split(":")[2] == "sqs":
         # moto would invoke inside SendMessage; our poller does it instead.
