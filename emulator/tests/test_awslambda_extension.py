@@ -4,18 +4,21 @@ import base64
 import hashlib
 import json
 import os
+import tempfile
 import time
 import uuid
 
 import pytest
 from botocore.exceptions import ClientError
 
+from refarch_emulator.extensions import awslambda
 from refarch_emulator.extensions.awslambda import batch_item_failures
 from refarch_emulator.testing import client, private_emulator, reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
 import os
+import tempfile
 import time
 
 import boto3
@@ -500,6 +503,21 @@ def test_reset_stops_pollers_and_the_server_keeps_serving(aws, endpoint, queues,
     sqs.send_message(QueueUrl=work, MessageBody="after reset")
     time.sleep(1.5)
     assert queue_counts(sqs, work) == (1, 0)  # the old poller is gone
+
+
+def test_code_folders_of_emulators_no_longer_running_are_removed(tmp_path, monkeypatch):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = tmp_path / "refarch-lambda-999999999-abc"  # no such pid
+    alive = tmp_path / f"refarch-lambda-{os.getppid()}-def"
+    other = tmp_path / "something-else"
+    for folder in (dead, alive, other):
+        folder.mkdir()
+    root = awslambda._code_root.__wrapped__()
+    assert root.parent == tmp_path
+    assert root.name.startswith(f"refarch-lambda-{os.getpid()}-")
+    assert not dead.exists()
+    assert alive.exists()
+    assert other.exists()
 
 
 @pytest.mark.parametrize(

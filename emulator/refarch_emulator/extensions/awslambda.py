@@ -100,9 +100,29 @@ class InvocationResult:
 _code_lock = threading.Lock()
 
 
+CODE_ROOT_PREFIX = "refarch-lambda-"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 @functools.cache
 def _code_root() -> Path:
-    return Path(tempfile.mkdtemp(prefix="refarch-lambda-"))
+    """``$TMPDIR/refarch-lambda-<pid>-…``: this process's unpacked code. The server ends with
+    ``os._exit`` (no cleanup), so folders of emulators no longer running are removed here."""
+    temp = Path(tempfile.gettempdir())
+    for stale in temp.glob(f"{CODE_ROOT_PREFIX}*"):
+        pid = stale.name[len(CODE_ROOT_PREFIX) :].split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not _pid_alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f"{CODE_ROOT_PREFIX}{os.getpid()}-"))
 
 
 def _task_root(function: Any) -> Path:
@@ -110,9 +130,11 @@ def _task_root(function: Any) -> Path:
     code = function.code_bytes or b""
     digest = hashlib.sha256(code).hexdigest()
     with _code_lock:
-        target = _code_root() / digest
+        root = _code_root()
+        target = root / digest
         if not target.is_dir():
-            staging = Path(tempfile.mkdtemp(dir=_code_root(), prefix=".unpack-"))
+            root.mkdir(parents=True, exist_ok=True)  # a tmp cleaner may have removed it
+            staging = Path(tempfile.mkdtemp(dir=root, prefix=".unpack-"))
             try:
                 with zipfile.ZipFile(io.BytesIO(code)) as archive:
                     archive.extractall(staging)
