@@ -365,7 +365,7 @@ def queues(aws):
     work = sqs.create_queue(
         QueueName=unique("work"),
         Attributes={
-            "VisibilityTimeout": "2",
+            "VisibilityTimeout": "4",
             "RedrivePolicy": json.dumps({"deadLetterTargetArn": dlq_arn, "maxReceiveCount": "2"}),
         },
     )["QueueUrl"]
@@ -376,7 +376,7 @@ def queues(aws):
 
 @pytest.fixture
 def consumer(aws, make_function, queues):
-    return make_function("handlers.consume", timeout=2, environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    return make_function("handlers.consume", timeout=4, environment={"OUTPUT_QUEUE_URL": queues["output"]})
 
 
 def test_message_reaches_the_handler_and_is_deleted(aws, queues, consumer):
@@ -432,7 +432,7 @@ def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, c
     time.sleep(1.5)
     assert queue_counts(sqs, queues["work"]) == (3, 0)  # a disabled mapping does not poll
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
-    # ok-1 and ok-3 are deleted after the first batch; partial-2 stays, comes back after the 2 s
+    # ok-1 and ok-3 are deleted after the first batch; partial-2 stays, comes back after the 4 s
     # visibility timeout, fails again and then goes to the DLQ (maxReceiveCount 2).
     records = drain(sqs, queues["output"], 4, timeout=20)
     assert sorted(r["body"] for r in records) == ["ok-1", "ok-3", "partial-2", "partial-2"]
@@ -445,7 +445,7 @@ def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, c
 
 def test_batches_respect_batch_size_and_scaling_config(aws, make_function, queues):
     sqs, lam = aws("sqs"), aws("lambda")
-    function = make_function("handlers.sizes", timeout=2, environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    function = make_function("handlers.sizes", timeout=4, environment={"OUTPUT_QUEUE_URL": queues["output"]})
     mapping = lam.create_event_source_mapping(
         EventSourceArn=queues["work_arn"],
         FunctionName=function,
@@ -475,11 +475,11 @@ def test_without_report_batch_item_failures_a_partial_response_deletes_all(aws, 
 
 
 def test_queue_visibility_timeout_must_cover_the_function_timeout(aws, make_function, queues):
-    function = make_function("handlers.consume", timeout=3)
+    function = make_function("handlers.consume", timeout=5)
     with pytest.raises(ClientError) as caught:
         aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
     assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
-    assert "Queue visibility timeout: 2 seconds is less than Function timeout: 3 seconds" in str(caught.value)
+    assert "Queue visibility timeout: 4 seconds is less than Function timeout: 5 seconds" in str(caught.value)
 
 
 def test_deleted_mapping_stops_polling_and_duplicates_conflict(aws, queues, consumer):

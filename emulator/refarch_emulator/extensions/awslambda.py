@@ -432,18 +432,18 @@ def _sqs_event_record(message: Any, queue_arn: str, region: str) -> dict[str, An
             binary = value["BinaryValue"]
             entry["binaryValue"] = binary if isinstance(binary, str) else base64.b64encode(binary).decode("ascii")
         message_attributes[name] = entry
-    return {
+    record = {
         "messageId": message.id,
         "receiptHandle": message.receipt_handle,
         "body": message.body,
         "attributes": attributes,
         "messageAttributes": message_attributes,
         "md5OfBody": message.body_md5,
-        "md5OfMessageAttributes": message.attribute_md5 if message.message_attributes else None,
-        "eventSource": "aws:sqs",
-        "eventSourceARN": queue_arn,
-        "awsRegion": region,
     }
+    if message.message_attributes:
+        record["md5OfMessageAttributes"] = message.attribute_md5
+    record.update({"eventSource": "aws:sqs", "eventSourceARN": queue_arn, "awsRegion": region})
+    return record
 
 
 def batch_item_failures(payload: bytes, message_ids: list[str]) -> set[str] | None:
@@ -523,10 +523,10 @@ class SqsPoller:
                 if not batch:
                     self.slots.release()
                     continue
-                if not self.active:
+                if not self.active or not self.mapping.enabled:  # stopped or disabled while receiving
                     self._release(queue, batch)
                     self.slots.release()
-                    break
+                    continue
                 threading.Thread(
                     target=self._process, args=(queue, batch), name=f"sqs-batch-{self.mapping.uuid}", daemon=True
                 ).start()
