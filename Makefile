@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown test emulator emulator-stop venv lint unit integration sanity molecule bench clean
+.PHONY: deploy teardown test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
 
 $(STAMP): requirements.txt constraints.txt emulator/pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,10 @@ molecule: venv
 
 bench: venv
 	$(BIN)/python bench/run.py $(ARGS)
+
+## soak: seeded rounds of faults + interruptions against site.yml/teardown.yml; nothing may leak
+soak: venv
+	$(BIN)/python bench/soak.py $(ARGS)
 
 clean: emulator-stop
 	rm -rf .emulator .tmp
