@@ -11,4 +11,9 @@ port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); p
 trap '"$py" -m refarch_emulator stop --port "$port" --state-dir "$state" >/dev/null; rm -rf "$state"' EXIT
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
 export PATH="$root/.venv/bin:$PATH"
-molecule test --all "$@"
+# With arguments (e.g. -s <scenario>) run what they say; without, every scenario.
+if [ $# -gt 0 ]; then
+  molecule test "$@"
+else
+  molecule test --all
+fi
