@@ -17,6 +17,7 @@ description:
   - Written because M(community.aws.elasticbeanstalk_app) has no application versions and calls
     C(UpdateApplication) whenever the stored description differs from an unset one.
   - Deleting the application deletes its versions (not the bundles in S3: the bucket's teardown does).
+  - With O(wait), waits until AWS has processed (validated) a new version, so an environment can use it.
 author: refarch.aws contributors
 options:
   name:
@@ -53,6 +54,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
+  - refarch.aws.common.wait
 attributes:
   check_mode:
     support: full
@@ -101,6 +103,8 @@ source_bundle:
     key: {description: Key., type: str}
 """
 
+import os
+
 try:
     import botocore
 except ImportError:
@@ -109,7 +113,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import beanstalk, s3
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
     OWNERSHIP_ARGUMENT_SPEC,
@@ -150,7 +154,31 @@ def ensure_version(module, eb, s3_client, application_exists):
             spec.get("description"),
             desired_tags(module.params["deployment"], module.params["tags"]),
         )
+        if module.params["wait"]:
+            wait_processed(module, eb, label)
     return True, result
+
+
+def wait_processed(module, eb, label):
+    """AWS validates the bundle (``Process``); an environment can use the version once it is PROCESSED."""
+    name = module.params["name"]
+
+    def failed(version):
+        if (version or {}).get("Status") == "FAILED":
+            return "AWS could not process the bundle (is it a valid zip with the app at its root?)"
+        return None
+
+    try:
+        wait_for(
+            lambda: beanstalk.describe_application_version(eb, name, label),
+            lambda version: (version or {}).get("Status") in ("PROCESSED", "UNPROCESSED"),
+            module.params["wait_timeout"],
+            "application version %s of %s to be processed" % (label, name),
+            delay=2,
+            failed=failed,
+        )
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e))
 
 
 def run(module, eb, s3_client):
@@ -212,9 +240,14 @@ def main():
                 description=dict(type="str"),
             ),
         ),
+        wait=dict(type="bool", default=True),
+        wait_timeout=dict(type="int", default=600),
         **OWNERSHIP_ARGUMENT_SPEC,
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    version = module.params["version"]
+    if version and module.params["state"] == "present" and not os.path.isdir(version["source_dir"]):
+        module.fail_json(msg="version.source_dir %s is not a directory" % version["source_dir"])
     eb = aws_client(module, "elasticbeanstalk")
     s3_client = aws_client(module, "s3") if module.params["version"] else None
     try:
