@@ -44,7 +44,10 @@ from refarch_emulator.calllog import operation_name
 
 KINDS = ("throttle", "429", "500", "503")
 NEVER_FAULTED = ("/moto-api", "/refarch-emulator")
-_HOP_BY_HOP = frozenset({"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te"})
+# Not forwarded: per-connection headers, and Expect (the whole body is read before forwarding).
+_HOP_BY_HOP = frozenset(
+    {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "te", "expect"}
+)
 _RPC_V2_PREFIX = "/service/"
 
 # (error code, HTTP status) per protocol and kind. Query codes are those EC2 / the other query APIs send.
