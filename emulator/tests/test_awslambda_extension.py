@@ -40,6 +40,16 @@ def echo(event, context):
     }
 
 
+COUNT = 0
+
+
+def counter(event, context):
+    global COUNT
+    COUNT += 1
+    time.sleep(event.get("sleep", 0))
+    return {"count": COUNT, "pid": os.getpid()}
+
+
 def fail(event, context):
     raise ValueError("boom: " + str(event.get("why")))
 
@@ -174,18 +184,35 @@ def test_log_tail_and_cloudwatch_log(aws, make_function):
     assert tail.startswith("START RequestId: ")
     assert 'echo got {"a": 1}' in tail
     assert "END RequestId: " in tail
-    assert "REPORT RequestId: " in tail
-    response, _ = invoke(aws, name, {"a": 2})
+    assert "\tInit Duration: " in tail  # a cold start
+    response, _ = invoke(aws, name, {"a": 2}, LogType="Tail")
+    second = base64.b64decode(response["LogResult"]).decode()
+    assert 'echo got {"a": 2}' in second
+    assert 'echo got {"a": 1}' not in second  # each invocation's own output
+    assert "Init Duration" not in second  # warm
+    response, _ = invoke(aws, name, {"a": 3})
     assert "LogResult" not in response
     logs = aws("logs")
     streams = logs.describe_log_streams(logGroupName=f"/aws/lambda/{name}")["logStreams"]
-    assert len(streams) == 2
+    assert len(streams) == 1  # one stream per execution environment, as on Lambda
     messages = [
         e["message"]
-        for s in streams
-        for e in logs.get_log_events(logGroupName=f"/aws/lambda/{name}", logStreamName=s["logStreamName"])["events"]
+        for e in logs.get_log_events(logGroupName=f"/aws/lambda/{name}", logStreamName=streams[0]["logStreamName"])[
+            "events"
+        ]
     ]
-    assert any('echo got {"a": 2}' in m for m in messages)
+    assert sum(m.startswith("START RequestId: ") for m in messages) == 3
+    assert any('echo got {"a": 3}' in m for m in messages)
+
+
+def test_environments_stay_warm_until_configuration_changes_or_a_timeout(aws, make_function):
+    name = make_function("handlers.counter", timeout=1)
+    assert [invoke(aws, name)[1]["count"] for _ in range(3)] == [1, 2, 3]  # module state survives
+    aws("lambda").update_function_configuration(FunctionName=name, Environment={"Variables": {"V": "2"}})
+    assert invoke(aws, name)[1]["count"] == 1  # new configuration: new environment
+    _, body = invoke(aws, name, {"sleep": 5})
+    assert body["errorType"] == "Sandbox.Timedout"
+    assert invoke(aws, name)[1]["count"] == 1  # a timed-out environment is not reused
 
 
 def test_logging_module_writes_lambda_formatted_lines(aws, make_function):
@@ -503,6 +530,35 @@ def test_reset_stops_pollers_and_the_server_keeps_serving(aws, endpoint, queues,
     sqs.send_message(QueueUrl=work, MessageBody="after reset")
     time.sleep(1.5)
     assert queue_counts(sqs, work) == (1, 0)  # the old poller is gone
+
+
+class FakeEnvironment:
+    def __init__(self, key):
+        self.key, self.last_used, self.killed = key, 0.0, False
+
+    def alive(self):
+        return not self.killed
+
+    def kill(self):
+        self.killed = True
+
+
+def test_warm_pool_reuses_by_configuration_and_evicts_the_least_recently_used(monkeypatch):
+    monkeypatch.setattr(awslambda, "MAX_IDLE_TOTAL", 3)
+    pool = awslambda._EnvironmentPool()
+    environments = [FakeEnvironment((pool.generation, f"fn-{i}")) for i in range(4)]
+    for environment in environments:
+        pool.release(environment)
+        time.sleep(0.01)
+    assert [e.killed for e in environments] == [True, False, False, False]  # the oldest went
+    assert pool.acquire((pool.generation, "fn-2")) is environments[2]
+    assert pool.acquire((pool.generation, "fn-2")) is None  # one invocation at a time
+    old_key = environments[3].key
+    pool.clear()  # /moto-api/reset
+    assert environments[3].killed
+    assert pool.acquire(old_key) is None
+    pool.release(environments[2])  # back from an invocation that began before the reset
+    assert environments[2].killed
 
 
 def test_code_folders_of_emulators_no_longer_running_are_removed(tmp_path, monkeypatch):

@@ -1,13 +1,15 @@
-"""The Python runtime of the emulator's Lambda: one invocation in a child process, as Lambda runs it.
+"""The Python runtime of the emulator's Lambda: one execution environment in a child process.
 
 Run by :mod:`refarch_emulator.extensions.awslambda` as ``python -P _lambda_bootstrap.py <fd>``, with the
-function's unpacked code as working directory and the function's environment. The invocation
-(event, request id, deadline, function ARN) arrives as one JSON document on stdin; this process writes
-``{"phase": "invoke"}`` on file descriptor ``<fd>`` once the handler is imported (the end of Lambda's
-init phase, after which the function's timeout runs), then one result document:
-``{"phase": "result", "ok": true, "payload": "<json>"}`` or ``{"phase": "result", "ok": false,
-"error": {errorMessage, errorType, requestId, stackTrace}}``, shaped as the AWS Python runtime
-(awslambdaric) reports them. Whatever the handler prints goes to stdout/stderr: the function's log.
+function's unpacked code as working directory and the function's environment. Like Lambda's runtime,
+it initialises once (imports the handler; ``{"phase": "ready"}`` or ``{"phase": "init_error"}`` on
+file descriptor ``<fd>``), then serves invocations one at a time for as long as the emulator keeps it
+warm: each arrives as one JSON line on stdin (event, request id, timeout, function ARN) and is
+answered on ``<fd>`` with ``{"phase": "result", "ok": true, "payload": "<json>"}`` or ``{"phase":
+"result", "ok": false, "error": {errorMessage, errorType, requestId, stackTrace}}``, shaped as the
+AWS Python runtime (awslambdaric) reports them. What the handler prints goes to stdout/stderr (one
+pipe): the function's log, each phase ended by ``OUTPUT_MARKER``. Module state survives between
+invocations of one environment, as on Lambda.
 
 Importing this module does nothing: the emulator loads every module of the extensions package.
 """
@@ -24,8 +26,8 @@ import threading
 import time
 import traceback
 
-# Init (10 s at most) + the function's timeout + margin: the emulator has killed us long before.
-WATCHDOG_GRACE_SECONDS = 30
+# Ends each phase's output on stdout, so the emulator can cut one invocation's log from the stream.
+OUTPUT_MARKER = "\x1e\x1drefarch-lambda-end "
 
 
 class LambdaContext:
@@ -96,12 +98,12 @@ def _load_handler(handler: str, request_id: str):
     return function, None
 
 
-def _setup_logging(request_id: str) -> None:
+def _setup_logging(current_request: dict[str, str]) -> None:
     """A root handler writing to stdout in the AWS Python runtime's format (levels stay the user's)."""
 
     class RequestId(logging.Filter):
         def filter(self, record: logging.LogRecord) -> bool:
-            record.aws_request_id = request_id
+            record.aws_request_id = current_request["id"]
             return True
 
     handler = logging.StreamHandler(sys.stdout)
@@ -114,15 +116,37 @@ def _setup_logging(request_id: str) -> None:
     logging.getLogger().addHandler(handler)
 
 
-def _watchdog(parent_pid: int, hard_deadline: float) -> None:
-    """End this invocation's process group if the emulator goes away, or long after any timeout.
-
-    The emulator kills a timed-out invocation itself; this only keeps a handler from outliving an
-    emulator that was stopped (or killed) while it ran.
-    """
-    while os.getppid() == parent_pid and time.time() < hard_deadline:
+def _watchdog(parent_pid: int) -> None:
+    """End this environment's process group when the emulator goes away (stopped or killed) while
+    it runs or idles; the emulator itself kills environments that time out or idle too long."""
+    while os.getppid() == parent_pid:
         time.sleep(0.5)
     os.killpg(0, signal.SIGKILL)
+
+
+def _end_output(tag: str) -> None:
+    """Mark the end of one phase's output on stdout (stderr shares the pipe)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os.write(1, f"{OUTPUT_MARKER}{tag}\n".encode())
+
+
+def _invoke(handler, request: dict) -> dict:
+    request_id = request["request_id"]
+    deadline_ms = int(time.time() * 1000) + int(request["timeout_ms"])
+    context = LambdaContext(request_id, deadline_ms, request["invoked_function_arn"])
+    try:
+        result = handler(request["event"], context)
+    except Exception as exc:
+        error = _exception_error(exc, request_id, skip_frames=1)
+        sys.stdout.flush()
+        print(f"[ERROR] {error['errorType']}: {error['errorMessage']}", file=sys.stderr)
+        return {"phase": "result", "ok": False, "error": error}
+    try:
+        return {"phase": "result", "ok": True, "payload": json.dumps(result)}
+    except (TypeError, ValueError) as exc:
+        error = _error(f"Unable to marshal response: {exc}", "Runtime.MarshalError", request_id)
+        return {"phase": "result", "ok": False, "error": error}
 
 
 def main() -> None:
@@ -132,44 +156,24 @@ def main() -> None:
         channel.write(json.dumps(document) + "\n")
         channel.flush()
 
-    parent_pid = os.getppid()
-    request = json.loads(sys.stdin.read())
-    hard_deadline = time.time() + WATCHDOG_GRACE_SECONDS + request["timeout_ms"] / 1000
-    threading.Thread(target=_watchdog, args=(parent_pid, hard_deadline), daemon=True).start()
-    request_id = request["request_id"]
-    task_root = os.environ["LAMBDA_TASK_ROOT"]
-    sys.path.insert(0, task_root)
-    _setup_logging(request_id)
-    handler, error = _load_handler(os.environ["_HANDLER"], request_id)
-    deadline_ms = int(time.time() * 1000) + int(request["timeout_ms"])
-    send({"phase": "invoke", "deadline_ms": deadline_ms})
+    threading.Thread(target=_watchdog, args=(os.getppid(),), daemon=True).start()
+    current_request = {"id": ""}
+    sys.path.insert(0, os.environ["LAMBDA_TASK_ROOT"])
+    _setup_logging(current_request)
+    # Init phase: once per environment, as Lambda does.
+    handler, error = _load_handler(os.environ["_HANDLER"], "")
+    _end_output("init")
     if error is not None:
-        send({"phase": "result", "ok": False, "error": error})
-        return
-    context = LambdaContext(request_id, deadline_ms, request["invoked_function_arn"])
-    try:
-        result = handler(request["event"], context)
-    except Exception as exc:
-        sys.stdout.flush()
-        error = _exception_error(exc, request_id, skip_frames=1)
-        print(f"[ERROR] {error['errorType']}: {error['errorMessage']}", file=sys.stderr)
-        sys.stderr.flush()
-        send({"phase": "result", "ok": False, "error": error})
-        return
-    try:
-        payload = json.dumps(result)
-    except (TypeError, ValueError) as exc:
-        send(
-            {
-                "phase": "result",
-                "ok": False,
-                "error": _error(f"Unable to marshal response: {exc}", "Runtime.MarshalError", request_id),
-            }
-        )
-        return
-    sys.stdout.flush()
-    sys.stderr.flush()
-    send({"phase": "result", "ok": True, "payload": payload})
+        send({"phase": "init_error", "error": error})
+        return  # Lambda tears the environment down; the next invocation initialises a new one
+    send({"phase": "ready"})
+    # Invoke phase: one request per line, for as long as the emulator keeps this environment warm.
+    for line in sys.stdin:
+        request = json.loads(line)
+        current_request["id"] = request["request_id"]
+        result = _invoke(handler, request)
+        _end_output(request["request_id"])
+        send(result)
 
 
 if __name__ == "__main__":

@@ -4,8 +4,10 @@ moto 5.2.5 without Docker (our setting) answers every Invoke with an echo of the
 enabled SQS mapping invokes that echo synchronously inside ``SendMessage`` and then deletes the
 message whatever happened. Here, for the Python runtimes (python3.9-python3.13, zip packages):
 
-* **Invoke** unpacks the function's zip (once per code hash), runs the handler in a child process
-  of the emulator's own Python (``_lambda_bootstrap.py``) with the function's environment variables,
+* **Invoke** unpacks the function's zip (once per code hash), runs the handler in an execution
+  environment: a child process of the emulator's own Python (``_lambda_bootstrap.py``) that
+  initialises once and stays warm for later invocations of the same configuration, as on Lambda,
+  with the function's environment variables,
   ``AWS_REGION``/``AWS_DEFAULT_REGION``, fake credentials and ``AWS_ENDPOINT_URL`` pointing back at this
   emulator, enforces the function's timeout (the child is killed; ``Sandbox.Timedout``), and shapes
   the response as Lambda does: the return value as payload, or ``X-Amz-Function-Error: Unhandled``
@@ -49,12 +51,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from refarch_emulator.extensions._lambda_bootstrap import OUTPUT_MARKER
+
 logger = logging.getLogger(__name__)
 
 PYTHON_RUNTIMES = frozenset({"python3.9", "python3.10", "python3.11", "python3.12", "python3.13"})
 BOOTSTRAP = Path(__file__).with_name("_lambda_bootstrap.py")
 INIT_TIMEOUT_SECONDS = 10.0  # Lambda's init phase limit for on-demand functions
 LOG_TAIL_BYTES = 4096
+# Warm environments: Lambda keeps an environment for minutes after an invocation and reuses it.
+IDLE_SECONDS = 300
+REAP_INTERVAL_SECONDS = 10
+MAX_IDLE_PER_FUNCTION = 10
+MAX_IDLE_TOTAL = 12  # each is a Python process: bound the memory of a long test session
 # Lambda starts five concurrent pollers for an SQS mapping; ScalingConfig.MaximumConcurrency may
 # lower that. We cap at five on this small machine.
 DEFAULT_POLLER_CONCURRENCY = 5
@@ -200,31 +209,40 @@ def _kill(process: subprocess.Popen) -> None:
         logger.warning("Lambda child %s did not exit after SIGKILL", process.pid)
 
 
-class _Child:
-    """One bootstrap process: its result channel (a pipe) and its output (stdout + stderr)."""
+class _Environment:
+    """One execution environment: a bootstrap process that initialised the handler once and serves
+    invocations one at a time; its result channel (a pipe) and its output (stdout + stderr)."""
 
-    def __init__(self, function: Any, task_root: Path, log_stream: str):
+    def __init__(self, function: Any, key: tuple):
+        self.key = key
+        self.log_stream = f"{datetime.datetime.now(datetime.UTC):%Y/%m/%d}/[{function.version}]{uuid.uuid4().hex}"
+        task_root = _task_root(function)
         read_fd, write_fd = os.pipe()
         try:
             self.process = subprocess.Popen(
                 [sys.executable, "-P", str(BOOTSTRAP), str(write_fd)],
                 cwd=task_root,
-                env=_environment(function, task_root, log_stream),
+                env=_environment(function, task_root, self.log_stream),
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.STDOUT,
                 pass_fds=(write_fd,),
                 start_new_session=True,
             )
+        except BaseException:
+            os.close(read_fd)
+            raise
         finally:
             os.close(write_fd)
+        self.last_used = time.monotonic()
         self.messages: queue_module.Queue = queue_module.Queue()
-        self.output: list[bytes] = []
-        self.readers = [
+        self._output = bytearray()
+        self._output_changed = threading.Condition()
+        self._readers = [
             threading.Thread(target=self._read_channel, args=(read_fd,), daemon=True),
             threading.Thread(target=self._read_output, daemon=True),
         ]
-        for reader in self.readers:
+        for reader in self._readers:
             reader.start()
 
     def _read_channel(self, read_fd: int) -> None:
@@ -240,21 +258,43 @@ class _Child:
         stream = self.process.stdout
         assert stream is not None
         for chunk in iter(lambda: stream.read1(65536), b""):
-            self.output.append(chunk)
-
-    def send(self, request: dict[str, Any]) -> None:
-        try:
-            assert self.process.stdin is not None
-            self.process.stdin.write(json.dumps(request).encode("utf-8"))
-            self.process.stdin.close()
-        except BrokenPipeError:
-            pass
+            with self._output_changed:
+                self._output.extend(chunk)
+                self._output_changed.notify_all()
+        with self._output_changed:
+            self._output_changed.notify_all()
 
     def next_message(self, timeout: float) -> dict[str, Any]:
         try:
             return self.messages.get(timeout=max(timeout, 0))
         except queue_module.Empty:
             return {"phase": "timeout"}
+
+    def send(self, request: dict[str, Any]) -> bool:
+        try:
+            assert self.process.stdin is not None
+            self.process.stdin.write(json.dumps(request).encode("utf-8") + b"\n")
+            self.process.stdin.flush()
+            return True
+        except (BrokenPipeError, OSError):
+            return False
+
+    def take_output(self, tag: str | None) -> str:
+        """The output up to the end marker of ``tag`` (waiting briefly for it); everything with None."""
+        marker = f"{OUTPUT_MARKER}{tag}\n".encode() if tag else None
+        with self._output_changed:
+            if marker is not None:
+                self._output_changed.wait_for(
+                    lambda: marker in self._output or not self._readers[1].is_alive(), timeout=2
+                )
+            if marker is not None and marker in self._output:
+                end = self._output.index(marker)
+                text = bytes(self._output[:end])
+                del self._output[: end + len(marker)]
+            else:
+                text = bytes(self._output)
+                self._output.clear()
+        return text.decode("utf-8", errors="replace")
 
     def exit_status(self) -> str:
         try:
@@ -264,31 +304,141 @@ class _Child:
             code = self.process.returncode
         return f"signal: {-code}" if code is not None and code < 0 else f"exit status {code}"
 
-    def finish(self) -> str:
-        """Reap the process; the handler's output."""
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            _kill(self.process)
-        for reader in self.readers:
+    def alive(self) -> bool:
+        return self.process.poll() is None
+
+    def kill(self) -> None:
+        _kill(self.process)
+        for reader in self._readers:
             reader.join(timeout=2)
-        return b"".join(self.output).decode("utf-8", errors="replace")
+
+
+class _EnvironmentPool:
+    """Warm environments by function configuration, as Lambda keeps them between invocations."""
+
+    def __init__(self) -> None:
+        self._idle: dict[tuple, list[_Environment]] = {}
+        self._lock = threading.Lock()
+        self.generation = 0  # bumped by /moto-api/reset: nothing warm survives a reset
+        self._reaper: threading.Thread | None = None
+
+    def key(self, function: Any) -> tuple:
+        variables = json.dumps(function.environment_vars or {}, sort_keys=True)
+        return (
+            self.generation,
+            function.function_arn,
+            str(function.version),
+            hashlib.sha256(function.code_bytes or b"").hexdigest(),
+            function.handler,
+            function.run_time,
+            str(function.timeout),
+            str(function.memory_size),
+            variables,
+        )
+
+    def acquire(self, key: tuple) -> _Environment | None:
+        with self._lock:
+            idle = self._idle.get(key, [])
+            while idle:
+                environment = idle.pop()
+                if environment.alive():
+                    return environment
+        return None
+
+    def release(self, environment: _Environment) -> None:
+        """Keep ``environment`` warm; beyond the limits, the least recently used one goes."""
+        to_kill = []
+        with self._lock:
+            idle = self._idle.setdefault(environment.key, [])
+            if environment.key[0] == self.generation and len(idle) < MAX_IDLE_PER_FUNCTION:
+                environment.last_used = time.monotonic()
+                idle.append(environment)
+            else:
+                to_kill.append(environment)
+            warm = sorted((e for idle in self._idle.values() for e in idle), key=lambda e: e.last_used)
+            for oldest in warm[: max(len(warm) - MAX_IDLE_TOTAL, 0)]:
+                self._idle[oldest.key].remove(oldest)
+                to_kill.append(oldest)
+            if self._reaper is None:
+                self._reaper = threading.Thread(target=self._reap_forever, name="lambda-reaper", daemon=True)
+                self._reaper.start()
+        for dead in to_kill:
+            dead.kill()
+
+    def clear(self) -> None:
+        with self._lock:
+            self.generation += 1
+            environments = [e for idle in self._idle.values() for e in idle]
+            self._idle.clear()
+        for environment in environments:
+            environment.kill()
+
+    def _reap_forever(self) -> None:
+        while True:
+            time.sleep(REAP_INTERVAL_SECONDS)
+            now = time.monotonic()
+            expired = []
+            with self._lock:
+                for key, idle in list(self._idle.items()):
+                    keep = [e for e in idle if now - e.last_used < IDLE_SECONDS and e.alive()]
+                    expired += [e for e in idle if e not in keep]
+                    if keep:
+                        self._idle[key] = keep
+                    else:
+                        del self._idle[key]
+            for environment in expired:
+                environment.kill()
+
+
+_pool = _EnvironmentPool()
+
+
+def _error_result(request_id: str, error: dict[str, Any], log: str = "") -> InvocationResult:
+    return InvocationResult(request_id, False, json.dumps(error).encode("utf-8"), log, error)
 
 
 def run_function(function: Any, event: Any, invoked_function_arn: str | None = None) -> InvocationResult:
-    """Run the handler once with ``event``; never raises for the function's own failures."""
+    """Run the handler once with ``event`` in a warm environment, or a new one; never raises for the
+    function's own failures."""
     request_id = str(uuid.uuid4())
-    log_stream = f"{datetime.datetime.now(datetime.UTC):%Y/%m/%d}/[{function.version}]{uuid.uuid4().hex}"
-    started = time.monotonic()
-    try:
-        child = _Child(function, _task_root(function), log_stream)
-    except (zipfile.BadZipFile, OSError) as exc:
-        error = {
-            "errorMessage": f"RequestId: {request_id} Error: could not run the function's code: {exc}",
-            "errorType": "Runtime.Unknown",
-        }
-        return InvocationResult(request_id, False, json.dumps(error).encode(), "", error)
-    child.send(
+    key = _pool.key(function)
+    environment = _pool.acquire(key)
+    init_log, init_ms = "", None
+    if environment is None:
+        started = time.monotonic()
+        try:
+            environment = _Environment(function, key)
+        except (zipfile.BadZipFile, OSError) as exc:
+            error = {
+                "errorMessage": f"RequestId: {request_id} Error: could not run the function's code: {exc}",
+                "errorType": "Runtime.Unknown",
+            }
+            return _error_result(request_id, error)
+        ready = environment.next_message(INIT_TIMEOUT_SECONDS)
+        init_ms = (time.monotonic() - started) * 1000
+        if ready["phase"] != "ready":
+            if ready["phase"] == "init_error":
+                error = dict(ready["error"], requestId=request_id)
+            elif ready["phase"] == "timeout":
+                error = {
+                    "errorType": "Sandbox.Timedout",
+                    "errorMessage": f"RequestId: {request_id} Error: Task timed out after "
+                    f"{INIT_TIMEOUT_SECONDS:.2f} seconds (init phase)",
+                }
+            else:
+                error = {
+                    "errorType": "Runtime.ExitError",
+                    "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: "
+                    f"{environment.exit_status()}",
+                }
+            environment.kill()
+            log = _log(function, request_id, environment.take_output(None), 0.0, init_ms)
+            _save_log(function, environment.log_stream, log)
+            return _error_result(request_id, error, log)
+        init_log = environment.take_output("init")
+
+    invoke_started = time.monotonic()
+    environment.send(
         {
             "request_id": request_id,
             "timeout_ms": int(function.timeout) * 1000,
@@ -296,46 +446,55 @@ def run_function(function: Any, event: Any, invoked_function_arn: str | None = N
             "event": event,
         }
     )
+    message = environment.next_message(float(function.timeout))
     error: dict[str, Any] | None = None
     payload = b"null"
-    invoke_started = time.monotonic()
-    message = child.next_message(INIT_TIMEOUT_SECONDS)
-    if message["phase"] == "invoke":
-        invoke_started = time.monotonic()
-        message = child.next_message(float(function.timeout))
     if message["phase"] == "result":
+        output = environment.take_output(request_id)
         if message.get("ok"):
             payload = message["payload"].encode("utf-8")
         else:
             error = message["error"]
+        _pool.release(environment)
     elif message["phase"] == "timeout":
-        _kill(child.process)
+        environment.kill()  # Lambda resets the environment after a timeout
         seconds = f"{float(function.timeout):.2f}"
         error = {
             "errorType": "Sandbox.Timedout",
             "errorMessage": f"RequestId: {request_id} Error: Task timed out after {seconds} seconds",
         }
-        child.output.append(f"{_timestamp()} {request_id} Task timed out after {seconds} seconds\n".encode())
-    else:  # the child ended without a result: sys.exit, a crash, an out-of-memory kill
+        output = environment.take_output(None) + f"{_timestamp()} {request_id} Task timed out after {seconds} seconds\n"
+    else:  # the environment ended without a result: sys.exit, a crash, an out-of-memory kill
         error = {
             "errorType": "Runtime.ExitError",
-            "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {child.exit_status()}",
+            "errorMessage": f"RequestId: {request_id} Error: Runtime exited with error: {environment.exit_status()}",
         }
-    handler_output = child.finish()
+        environment.kill()
+        output = environment.take_output(None)
     duration_ms = (time.monotonic() - invoke_started) * 1000
-    log = (
-        f"START RequestId: {request_id} Version: {function.version}\n"
-        + handler_output
-        + ("" if not handler_output or handler_output.endswith("\n") else "\n")
-        + f"END RequestId: {request_id}\n"
-        + f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
-        + f"Billed Duration: {math.ceil(duration_ms)} ms\tMemory Size: {function.memory_size} MB\t"
-        + f"Init Duration: {(invoke_started - started) * 1000:.2f} ms\n"
-    )
-    _save_log(function, log_stream, log)
+    log = init_log + _log(function, request_id, output, duration_ms, init_ms)
+    _save_log(function, environment.log_stream, log)
     if error is not None:
-        return InvocationResult(request_id, False, json.dumps(error).encode("utf-8"), log, error)
+        return _error_result(request_id, error, log)
     return InvocationResult(request_id, True, payload, log)
+
+
+def _log(function: Any, request_id: str, output: str, duration_ms: float, init_ms: float | None) -> str:
+    """One invocation's log as Lambda writes it: START, the handler's output, END, REPORT."""
+    report = (
+        f"REPORT RequestId: {request_id}\tDuration: {duration_ms:.2f} ms\t"
+        f"Billed Duration: {math.ceil(duration_ms)} ms\tMemory Size: {function.memory_size} MB"
+    )
+    if init_ms is not None:
+        report += f"\tInit Duration: {init_ms:.2f} ms"
+    return (
+        f"START RequestId: {request_id} Version: {function.version}\n"
+        + output
+        + ("" if not output or output.endswith("\n") else "\n")
+        + f"END RequestId: {request_id}\n"
+        + report
+        + "\n"
+    )
 
 
 def _timestamp() -> str:
@@ -346,7 +505,10 @@ def _save_log(function: Any, log_stream: str, log: str) -> None:
     try:
         backend = function.logs_backend
         backend.ensure_log_group(function.logs_group_name)
-        backend.create_log_stream(function.logs_group_name, log_stream)
+        try:
+            backend.create_log_stream(function.logs_group_name, log_stream)
+        except Exception:  # the environment's stream exists from an earlier invocation
+            pass
         now = int(time.time() * 1000)
         events = [{"timestamp": now, "message": line} for line in log.splitlines() if line]
         backend.put_log_events(function.logs_group_name, log_stream, events)
@@ -671,6 +833,7 @@ def _delete_event_source_mapping(self: Any, uuid_: str) -> Any:
 
 def _reset(self: Any) -> None:
     _stop_pollers(self)
+    _pool.clear()
     _original_reset(self)
 
 
