@@ -121,8 +121,10 @@ def wait_done(aws, execution_arn, timeout=30):
 
 
 def task_token(aws, queue_url):
-    """The task token of the first message the callback task sent to ``queue_url``."""
-    message = aws("sqs").receive_message(QueueUrl=queue_url, WaitTimeSeconds=5)["Messages"][0]
+    """The task token of the first message the callback task sent to ``queue_url`` (consumed)."""
+    sqs = aws("sqs")
+    message = sqs.receive_message(QueueUrl=queue_url, WaitTimeSeconds=5)["Messages"][0]
+    sqs.delete_message(QueueUrl=queue_url, ReceiptHandle=message["ReceiptHandle"])
     return json.loads(message["Body"])["taskToken"]
 
 
@@ -240,6 +242,32 @@ def test_stop_execution_of_a_waiting_execution_aborts_it(aws, stack):
     assert (aborted["error"], aborted["cause"]) == ("Cancelled", "customer cancelled")
     with pytest.raises(ClientError) as caught:
         sfn.send_task_success(taskToken=token, output="{}")
+    assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
+
+
+def test_each_retry_attempt_gets_a_new_token(aws, stack):
+    machine = stack["machine"](
+        TimeoutSeconds=60, Retry=[{"ErrorEquals": ["Busy"], "MaxAttempts": 2, "IntervalSeconds": 1}]
+    )
+    execution = start(aws, machine, {"sku": "R-1", "quantity": 1})
+    sfn = aws("stepfunctions")
+    tokens = []
+    for attempt in range(3):
+        token = task_token(aws, stack["queue"])
+        tokens.append(token)
+        if attempt < 2:
+            sfn.send_task_failure(taskToken=token, error="Busy", cause=f"attempt {attempt}")
+        else:
+            sfn.send_task_success(taskToken=token, output='{"third": "time lucky"}')
+    assert len(set(tokens)) == 3
+    described = wait_done(aws, execution)
+    assert described["status"] == "SUCCEEDED"
+    assert json.loads(described["output"])["verification"] == {"third": "time lucky"}
+    types = [e["type"] for e in history(aws, execution)]
+    assert types.count("TaskSubmitted") == 3
+    assert types.count("TaskFailed") == 2
+    with pytest.raises(ClientError) as caught:
+        sfn.send_task_success(taskToken=tokens[0], output="{}")  # an earlier attempt's token is spent
     assert caught.value.response["Error"]["Code"] == "TaskTimedOut"
 
 

@@ -10,6 +10,8 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
 * ``StopExecution`` on an execution waiting for a task token leaves it ``RUNNING`` forever (the
   waiting thread is never woken) and ignores ``error``/``cause``. Here the wait is interrupted, the
   execution is ``ABORTED`` with the given error and cause and an ``ExecutionAborted`` event.
+* a Retry of a callback task reuses the first attempt's token (and so replays its failure); here
+  each attempt gets a new token, as on AWS.
 * a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
   silently by ``SendTaskFailure`` and answered ``InvalidToken`` by ``SendTaskSuccess``/``Heartbeat``;
   AWS answers ``TaskTimedOut`` to all three. An unknown token stays ``InvalidToken``.
@@ -152,6 +154,19 @@ def _state_task_from_error(self: Any, env: Any, ex: Exception) -> Any:
     )
 
 
+def _callback_evaluate_with_timeout(self: Any, env: Any) -> None:
+    """Each attempt of a ``.waitForTaskToken`` task gets its own task token, as on AWS (moto reused the
+    first attempt's token, so a Retry replayed the first failure to every attempt)."""
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.resource import ResourceCondition
+
+    if getattr(self.resource, "condition", None) == ResourceCondition.WaitForTaskToken:
+        task = env.states.context_object.context_object_data.get("Task") or {}
+        endpoint = env.callback_pool_manager.get(task.get("Token"))
+        if endpoint is not None and endpoint._notify_event.is_set():  # a retry: the old task is over
+            env.callback_pool_manager.add(env.states.context_object.update_task_token())
+    _originals["StateTaskServiceCallback._evaluate_with_timeout"](self, env)
+
+
 def _error_equals_eval_body(self: Any, env: Any) -> None:
     """As AWS: ``States.Timeout`` in ErrorEquals also matches a heartbeat timeout (it did before
     ``States.HeartbeatTimeout`` existed, and still does)."""
@@ -186,6 +201,9 @@ _originals: dict[str, Any] = {}
 
 def install() -> None:
     from moto.stepfunctions.parser.asl.component.common.error_name.error_equals_decl import ErrorEqualsDecl
+    from moto.stepfunctions.parser.asl.component.state.exec.state_task.service.state_task_service_callback import (
+        StateTaskServiceCallback,
+    )
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import StateTask
     from moto.stepfunctions.parser.asl.eval.environment import Environment
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
@@ -202,6 +220,7 @@ def install() -> None:
         (StepFunctionsParserBackend, "stop_execution", stop_execution),
         (StateTask, "_from_error", _state_task_from_error),
         (ErrorEqualsDecl, "_eval_body", _error_equals_eval_body),
+        (StateTaskServiceCallback, "_evaluate_with_timeout", _callback_evaluate_with_timeout),
         (Environment, "set_error", _environment_set_error),
         (Environment, "set_timed_out", _environment_set_timed_out),
     ]
