@@ -239,7 +239,7 @@ def assert_nothing_left(aws):
 def test_bad_input_fails_before_any_api_call(aws):
     run = run_playbook(BAD_INPUT, aws.environment())
     assert run.rc == 0, run.stdout[-3000:]
-    messages = {task: run.task_results(task)[0]["msg"] for task in ("template", "group", "alb")}
+    messages = {task.lower(): run.task_results(task)[0]["msg"] for task in ("Template", "Group", "Alb")}
     assert "image_id" in messages["template"] and "metadata_hop_limit" in messages["template"]
     assert "instance_weights" in messages["group"] and "max_size" in messages["group"]
     assert "deregistration_delay" in messages["alb"] and "subnet_ids" in messages["alb"]
