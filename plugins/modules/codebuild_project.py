@@ -12,9 +12,10 @@ version_added: 0.1.0
 description:
   - Creates, updates or deletes a CodeBuild project (for a pipeline's build stage, or a plain one).
   - Compares what you set with what C(BatchGetProjects) returns (defaults AWS adds are ignored) and
-    calls C(UpdateProject) only when something differs: a rerun makes no mutating call.
+    calls C(UpdateProject) only when something differs, so a rerun makes no mutating call.
   - Written because M(community.aws.codebuild_project) calls C(UpdateProject) on every run.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the project.
@@ -72,8 +73,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 """
 
 EXAMPLES = r"""
@@ -98,6 +101,8 @@ project:
     environment: {description: Build environment as the API describes it., type: dict, returned: when present}
     tags: {description: Tags., type: dict, returned: when present}
 """
+
+import re
 
 try:
     import botocore
@@ -180,6 +185,9 @@ def main():
         and not module.params["buildspec"]
     ):
         module.fail_json(msg="buildspec is required with source_type=NO_SOURCE")
+    role = module.params["service_role"]
+    if role is not None and not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", role):
+        module.fail_json(msg="service_role: %r is not an IAM role ARN" % role)
     timeout = module.params["timeout_in_minutes"]
     if timeout is not None and not 5 <= timeout <= 2160:
         module.fail_json(msg="timeout_in_minutes must be between 5 and 2160, got %s" % timeout)

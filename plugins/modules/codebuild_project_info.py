@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Lists the CodeBuild projects whose C(refarch:deployment) tag equals O(deployment); teardown
     finds what to delete with it.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   deployment:
     description: The deployment whose projects to list.
@@ -24,8 +25,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""

@@ -17,7 +17,8 @@ description:
     changed or deleted.
   - With O(state=absent), deletes the connection of this name that carries our ownership tag.
   - Written because neither amazon.aws nor community.aws manages connections.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the connection (1-32 characters). Required unless O(connection_arn) is set.
@@ -42,8 +43,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 """
 
 EXAMPLES = r"""
@@ -66,7 +69,7 @@ connection:
   contains:
     name: {description: Name., type: str, returned: when present}
     arn: {description: ARN., type: str, returned: when present}
-    status: {description: C(PENDING), C(AVAILABLE) or C(ERROR)., type: str, returned: when present}
+    status: {description: "C(PENDING), C(AVAILABLE) or C(ERROR).", type: str, returned: when present}
     provider_type: {description: Provider., type: str, returned: when present}
     console_url: {description: Where to complete the handshake., type: str, returned: while PENDING}
     tags: {description: Tags., type: dict, returned: when present}

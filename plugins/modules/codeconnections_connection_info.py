@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Lists the connections whose C(refarch:deployment) tag equals O(deployment), with their status
     and, while C(PENDING), the console URL where the handshake is completed. Teardown uses it.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   deployment:
     description: The deployment whose connections to list.
@@ -24,8 +25,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""
@@ -45,7 +48,7 @@ connections:
     name: {description: Name., type: str}
     arn: {description: ARN., type: str}
     status: {description: Status., type: str}
-    console_url: {description: Where to complete the handshake, while PENDING., type: str}
+    console_url: {description: Where to complete the handshake while PENDING., type: str}
     tags: {description: Tags., type: dict}
 """
 

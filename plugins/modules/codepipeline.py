@@ -19,7 +19,8 @@ description:
     AWS deprecates GitHub version 1 actions in favour of CodeConnections; prefer
     M(refarch.aws.codeconnections_connection) and a C(CodeStarSourceConnection) action.
   - Written because M(community.aws.codepipeline) calls C(UpdatePipeline) on every run.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the pipeline.
@@ -68,8 +69,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 """
 
 EXAMPLES = r"""
@@ -125,6 +128,8 @@ changed_attributes:
   type: list
   elements: str
 """
+
+import re
 
 try:
     import botocore
@@ -220,6 +225,8 @@ def validate(module):
     params = module.params
     if params["state"] != "present":
         return
+    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
+        module.fail_json(msg="role_arn: %r is not an IAM role ARN" % params["role_arn"])
     for index, stage in enumerate(params["stages"]):
         if not stage.get("name") or not stage.get("actions"):
             module.fail_json(msg="stages[%d] needs a name and at least one action" % index)

@@ -15,7 +15,8 @@ description:
   - Optionally waits for the approval to become pending (the build before it may still run).
   - Fails with a clear message when nothing is pending, or when more than one approval action is
     pending in the stage and O(action) does not say which.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   pipeline:
     description: Name of the pipeline.
@@ -54,9 +55,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Finds the pending approval and reports C(changed) without deciding.
+    description: Finds the pending approval and reports C(changed) without deciding.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""

@@ -11,9 +11,10 @@ short_description: Pipelines of a deployment, their stages and state, pending ap
 version_added: 0.1.0
 description:
   - Describes one pipeline (O(name)) or every pipeline whose C(refarch:deployment) tag equals
-    O(deployment): structure, version, the status of each stage and action, and the approvals
+    O(deployment) - structure, version, the status of each stage and action, and the approvals
     waiting for a decision (without their tokens; M(refarch.aws.codepipeline_approval) decides).
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Only this pipeline (it must carry the deployment's tag).
@@ -32,8 +33,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""

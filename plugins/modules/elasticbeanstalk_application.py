@@ -16,9 +16,10 @@ description:
     version; unchanged code gives the same label, so no upload and no new version.
   - Written because M(community.aws.elasticbeanstalk_app) has no application versions and calls
     C(UpdateApplication) whenever the stored description differs from an unset one.
-  - Deleting the application deletes its versions (not the bundles in S3: the bucket's teardown does).
+  - Deleting the application deletes its versions (not the bundles in S3; the bucket's teardown does).
   - With O(wait), waits until AWS has processed (validated) a new version, so an environment can use it.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the application.
@@ -58,8 +59,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 """
 
 EXAMPLES = r"""
@@ -236,7 +239,7 @@ def main():
             options=dict(
                 source_dir=dict(type="path", required=True),
                 bucket=dict(type="str", required=True),
-                key_prefix=dict(type="str"),
+                key_prefix=dict(type="str", no_log=False),
                 description=dict(type="str"),
             ),
         ),

@@ -21,7 +21,8 @@ description:
   - Written because neither amazon.aws nor community.aws has an environment module.
   - The tier of an existing environment cannot change in place (AWS needs a new environment);
     the module fails and says so.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the environment (4-40 characters).
@@ -101,8 +102,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 notes:
   - O(wait_timeout) defaults to 600 seconds; allow 1800 for a first environment on AWS.
 """
@@ -140,8 +143,8 @@ environment:
     id: {description: Environment id., type: str, returned: when present}
     arn: {description: ARN., type: str, returned: when present}
     application_name: {description: Application., type: str, returned: when present}
-    status: {description: C(Launching), C(Updating), C(Ready), ..., type: str, returned: when present}
-    health: {description: C(Green), C(Yellow), C(Red), C(Grey)., type: str, returned: when present}
+    status: {description: "C(Launching), C(Updating), C(Ready), and so on.", type: str, returned: when present}
+    health: {description: "C(Green), C(Yellow), C(Red) or C(Grey).", type: str, returned: when present}
     version_label: {description: Deployed version., type: str, returned: when present}
     cname: {description: CNAME of a web server environment., type: str, returned: when present}
     option_settings:

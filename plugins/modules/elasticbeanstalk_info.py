@@ -14,7 +14,8 @@ description:
     C(refarch:deployment) tag equals O(deployment), with status, health, CNAME and deployed version;
     or one application's, when O(application_name) is set.
   - Teardown finds what to terminate and delete with it.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   deployment:
     description: The deployment whose resources to list.
@@ -29,8 +30,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""

@@ -16,7 +16,8 @@ description:
   - Written because M(amazon.aws.s3_bucket) has no check mode (Ansible skips it under C(--check)),
     so a check run of a deployment could not say what it would change.
   - An existing bucket without our ownership tag is never changed or deleted; the module fails.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the bucket.
@@ -42,8 +43,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: full
+    description: Returns the resource before and after.
 """
 
 EXAMPLES = r"""
@@ -74,6 +77,8 @@ deleted_objects:
   returned: when O(state=absent)
   type: int
 """
+
+import re
 
 try:
     import botocore
@@ -130,6 +135,8 @@ def main():
         **OWNERSHIP_ARGUMENT_SPEC,
     )
     module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", module.params["name"]):
+        module.fail_json(msg="name: %r must be 3-63 lower-case letters, digits, dots, hyphens" % module.params["name"])
     client = aws_client(module, "s3", extra_error_codes=["NoSuchBucket"])
     try:
         result = run(module, client)

@@ -12,7 +12,8 @@ version_added: 0.1.0
 description:
   - Lists the buckets whose C(refarch:deployment) tag equals O(deployment), with their settings;
     teardown uses it to find what to delete by the ownership tag only.
-author: refarch.aws contributors
+author:
+  - refarch.aws maintainers (@refarch)
 options:
   deployment:
     description: The deployment whose buckets to list.
@@ -28,8 +29,10 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts and reports; makes no mutating call.
   diff_mode:
     support: none
+    description: Reads only; nothing to diff.
 """
 
 EXAMPLES = r"""

@@ -124,7 +124,7 @@ def test_worker_tier_has_no_cname_prefix():
 )
 def test_environment_changes(overrides, env, tags, expected_changed, expected_update):
     desired = beanstalk.build_environment(params(**overrides), beanstalk.dict_to_tags(OWNED))
-    changed, update, _ = beanstalk.environment_changes(desired, current_env(**env), SETTINGS, tags)
+    changed, update, _tags = beanstalk.environment_changes(desired, current_env(**env), SETTINGS, tags)
     assert changed == expected_changed
     assert update == expected_update
 

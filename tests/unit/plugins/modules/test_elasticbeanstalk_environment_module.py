@@ -58,10 +58,10 @@ def environment(**overrides):
     return env
 
 
-def queue_reads(stub, env, tags=OWNED, settings=SETTINGS):
+def queue_reads(stub, env):
     stub.add_response("describe_environments", {"Environments": [env]})
-    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": tags})
-    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": settings}]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
 
 
 def test_a_matching_environment_is_left_alone_and_keeps_the_version_the_pipeline_deployed():
