@@ -19,7 +19,7 @@ description:
     because those have no check mode for the target group, deregister an Auto Scaling group's
     targets unless told not to, and return no diff.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   name:
     description:
@@ -107,7 +107,8 @@ attributes:
     description: Returns load balancer, target group and listener before and after.
     support: full
   platform:
-    description: Target is AWS.
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 

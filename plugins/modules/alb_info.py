@@ -13,7 +13,7 @@ description:
   - Returns load balancers (with their listeners) and target groups in the shape M(refarch.aws.alb) returns.
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   names:
     description: Load balancer names to look up; missing ones are left out.
@@ -39,7 +39,8 @@ attributes:
     description: Returns no diff.
     support: none
   platform:
-    description: Target is AWS.
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 

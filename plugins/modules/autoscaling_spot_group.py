@@ -24,7 +24,7 @@ description:
     weighted overrides or instance requirements, and reports C(changed) in check mode without
     looking.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   name:
     description: Name of the group.
@@ -132,7 +132,8 @@ attributes:
     description: Returns the group before and after.
     support: full
   platform:
-    description: Target is AWS.
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 

@@ -16,7 +16,7 @@ description:
     instance-type overrides in its AZs, from C(describe_instance_type_offerings).
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   names:
     description: Group names to look up; missing ones are left out.
@@ -41,7 +41,8 @@ attributes:
     description: Returns no diff.
     support: none
   platform:
-    description: Target is AWS.
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 

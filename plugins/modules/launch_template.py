@@ -21,7 +21,7 @@ description:
     template-level tags as version data (a spurious version on every run on the emulator), has no
     diff output and does not resolve an AMI from SSM.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   name:
     description: Name of the launch template.
@@ -91,7 +91,8 @@ attributes:
     description: Returns the template before and after.
     support: full
   platform:
-    description: Target is AWS (or an endpoint that speaks its API).
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 

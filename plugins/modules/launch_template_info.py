@@ -14,7 +14,7 @@ description:
     M(refarch.aws.launch_template) returns.
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag.
 author:
-  - refarch.aws contributors
+  - refarch.aws maintainers (!UNKNOWN)
 options:
   names:
     description: Template names to look up; missing ones are left out of the result.
@@ -35,7 +35,8 @@ attributes:
     description: Returns no diff.
     support: none
   platform:
-    description: Target is AWS.
+    description: Target is AWS or an endpoint that speaks its API.
+    support: full
     platforms: aws
 """
 
