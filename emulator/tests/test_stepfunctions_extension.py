@@ -284,6 +284,14 @@ def test_tokens_are_checked(aws, stack):
     machine = stack["machine"](TimeoutSeconds=60)
     execution = start(aws, machine, {"sku": "H-8", "quantity": 1})
     token = task_token(aws, stack["queue"])
+    for call, code in (
+        (lambda: sfn.send_task_success(taskToken=token, output="{not json"), "InvalidOutput"),
+        (lambda: sfn.send_task_failure(taskToken=token, error="E" * 257), "ValidationException"),
+    ):
+        with pytest.raises(ClientError) as caught:
+            call()
+        assert caught.value.response["Error"]["Code"] == code
+    assert sfn.describe_execution(executionArn=execution)["status"] == "RUNNING"  # still waiting
     sfn.send_task_success(taskToken=token, output='{"first": true}')
     with pytest.raises(ClientError) as caught:
         sfn.send_task_failure(taskToken=token, error="Again")  # the task is done: AWS says TaskTimedOut

@@ -14,16 +14,22 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
   each attempt gets a new token, as on AWS.
 * a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
   silently by ``SendTaskFailure`` and answered ``InvalidToken`` by ``SendTaskSuccess``/``Heartbeat``;
-  AWS answers ``TaskTimedOut`` to all three. An unknown token stays ``InvalidToken``.
+  AWS answers ``TaskTimedOut`` to all three. An unknown token stays ``InvalidToken``; output that is
+  not JSON is ``InvalidOutput`` and an over-long error/cause ``ValidationException``, as on AWS.
 """
 
 from __future__ import annotations
 
 import datetime
+import json
+import threading
 import time
 from typing import Any
 
 STOP_WAIT_SECONDS = 5.0
+MAX_ERROR_LENGTH = 256  # SendTaskFailure's limits on error and cause
+MAX_CAUSE_LENGTH = 32768
+_answer_lock = threading.Lock()  # a token is answered once, even by concurrent calls
 
 
 def _find_task(backend: Any, task_token: str) -> tuple[Any, Any]:
@@ -53,28 +59,44 @@ def _waiting_endpoint(backend: Any, task_token: str) -> Any:
 
 
 def send_task_success(self: Any, task_token: str, outcome: str) -> Any:
+    from moto.core.exceptions import AWSError
     from moto.stepfunctions.parser.api import SendTaskSuccessOutput
     from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeSuccess
 
-    endpoint = _waiting_endpoint(self, task_token)
-    endpoint.notify(CallbackOutcomeSuccess(callback_id=task_token, output=outcome))
+    try:
+        json.loads(outcome)
+    except (TypeError, ValueError) as exc:
+        raise AWSError(f"Invalid Output: {exc}", "InvalidOutput") from None
+    with _answer_lock:
+        endpoint = _waiting_endpoint(self, task_token)
+        endpoint.notify(CallbackOutcomeSuccess(callback_id=task_token, output=outcome))
     return SendTaskSuccessOutput()
 
 
 def send_task_failure(self: Any, task_token: str, error: str | None = None, cause: str | None = None) -> Any:
+    from moto.core.exceptions import AWSError
     from moto.stepfunctions.parser.api import SendTaskFailureOutput
     from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackOutcomeFailure
 
-    endpoint = _waiting_endpoint(self, task_token)
-    endpoint.notify(CallbackOutcomeFailure(callback_id=task_token, error=error, cause=cause))
+    for name, value, limit in (("error", error, MAX_ERROR_LENGTH), ("cause", cause, MAX_CAUSE_LENGTH)):
+        if value is not None and len(value) > limit:
+            raise AWSError(
+                f"1 validation error detected: Value at '{name}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {limit}",
+                "ValidationException",
+            )
+    with _answer_lock:
+        endpoint = _waiting_endpoint(self, task_token)
+        endpoint.notify(CallbackOutcomeFailure(callback_id=task_token, error=error, cause=cause))
     return SendTaskFailureOutput()
 
 
 def send_task_heartbeat(self: Any, task_token: str) -> Any:
     from moto.stepfunctions.parser.api import SendTaskHeartbeatOutput
 
-    endpoint = _waiting_endpoint(self, task_token)
-    endpoint.notify_heartbeat()
+    with _answer_lock:
+        endpoint = _waiting_endpoint(self, task_token)
+        endpoint.notify_heartbeat()
     return SendTaskHeartbeatOutput()
 
 
