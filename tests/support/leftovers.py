@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -49,13 +50,24 @@ def _tags(pairs: Iterable[dict] | dict | None, key: str = "Key", value: str = "V
     return {p[key]: p[value] for p in pairs or []}
 
 
+# Values that differ between two equal deployments: the endpoint's port (in queue URLs) and the random
+# ids AWS gives some resources (a CodeConnections connection ARN ends in a UUID).
+_RUN_SPECIFIC = (
+    (re.compile(r"(127\.0\.0\.1|localhost)(:\d+)?"), "<endpoint>"),
+    (re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}"), "<uuid>"),
+)
+
+
 def _digest(document) -> str:
     if isinstance(document, str):
         try:
             document = json.loads(document)
         except ValueError:
             pass
-    return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()[:12]
+    text = json.dumps(document, sort_keys=True, default=str)
+    for pattern, placeholder in _RUN_SPECIFIC:
+        text = pattern.sub(placeholder, text)
+    return hashlib.sha256(text.encode()).hexdigest()[:12]
 
 
 def _tail(arn: str | None) -> str:
