@@ -1,0 +1,132 @@
+"""The group module's decisions with stubbed clients: what the emulator cannot show on its own
+(instance refresh on AWS stays InProgress for minutes; Spot pools per AZ come from EC2)."""
+
+import copy
+
+import pytest
+from ansible_collections.refarch.aws.plugins.modules import autoscaling_spot_group as module_under_test
+
+from ..module_utils.stubbed import stubbed
+from ..module_utils.test_autoscaling import described, instance, params
+
+
+class FakeModule:
+    def __init__(self, clients, check_mode=False, **overrides):
+        self.params = dict(
+            params(),
+            name="web-asg",
+            state="present",
+            instance_refresh=True,
+            instance_refresh_min_healthy_percentage=90,
+            deployment="refarch",
+            tags={},
+            purge_tags=False,
+            wait=False,
+            wait_timeout=60,
+        )
+        self.params.update(overrides)
+        self.check_mode = check_mode
+        self.clients = clients
+
+    def client(self, service, retry_decorator=None):
+        return self.clients[service]
+
+    def fail_json(self, **kwargs):
+        raise AssertionError(kwargs["msg"])
+
+
+def ec2_reads(stub, latest_version):
+    stub.add_response(
+        "describe_subnets",
+        {
+            "Subnets": [
+                {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
+                {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
+            ]
+        },
+    )
+    offerings = [
+        {"InstanceType": t, "LocationType": "availability-zone", "Location": z}
+        for t in ("c5.large", "m5.large")
+        for z in ("us-east-1a", "us-east-1b")
+    ]
+    stub.add_response("describe_instance_type_offerings", {"InstanceTypeOfferings": offerings})
+    if latest_version is not None:
+        stub.add_response(
+            "describe_launch_templates",
+            {"LaunchTemplates": [{"LaunchTemplateName": "web-lt", "LatestVersionNumber": latest_version}]},
+        )
+
+
+def run(group, latest_version, refreshes=None, check_mode=False, expect_start=False):
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version)
+    if refreshes is not None:
+        as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": refreshes})
+    if expect_start:
+        as_stub.add_response("start_instance_refresh", {"InstanceRefreshId": "r-new"})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=check_mode)
+    with ec2_stub, as_stub:
+        result = module_under_test.ensure_present(module, autoscaling, copy.deepcopy(group))
+    ec2_stub.assert_no_pending_responses()
+    as_stub.assert_no_pending_responses()
+    return result
+
+
+def test_up_to_date_group_is_unchanged_and_reports_pools():
+    result = run(described(), latest_version=1)
+    assert result["changed"] is False and "diff" not in result
+    assert result["spot_pools"]["count"] == 4
+    assert result["spot_pools"]["by_availability_zone"] == {"us-east-1a": 2, "us-east-1b": 2}
+
+
+def test_outdated_instances_start_one_refresh():
+    result = run(described(), latest_version=2, refreshes=[], expect_start=True)
+    assert result["changed"] is True
+    assert result["instance_refresh_id"] == "r-new"
+    assert result["outdated_instances"] == ["i-1", "i-2"]
+
+
+def test_a_running_refresh_is_left_alone():
+    running = [{"InstanceRefreshId": "r-1", "Status": "InProgress"}]
+    result = run(described(), latest_version=2, refreshes=running)
+    assert result["changed"] is False and result["instance_refresh_id"] is None
+
+
+def test_check_mode_predicts_the_refresh_without_starting_it():
+    result = run(described(), latest_version=2, refreshes=[], check_mode=True)
+    assert result["changed"] is True and result["instance_refresh_id"] is None
+
+
+def test_instances_spread_over_azs_need_no_refresh_when_current():
+    group = described(
+        Instances=[instance("i-%d" % n, "us-east-1%s" % z, "3") for n, z in enumerate("abcdef")], DesiredCapacity=6
+    )
+    assert run(group, latest_version=3)["changed"] is False
+
+
+@pytest.mark.parametrize(
+    ("overrides", "key"), [(dict(max_size=12), "MaxSize"), (dict(capacity_rebalance=False), "CapacityRebalance")]
+)
+def test_check_mode_predicts_an_update_without_calling_it(overrides, key):
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=1)
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, **overrides)
+    with ec2_stub, as_stub:
+        result = module_under_test.ensure_present(module, autoscaling, described())
+    assert result["changed"] is True and result["changed_keys"] == [key]
+    assert (
+        result["diff"]["after"][key]
+        == module.params[{"MaxSize": "max_size", "CapacityRebalance": "capacity_rebalance"}[key]]
+    )
+
+
+def test_a_group_without_our_tag_is_refused():
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, _as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=None)
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
+    with ec2_stub, pytest.raises(AssertionError, match="not owned by deployment refarch"):
+        module_under_test.ensure_present(module, autoscaling, described(Tags=[]))
