@@ -13,6 +13,7 @@ import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,6 +43,7 @@ class Outcome:
     mutating_actions: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # failed task names (first few), for the report
     killed: bool = False
+    slowest: list = field(default_factory=list)  # "12.3s host: task" of the slowest tasks
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -76,6 +78,19 @@ def _failed_tasks(plays: list) -> list[str]:
                 if result.get("failed") and not result.get("ignore_errors"):
                     failed.append(f"{host}: {task['task']['name']}: {str(result.get('msg', ''))[:200]}")
     return failed[:5]
+
+
+def _slowest_tasks(plays: list, count: int = 8) -> list[str]:
+    timed = []
+    for play in plays:
+        for task in play.get("tasks", []):
+            duration = task["task"].get("duration", {})
+            if "start" in duration and "end" in duration:
+                seconds = (
+                    datetime.fromisoformat(duration["end"]) - datetime.fromisoformat(duration["start"])
+                ).total_seconds()
+                timed.append((seconds, f"{','.join(task.get('hosts', {})) or '-'}: {task['task']['name']}"))
+    return [f"{seconds:.1f}s {label}" for seconds, label in sorted(timed, reverse=True)[:count]]
 
 
 def run_playbook(
@@ -124,6 +139,7 @@ def run_playbook(
         mutating_actions=sorted({f"{c.service}:{c.action}" for c in calls if c.mutating}),
         errors=_failed_tasks(plays) or ([stderr.strip()[-400:]] if process.returncode and stderr.strip() else []),
         killed=killed,
+        slowest=_slowest_tasks(plays),
     )
     emulator.clear_calls()
     return outcome

@@ -257,6 +257,9 @@ def report(data: dict) -> str:
     for side in sides:
         figures = ", ".join(f"{step} {_num(summary[step][side]['resources'])}" for step in STEPS)
         lines.append(f"- {side}: {figures}")
+    lines += ["", "Where our runs spend their time (slowest tasks, repetition 1):", ""]
+    for step in ("deploy", "rerun", "teardown"):
+        lines.append(f"- {STEP_TITLES[step]}: {'; '.join(reps[0]['ours'][step]['slowest'][:6])}")
     lines += ["", "Left after teardown (read back; not in a fresh emulator):", ""]
     for side in sides:
         left = sorted({item for rep in reps for item in rep[side]["teardown"]["added"]})
