@@ -96,6 +96,14 @@ def sizes(event, context):
     )
 
 
+def slow(event, context):
+    started = time.time()
+    time.sleep(1.5)
+    boto3.client("sqs").send_message(
+        QueueUrl=os.environ["OUTPUT_QUEUE_URL"], MessageBody=json.dumps({"start": started, "end": time.time()})
+    )
+
+
 def consume(event, context):
     """SQS consumer: forwards each record; raises when a body says so; reports "partial" bodies."""
     sqs = boto3.client("sqs")
@@ -491,6 +499,22 @@ def test_batches_respect_batch_size_and_scaling_config(aws, make_function, queue
     assert sum(sizes) == 5
     assert max(sizes) == 2
     assert wait_for(lambda: queue_counts(sqs, queues["work"]) == (0, 0))
+
+
+def test_maximum_concurrency_bounds_concurrent_batches(aws, make_function, queues):
+    sqs, lam = aws("sqs"), aws("lambda")
+    function = make_function("handlers.slow", timeout=4, environment={"OUTPUT_QUEUE_URL": queues["output"]})
+    mapping = lam.create_event_source_mapping(
+        EventSourceArn=queues["work_arn"], FunctionName=function, BatchSize=1, Enabled=False
+    )
+    lam.update_event_source_mapping(UUID=mapping["UUID"], ScalingConfig={"MaximumConcurrency": 2})
+    for index in range(4):
+        sqs.send_message(QueueUrl=queues["work"], MessageBody=f"m-{index}")
+    lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
+    runs = drain(sqs, queues["output"], 4, timeout=30)
+    assert len(runs) == 4
+    overlap = max(sum(1 for other in runs if other["start"] <= run["start"] < other["end"]) for run in runs)
+    assert overlap == 2
 
 
 def test_without_report_batch_item_failures_a_partial_response_deletes_all(aws, queues, consumer):

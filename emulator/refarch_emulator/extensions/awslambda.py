@@ -634,6 +634,33 @@ def batch_item_failures(payload: bytes, message_ids: list[str]) -> set[str] | No
     return failed
 
 
+def _concurrency(mapping: Any) -> int:
+    """Concurrent batches of a mapping: ``ScalingConfig.MaximumConcurrency``, at most our default."""
+    scaling = mapping.scaling_config or {}
+    wanted = int(scaling.get("MaximumConcurrency") or DEFAULT_POLLER_CONCURRENCY)
+    return max(1, min(wanted, DEFAULT_POLLER_CONCURRENCY))
+
+
+class _Slots:
+    """A semaphore whose size is read on every acquire (UpdateEventSourceMapping may change it)."""
+
+    def __init__(self, limit: Any):
+        self._limit = limit
+        self._in_use = 0
+        self._changed = threading.Condition()
+
+    def acquire(self) -> None:
+        with self._changed:
+            while not self._changed.wait_for(lambda: self._in_use < self._limit(), timeout=0.5):
+                pass  # re-read the limit: it may have been raised
+            self._in_use += 1
+
+    def release(self) -> None:
+        with self._changed:
+            self._in_use -= 1
+            self._changed.notify_all()
+
+
 class SqsPoller:
     """Polls one queue for one event source mapping, as Lambda's SQS pollers do."""
 
@@ -641,9 +668,7 @@ class SqsPoller:
         self.backend = backend
         self.mapping = mapping
         self.stopped = threading.Event()
-        scaling = mapping.scaling_config or {}
-        concurrency = int(scaling.get("MaximumConcurrency") or DEFAULT_POLLER_CONCURRENCY)
-        self.slots = threading.BoundedSemaphore(max(1, min(concurrency, DEFAULT_POLLER_CONCURRENCY)))
+        self.slots = _Slots(lambda: _concurrency(self.mapping))
         self.thread = threading.Thread(target=self._run, name=f"sqs-poller-{mapping.uuid}", daemon=True)
 
     def start(self) -> None:
