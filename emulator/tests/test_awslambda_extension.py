@@ -4,6 +4,8 @@ import base64
 import hashlib
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 import uuid
@@ -13,11 +15,13 @@ from botocore.exceptions import ClientError
 
 from refarch_emulator.extensions import awslambda
 from refarch_emulator.extensions.awslambda import batch_item_failures
-from refarch_emulator.testing import client, private_emulator, reset, trust_policy, zip_bytes
+from refarch_emulator.testing import reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
 import os
+import subprocess
+import sys
 import tempfile
 import time
 
@@ -330,28 +334,37 @@ def test_other_runtimes_keep_motos_behaviour(aws, make_function):
     assert json.loads(response["Payload"].read()) == {"x": 1}  # moto echoes the payload
 
 
+# A stand-in for the emulator: starts one execution environment, lets it run a handler, and is then
+# killed (as `make emulator-stop` ends the server with SIGKILL/os._exit, without any cleanup).
+FAKE_EMULATOR = """
+import json, os, subprocess, sys, time
+task_root, bootstrap = sys.argv[1], sys.argv[2]
+read_fd, write_fd = os.pipe()
+env = dict(PATH=os.environ["PATH"], LAMBDA_TASK_ROOT=task_root, _HANDLER="handlers.pid_and_sleep",
+           PID_FILE=os.path.join(task_root, "handler.pid"))
+child = subprocess.Popen([sys.executable, "-P", bootstrap, str(write_fd)], cwd=task_root, env=env,
+                         stdin=subprocess.PIPE, pass_fds=(write_fd,), start_new_session=True)
+request = dict(request_id="r-1", timeout_ms=900000, invoked_function_arn="arn", event={})
+child.stdin.write(json.dumps(request).encode() + b"\\n")
+child.stdin.flush()
+time.sleep(600)
+"""
+
+
 def test_a_running_handler_does_not_outlive_the_emulator(tmp_path):
-    pid_file = tmp_path / "handler.pid"
-    with private_emulator(tmp_path / "state") as url:
-        iam, lam = client(url, "iam"), client(url, "lambda")
-        trust = trust_policy("lambda.amazonaws.com")
-        role = iam.create_role(RoleName="r", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
-        lam.create_function(
-            FunctionName="stuck",
-            Runtime="python3.11",
-            Role=role,
-            Handler="handlers.pid_and_sleep",
-            Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
-            Timeout=900,
-            Environment={"Variables": {"PID_FILE": str(pid_file)}},
-        )
-        lam.invoke(FunctionName="stuck", InvocationType="Event", Payload=b"{}")
+    (tmp_path / "handlers.py").write_text(HANDLERS)
+    emulator = subprocess.Popen([sys.executable, "-c", FAKE_EMULATOR, str(tmp_path), str(awslambda.BOOTSTRAP)])
+    try:
+        pid_file = tmp_path / "handler.pid"
         deadline = time.monotonic() + 15
         while not pid_file.exists() and time.monotonic() < deadline:
-            time.sleep(0.1)
+            time.sleep(0.05)
         pid = int(pid_file.read_text())
-        os.kill(pid, 0)  # running
-    deadline = time.monotonic() + 5  # the emulator is stopped: its invocation goes too
+        os.kill(pid, 0)  # the handler runs
+    finally:
+        emulator.kill()
+        emulator.wait()
+    deadline = time.monotonic() + 5  # the emulator is gone: its environment goes too
     while time.monotonic() < deadline:
         try:
             os.kill(pid, 0)
