@@ -168,7 +168,7 @@ def invoke(aws, name, payload=None, **kwargs):
 
 
 def test_handler_runs_with_event_context_and_environment(aws, endpoint, make_function):
-    name = make_function("handlers.echo", environment={"GREETING": "hello", "AWS_REGION": "eu-west-1"})
+    name = make_function("handlers.echo", environment={"GREETING": "hello"})
     response, body = invoke(aws, name, {"order": 42})
     assert response["StatusCode"] == 200
     assert "FunctionError" not in response
@@ -181,12 +181,25 @@ def test_handler_runs_with_event_context_and_environment(aws, endpoint, make_fun
     assert 2000 < body["remaining_ms"] <= 3000
     env = body["env"]
     assert env["GREETING"] == "hello"
-    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-east-1"  # reserved: the user's value is ignored
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "us-east-1"
     assert env["AWS_ENDPOINT_URL"] == endpoint
     assert env["AWS_ACCESS_KEY_ID"]
     assert env["AWS_LAMBDA_FUNCTION_NAME"] == name
     assert env["MOTO_PORT"] is None  # the emulator's own environment does not leak into the function
     assert len(body["cwd"].rsplit("/", 1)[-1]) == 64  # the code unpacked once per code sha256
+
+
+def test_reserved_environment_variables_are_refused(aws, make_function):
+    with pytest.raises(ClientError) as caught:
+        make_function("handlers.echo", environment={"AWS_REGION": "eu-west-1", "OK": "1"})
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert caught.value.response["Error"]["Message"].endswith("Reserved keys used in this request: AWS_REGION")
+    name = make_function("handlers.echo")
+    with pytest.raises(ClientError) as caught:
+        aws("lambda").update_function_configuration(
+            FunctionName=name, Environment={"Variables": {"AWS_ACCESS_KEY_ID": "x"}}
+        )
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
 
 
 def test_log_tail_and_cloudwatch_log(aws, make_function):

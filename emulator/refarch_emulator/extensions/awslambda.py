@@ -856,6 +856,34 @@ def _delete_event_source_mapping(self: Any, uuid_: str) -> Any:
     return mapping
 
 
+# Keys Lambda refuses in a function's configuration (CreateFunction/UpdateFunctionConfiguration).
+RESERVED_KEYS_REFUSED = (*RESERVED_ENVIRONMENT, "_X_AMZN_TRACE_ID", "AWS_ACCESS_KEY", "AWS_LAMBDA_RUNTIME_API", "TZ")
+
+
+def _check_environment(spec: dict[str, Any]) -> None:
+    from moto.awslambda.exceptions import LambdaClientError
+
+    variables = (spec.get("Environment") or {}).get("Variables") or {}
+    reserved = [key for key in variables if key in RESERVED_KEYS_REFUSED]
+    if reserved:
+        raise LambdaClientError(
+            "InvalidParameterValueException",
+            "Lambda was unable to configure your environment variables because the environment variables you "
+            "have provided contains reserved keys that are currently not supported for modification. Reserved "
+            f"keys used in this request: {', '.join(reserved)}",
+        )
+
+
+def _create_function(self: Any, spec: dict[str, Any]) -> Any:
+    _check_environment(spec)
+    return _originals["create_function"](self, spec)
+
+
+def _update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
+    _check_environment(body)
+    return _originals["update_function_configuration"](self, function_name, qualifier, body)
+
+
 def _reset(self: Any) -> None:
     _stop_pollers(self)
     _pool.clear()
@@ -863,6 +891,8 @@ def _reset(self: Any) -> None:
 
 
 _PATCHES = {
+    "create_function": _create_function,
+    "update_function_configuration": _update_function_configuration,
     "invoke": _invoke,
     "create_event_source_mapping": _create_event_source_mapping,
     "delete_event_source_mapping": _delete_event_source_mapping,
