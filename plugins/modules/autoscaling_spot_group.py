@@ -111,6 +111,14 @@ options:
         version of the launch template than its latest, unless a refresh is already running.
     type: bool
     default: false
+  launch_template_latest_version:
+    description:
+      - Number of the template's latest version, when the caller knows it - for example from the
+        result of M(refarch.aws.launch_template), which also predicts it in check mode, so a check
+        run predicts the instance refresh a template change will cause.
+      - Looked up with C(describe_launch_templates) when not given.
+      - Instances are judged by the template version AWS reports for each of them.
+    type: int
   instance_refresh_min_healthy_percentage:
     description: Percentage of capacity kept InService during a refresh.
     type: int
@@ -309,7 +317,9 @@ def maybe_refresh(module, client, group, result):
     params = module.params
     if not params["instance_refresh"] or group is None:
         return
-    latest = asg.latest_template_version(aws.aws_client(module, "ec2"), params["launch_template"])
+    latest = params["launch_template_latest_version"]
+    if latest is None:
+        latest = asg.latest_template_version(aws.aws_client(module, "ec2"), params["launch_template"])
     outdated = asg.outdated_instances(group, latest)
     if not outdated or asg.refresh_active(asg.describe_instance_refreshes(client, params["name"])):
         return
@@ -404,6 +414,7 @@ def main():
         health_check_grace_period=dict(type="int", default=300),
         target_group_arns=dict(type="list", elements="str", default=[]),
         instance_refresh=dict(type="bool", default=False),
+        launch_template_latest_version=dict(type="int"),
         instance_refresh_min_healthy_percentage=dict(type="int", default=90),
         purge_tags=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),

@@ -18,6 +18,7 @@ class FakeModule:
             state="present",
             instance_refresh=True,
             instance_refresh_min_healthy_percentage=90,
+            launch_template_latest_version=None,
             deployment="refarch",
             tags={},
             purge_tags=False,
@@ -130,3 +131,16 @@ def test_a_group_without_our_tag_is_refused():
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
     with ec2_stub, pytest.raises(AssertionError, match="not owned by deployment refarch"):
         module_under_test.ensure_present(module, autoscaling, described(Tags=[]))
+
+
+def test_a_known_latest_version_saves_the_lookup_and_predicts_the_refresh_in_check_mode():
+    """The launch_template module predicts latest_version + 1 in check mode; the group predicts the refresh."""
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=None)  # no describe_launch_templates
+    as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": []})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, launch_template_latest_version=2)
+    with ec2_stub, as_stub:
+        result = module_under_test.ensure_present(module, autoscaling, described())
+    as_stub.assert_no_pending_responses()
+    assert result["changed"] is True and result["outdated_instances"] == ["i-1", "i-2"]
