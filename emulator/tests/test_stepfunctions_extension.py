@@ -320,6 +320,49 @@ def test_a_message_the_handler_reports_failed_stays_on_the_queue(aws, stack):
     aws("stepfunctions").stop_execution(executionArn=crash)
 
 
+DOUBLER = """
+def handler(event, context):
+    if event.get("boom"):
+        raise ValueError("cannot double " + str(event))
+    return {"double": event["n"] * 2}
+"""
+
+
+def test_lambda_invoke_integration_runs_the_function(aws):
+    lam, sfn = aws("lambda"), aws("stepfunctions")
+    suffix = uuid.uuid4().hex[:8]
+    role = aws("iam").create_role(
+        RoleName=f"both-{suffix}", AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com")
+    )["Role"]["Arn"]
+    function_arn = lam.create_function(
+        FunctionName=f"doubler-{suffix}",
+        Runtime="python3.11",
+        Role=role,
+        Handler="doubler.handler",
+        Code={"ZipFile": zip_bytes({"doubler.py": DOUBLER})},
+    )["FunctionArn"]
+    definition = {
+        "StartAt": "Double",
+        "States": {
+            "Double": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::lambda:invoke",
+                "Parameters": {"FunctionName": function_arn, "Payload.$": "$"},
+                "OutputPath": "$.Payload",
+                "End": True,
+            }
+        },
+    }
+    machine = sfn.create_state_machine(name=f"sm-{suffix}", definition=json.dumps(definition), roleArn=role)[
+        "stateMachineArn"
+    ]
+    succeeded = wait_done(aws, start(aws, machine, {"n": 21}))
+    assert (succeeded["status"], json.loads(succeeded["output"])) == ("SUCCEEDED", {"double": 42})
+    failed = wait_done(aws, start(aws, machine, {"boom": True}))
+    assert (failed["status"], failed["error"]) == ("FAILED", "ValueError")
+    assert json.loads(failed["cause"])["errorMessage"] == "cannot double {'boom': True}"
+
+
 def test_fifty_executions_at_once_all_complete(aws, stack):
     stack["subscribe"]()
     machine = stack["machine"](TimeoutSeconds=120)
