@@ -145,14 +145,14 @@ def role(aws):
 def make_function(aws, role):
     lam = aws("lambda")
 
-    def make(handler, timeout=3, environment=None, runtime="python3.11", files=None):
+    def make(handler, timeout=3, environment=None, runtime="python3.11", files=None, zip_file=None):
         name = f"fn-{uuid.uuid4().hex[:8]}"
         lam.create_function(
             FunctionName=name,
             Runtime=runtime,
             Role=role,
             Handler=handler,
-            Code={"ZipFile": zip_bytes(files or {"handlers.py": HANDLERS})},
+            Code={"ZipFile": zip_file or zip_bytes(files or {"handlers.py": HANDLERS})},
             Timeout=timeout,
             MemorySize=256,
             Environment={"Variables": environment or {}},
@@ -200,6 +200,18 @@ def test_reserved_environment_variables_are_refused(aws, make_function):
             FunctionName=name, Environment={"Variables": {"AWS_ACCESS_KEY_ID": "x"}}
         )
     assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
+
+
+def test_a_zip_file_that_is_not_a_zip_is_refused(aws, make_function):
+    with pytest.raises(ClientError) as caught:
+        make_function("handlers.echo", files=None, zip_file=b"not a zip")
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    assert "Could not unzip uploaded file" in caught.value.response["Error"]["Message"]
+    name = make_function("handlers.echo")
+    with pytest.raises(ClientError) as caught:
+        aws("lambda").update_function_code(FunctionName=name, ZipFile=b"still not a zip")
+    assert caught.value.response["Error"]["Code"] == "InvalidParameterValueException"
+    aws("lambda").update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS}))
 
 
 def test_log_tail_and_cloudwatch_log(aws, make_function):

@@ -874,9 +874,34 @@ def _check_environment(spec: dict[str, Any]) -> None:
         )
 
 
+def _check_zip(code: dict[str, Any] | None) -> None:
+    """A ZipFile that is not a zip archive is refused at upload, as Lambda does."""
+    from moto.awslambda.exceptions import LambdaClientError
+
+    content = (code or {}).get("ZipFile")
+    if not content:
+        return
+    try:
+        data = base64.b64decode(content)
+    except (TypeError, ValueError):
+        data = b""
+    if not zipfile.is_zipfile(io.BytesIO(data)):
+        raise LambdaClientError(
+            "InvalidParameterValueException",
+            "Could not unzip uploaded file. Please check your file, then try to upload again.",
+        )
+
+
 def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     _check_environment(spec)
+    if spec.get("PackageType", "Zip") == "Zip":
+        _check_zip(spec.get("Code"))
     return _originals["create_function"](self, spec)
+
+
+def _update_function_code(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
+    _check_zip(body)
+    return _originals["update_function_code"](self, function_name, qualifier, body)
 
 
 def _update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
@@ -893,6 +918,7 @@ def _reset(self: Any) -> None:
 _PATCHES = {
     "create_function": _create_function,
     "update_function_configuration": _update_function_configuration,
+    "update_function_code": _update_function_code,
     "invoke": _invoke,
     "create_event_source_mapping": _create_event_source_mapping,
     "delete_event_source_mapping": _delete_event_source_mapping,
