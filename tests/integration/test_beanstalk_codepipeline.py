@@ -153,6 +153,11 @@ def review_approval_and_rejection(aws):
     time.sleep(1.5)  # longer than an action takes on the emulator: it must still wait
     assert execution_status(aws, first) == "InProgress"
     assert stage_status(aws, first, "Deploy") is None
+    aws.clear_calls()
+    checked = run_playbook(APPROVE, aws.environment(), "--check", extra_vars={"comment": "Looks good"})
+    assert checked.rc == 0 and checked.changed == 1, checked.stdout[-3000:]
+    assert aws.mutating_calls() == []
+    assert stage_status(aws, first, "Review") == "InProgress"  # check mode decided nothing
     approved = approve(aws, comment="Looks good")
     assert approved.rc == 0, approved.stdout[-3000:]
     decision = approved.task_results("Approve or reject the pending approval of the Review stage")[0]["approval"]
@@ -195,6 +200,8 @@ def teardown_leaves_only_look_alikes(aws):
     aws.client("elasticbeanstalk").create_application(ApplicationName=f"{NAME}-lookalike")
 
     aws.clear_calls()
+    checked = ok(run_playbook(TEARDOWN, aws.environment(), "--check"))
+    assert checked.changed > 0 and aws.mutating_calls() == []
     down = run_playbook(TEARDOWN, aws.environment(), extra_vars={"beanstalk_codepipeline_poll_interval": 1})
     assert down.rc == 0, down.stdout[-4000:]
     assert cp.list_pipelines()["pipelines"] == []
