@@ -240,3 +240,41 @@ def test_wait_all_gives_up_at_the_deadline(stub):
     ticks = iter([0, 100])
     assert not stepfunctions_execution.wait_all(client, executions, 60, sleep=lambda _: None, clock=lambda: next(ticks))
     assert executions[0]["status"] == "RUNNING"
+
+
+class Exit(Exception):
+    pass
+
+
+class CheckModeModule:
+    check_mode = True
+
+    def __init__(self, **params):
+        self.params = dict(
+            dict(executions=None, inputs=None, name_prefix="order", wait=True, wait_timeout=60), **params
+        )
+
+    def exit_json(self, **result):
+        self.result = result
+        raise Exit
+
+    fail_json = exit_json
+
+    def client(self, *args, **kwargs):
+        raise AssertionError("check mode must not build a client")
+
+
+def test_check_mode_starts_nothing_and_reports_not_started():
+    module = CheckModeModule(inputs=[{"orderId": "a"}, {"orderId": "b"}])
+    with pytest.raises(Exit):
+        stepfunctions_execution.run_module(module)
+    assert module.result["changed"] is True
+    assert [e["status"] for e in module.result["executions"]] == ["NOT_STARTED", "NOT_STARTED"]
+    assert module.result["summary"] == {"NOT_STARTED": 2}
+
+
+def test_duplicate_execution_names_fail_before_any_call():
+    module = CheckModeModule(executions=[dict(name="x", input={}), dict(name="x", input={})])
+    with pytest.raises(Exit):
+        stepfunctions_execution.run_module(module)
+    assert module.result["msg"] == "executions: execution names must be unique"

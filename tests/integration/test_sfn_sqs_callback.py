@@ -1,0 +1,192 @@
+"""The sfn_sqs_callback stack end to end on the emulator (Lambda really runs the verifier):
+the four steps for every module of the role, orders ending as the contract says, 50 orders at
+once, a callback that never arrives, and a teardown that leaves nothing of the stack."""
+
+from __future__ import annotations
+
+import collections
+
+import pytest
+
+from tests.support.playbook import run_playbook
+
+pytestmark = pytest.mark.integration
+DEPLOY = "playbooks/sfn_sqs_callback.yml"
+TEARDOWN = "playbooks/sfn_sqs_callback_teardown.yml"
+ORDERS = "playbooks/orders.yml"
+PREFIX = "refarch-orders"
+RESOURCE_TASKS = [
+    "Dead-letter queue",
+    "Inventory request queue",
+    "Step Functions role (sqs:SendMessage on the request queue only)",
+    "Order verification state machine",
+    "Verifier role (read and delete on the queue, SendTask* on this state machine, its own logs)",
+    "Inventory verifier function",
+    "The verifier consumes the request queue (partial batch responses)",
+]
+RUN_ORDERS = "Start the orders and wait for their outcomes"
+# Short enough that a lost callback fails the test in a minute instead of waiting 400 s (the default).
+QUICK = {"sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
+STACK_TAGS = {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
+# The role's default inventory: WIDGET-1: 100, GADGET-2: 5, GIZMO-3: 0.
+IN_STOCK = [
+    {"orderId": "in-1", "items": [{"sku": "WIDGET-1", "quantity": 1}]},
+    {"orderId": "in-2", "items": [{"sku": "WIDGET-1", "quantity": 100}, {"sku": "GADGET-2", "quantity": 5}]},
+    {"orderId": "in-3", "items": [{"sku": "GADGET-2", "quantity": 2}, {"sku": "GADGET-2", "quantity": 3}]},
+]
+OUT_OF_STOCK = [
+    ({"orderId": "short-1", "items": [{"sku": "GIZMO-3", "quantity": 1}]}, "sku GIZMO-3: 1 requested, 0 available"),
+    (
+        {"orderId": "short-2", "items": [{"sku": "NO-SUCH-SKU", "quantity": 1}]},
+        "sku NO-SUCH-SKU: 1 requested, 0 available",
+    ),
+    (
+        {"orderId": "short-3", "items": [{"sku": "WIDGET-1", "quantity": 1}, {"sku": "GADGET-2", "quantity": 6}]},
+        "sku GADGET-2: 6 requested, 5 available",
+    ),
+]
+MALFORMED = [
+    ({"orderId": "bad-1"}, "items is missing or empty"),
+    ({"orderId": "bad-2", "items": []}, "items is missing or empty"),
+    ({"orderId": "bad-3", "items": [{"sku": "WIDGET-1", "quantity": 0}]}, "quantity 0 is not a positive integer"),
+    ({"orderId": "bad-4", "items": [{"sku": "WIDGET-1", "quantity": "2"}]}, 'quantity "2" is not a positive integer'),
+    ({"orderId": "bad-5", "items": [{"sku": "WIDGET-1", "quantity": 1.5}]}, "quantity 1.5 is not a positive integer"),
+    ({"items": [{"sku": "WIDGET-1", "quantity": 1}]}, "orderId is missing"),
+    ({"orderId": "bad-7", "items": [{"quantity": 1}]}, "items[0].sku is missing"),
+]
+
+
+def expected_outcomes(count):
+    """``count`` orders cycling through every kind, each with its expected (status, error, cause part)."""
+    kinds = (
+        [(order, ("SUCCEEDED", None, None)) for order in IN_STOCK]
+        + [(order, ("FAILED", "OutOfStock", cause)) for order, cause in OUT_OF_STOCK]
+        + [(order, ("FAILED", "InvalidOrder", cause)) for order, cause in MALFORMED]
+    )
+    return [kinds[i % len(kinds)] for i in range(count)]
+
+
+def check_outcome(execution, order, expected):
+    status, error, cause = expected
+    label = f"{order}: {execution}"
+    assert execution["status"] == status, label
+    if status == "SUCCEEDED":
+        assert execution["output"]["orderId"] == order["orderId"], label
+        assert execution["output"]["status"] == "VERIFIED", label
+    else:
+        assert execution["error"] == error, label
+        assert cause in execution["cause"], label
+
+
+def task_result(run, name):
+    """The host's result of the role task ``name`` (the callback names role tasks ``<role> : <name>``)."""
+    found = run.task_results(name) or run.task_results(f"sfn_sqs_callback : {name}")
+    assert len(found) == 1, f"task {name!r}: {len(found)} results"
+    return found[0]
+
+
+def resource_changes(run):
+    return [task_result(run, task).get("changed") for task in RESOURCE_TASKS]
+
+
+def deploy(aws, *args, **extra_vars):
+    run = run_playbook(DEPLOY, aws.environment(), *args, extra_vars=dict(QUICK, **extra_vars))
+    assert run.rc == 0, run.stdout[-4000:]
+    return run
+
+
+def run_orders(aws, orders, *args, **extra_vars):
+    run = run_playbook(ORDERS, aws.environment(), *args, extra_vars=dict(QUICK, **extra_vars, orders=orders))
+    assert run.rc == 0, run.stdout[-4000:]
+    return task_result(run, RUN_ORDERS)
+
+
+def call_counts(aws):
+    calls = aws.calls()
+    return len(calls), collections.Counter(f"{c.service}:{c.action}" for c in calls if c.mutating)
+
+
+def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
+    # 1. check mode on an empty account: every resource would change, nothing is written
+    check = deploy(aws, "--check")
+    assert resource_changes(check) == [True] * len(RESOURCE_TASKS)
+    assert aws.mutating_calls() == []
+    print("check mode, empty account: %d calls, mutating %s" % call_counts(aws))
+
+    # 2. deploy: the smoke step runs the sample orders and asserts their outcomes
+    aws.clear_calls()
+    first = deploy(aws)
+    assert resource_changes(first) == [True] * len(RESOURCE_TASKS)
+    smoke = task_result(first, RUN_ORDERS)["executions"]
+    assert [(e["status"], e["error"]) for e in smoke] == [
+        ("SUCCEEDED", None),
+        ("FAILED", "OutOfStock"),
+        ("FAILED", "InvalidOrder"),
+    ]
+    print("deploy: %d calls, mutating %s" % call_counts(aws))
+
+    # 3. check mode, then a rerun: nothing would change, nothing changes, nothing is written
+    aws.clear_calls()
+    check = deploy(aws, "--check")
+    assert check.changed == 0, check.changed_tasks()
+    assert aws.mutating_calls() == []
+    print("check mode, deployed: %d calls, mutating %s" % call_counts(aws))
+    aws.clear_calls()
+    rerun = deploy(aws)
+    assert rerun.changed == 0, rerun.changed_tasks()
+    assert task_result(rerun, "Smoke test").get("skipped") is True
+    assert aws.mutating_calls() == []
+    print("rerun: %d calls, mutating %s" % call_counts(aws))
+
+    # 4. 50 orders started at once, of every kind: each ends as the contract says
+    orders = expected_outcomes(50)
+    result = run_orders(aws, [order for order, _ in orders])
+    assert len(result["executions"]) == 50
+    assert len({e["name"] for e in result["executions"]}) == 50
+    for execution, (order, expected) in zip(result["executions"], orders, strict=True):
+        check_outcome(execution, order, expected)
+    assert result["summary"] == dict(collections.Counter(expected[0] for _, expected in orders))
+
+    # 5. a callback that never arrives (the verifier paused): the heartbeat ends the wait
+    slow = dict(
+        sfn_sqs_callback_mapping_enabled=False,
+        sfn_sqs_callback_task_timeout=6,
+        sfn_sqs_callback_task_heartbeat=2,
+        sfn_sqs_callback_smoke_test="never",
+    )
+    paused = deploy(aws, **slow)
+    assert resource_changes(paused) == [False, False, False, True, False, False, True]
+    (timed_out,) = run_orders(aws, [IN_STOCK[0]], **slow)["executions"]
+    assert (timed_out["status"], timed_out["error"]) == ("FAILED", "VerificationTimedOut")
+    assert "within 6 s (heartbeat 2 s)" in timed_out["cause"]
+
+    # 6. teardown by the ownership and stack tags: look-alikes survive, nothing of the stack does
+    sqs = aws.client("sqs")
+    sqs.create_queue(QueueName=f"{PREFIX}-inventory-requests-lookalike")
+    sqs.create_queue(
+        QueueName=f"{PREFIX}-other-stack", tags={"refarch:deployment": "refarch", "refarch:stack": "other"}
+    )
+    gone = run_playbook(TEARDOWN, aws.environment())
+    assert gone.rc == 0, gone.stdout[-4000:]
+    lam, sfn, iam = aws.client("lambda"), aws.client("stepfunctions"), aws.client("iam")
+    assert sorted(url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"]) == [
+        f"{PREFIX}-inventory-requests-lookalike",
+        f"{PREFIX}-other-stack",
+    ]
+    assert lam.list_functions()["Functions"] == []
+    assert lam.list_event_source_mappings()["EventSourceMappings"] == []
+    assert sfn.list_state_machines()["stateMachines"] == []
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
+    again = run_playbook(TEARDOWN, aws.environment())
+    assert again.rc == 0 and again.changed == 0
+
+
+def test_bad_role_input_stops_before_any_api_call(aws):
+    run = run_playbook(
+        DEPLOY,
+        aws.environment(),
+        extra_vars={"sfn_sqs_callback_inventory": {"WIDGET-1": -1}, "sfn_sqs_callback_function_timeout": 60},
+    )
+    assert run.rc != 0
+    assert "sfn_sqs_callback_inventory must map each sku to a whole number of units" in run.stdout
+    assert aws.calls() == []
