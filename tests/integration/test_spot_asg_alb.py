@@ -185,7 +185,12 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     noop_calls = action_counts(aws)
     print("API calls: check", check_calls, "deploy", deploy_calls, "no-op rerun", noop_calls)
 
-    # A new instance type: exactly one new version, the group stays at $Latest and rolls to it.
+    # A new instance type: check mode predicts the new version and the group's refresh, mutating nothing;
+    # the real run makes exactly one new version, the group stays at $Latest and rolls to it.
+    aws.clear_calls()
+    predicted = deploy(aws, "--check", spot_asg_alb_instance_type="m5.large")
+    assert changed_by_task(predicted) == dict(dict.fromkeys(TASKS, False), template=True, group=True)
+    assert aws.mutating_calls() == []
     aws.clear_calls()
     new_type = deploy(aws, spot_asg_alb_instance_type="m5.large")
     assert sorted(new_type.changed_tasks()) == sorted(
@@ -211,7 +216,11 @@ def test_deploy_four_steps_versions_and_teardown(aws):
         state["group"]["MixedInstancesPolicy"]["LaunchTemplate"]["LaunchTemplateSpecification"]["Version"] == "$Latest"
     )
 
-    # Teardown: check mode mutates nothing, the real run removes the stack and only the stack.
+    teardown_leaves_only_look_alikes(aws)
+
+
+def teardown_leaves_only_look_alikes(aws):
+    """Check mode mutates nothing; the real run removes the stack and only the stack; a rerun changes nothing."""
     aws.clear_calls()
     ok(run_playbook(TEARDOWN, aws.environment(), "--check", extra_vars=VARS))
     assert aws.mutating_calls() == []
