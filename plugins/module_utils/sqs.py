@@ -8,6 +8,7 @@ a dict) so that desired and current compare with ``diffing.changed_keys``.
 from __future__ import absolute_import, division, print_function
 
 import json
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
@@ -91,6 +92,8 @@ QUEUE_LIMITS = dict(
 def validate(params):
     """A message naming every bad parameter, or None. Runs before any API call."""
     problems = []
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}(\.fifo)?", params["name"]):
+        problems.append("name: %r must be 1-80 letters, digits, hyphens or underscores" % params["name"])
     if params["name"].endswith(".fifo"):
         problems.append("name: FIFO queues (%s) are not supported; use a standard queue name" % params["name"])
     if params.get("state") != "absent":

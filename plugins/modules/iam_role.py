@@ -129,6 +129,8 @@ role:
     tags: {description: Tags., type: dict, returned: when present}
 """
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
@@ -176,6 +178,9 @@ def validate(module):
         module.fail_json(msg="path must begin and end with '/', got %r" % path)
     if len(params["name"]) > 64:
         module.fail_json(msg="name must be at most 64 characters for an IAM role, got %d" % len(params["name"]))
+    for arn in params.get("managed_policy_arns") or []:
+        if not re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}|aws):policy/.+", arn):
+            module.fail_json(msg="managed_policy_arns: %r is not a managed policy ARN" % arn)
     duration = params.get("max_session_duration")
     if duration is not None and not 3600 <= duration <= 43200:
         module.fail_json(msg="max_session_duration must be between 3600 and 43200, got %d" % duration)

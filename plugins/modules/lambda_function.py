@@ -132,6 +132,8 @@ function:
       sample: {"refarch:deployment": "prod"}
 """
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, ownership, resource
@@ -208,6 +210,8 @@ def ensure_present(module, client, current):
 
 def run_module(module):
     params = module.params
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", params["name"]):
+        module.fail_json(msg="name: %r must be 1-64 letters, digits, hyphens or underscores" % params["name"])
     if params["timeout"] is not None and not 1 <= params["timeout"] <= 900:
         module.fail_json(msg="timeout must be between 1 and 900 seconds")
     if params["memory_size"] is not None and not 128 <= params["memory_size"] <= 10240:

@@ -210,6 +210,8 @@ def main():
         mutually_exclusive=[["executions", "inputs"]],
         required_one_of=[["executions", "inputs"]],
     )
+    if module.params["wait_timeout"] < 1:
+        module.fail_json(msg="wait_timeout must be positive, got %d" % module.params["wait_timeout"])
     run_module(module)
 
 

@@ -125,6 +125,8 @@ state_machine:
       sample: {"refarch:deployment": "prod"}
 """
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, stepfunctions
@@ -134,8 +136,12 @@ from ansible_collections.refarch.aws.plugins.module_utils.client import aws_clie
 def check_input(module):
     """The parsed definition; fails before any API call on bad input."""
     params = module.params
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", params["name"]):
+        module.fail_json(msg="name: %r must be 1-80 letters, digits, hyphens or underscores" % params["name"])
     if params["state"] == "absent":
         return None
+    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
+        module.fail_json(msg="role_arn: %r is not an IAM role ARN" % params["role_arn"])
     try:
         definition = stepfunctions.parse_definition(params["definition"])
     except ValueError as e:
