@@ -22,6 +22,8 @@ options:
 attributes:
   check_mode:
     support: full
+    description: Reads only.
   diff_mode:
     support: none
+    description: Reads only.
 """

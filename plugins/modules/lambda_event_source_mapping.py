@@ -18,7 +18,7 @@ description:
   - Written instead of using M(amazon.aws.lambda_event) because that module has no maximum
     concurrency, no partial batch responses (C(FunctionResponseTypes)), no diff output, and does not
     wait for the mapping to settle.
-  - The mapping belongs to the function: the module refuses to change or delete a mapping of a
+  - The mapping belongs to the function; the module refuses to change or delete a mapping of a
     function that lacks the ownership tag of O(deployment).
 options:
   function_name:
@@ -65,10 +65,12 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts the change and returns it; makes no mutating call.
   diff_mode:
     support: full
+    description: Shows the normalized resource before and after.
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""

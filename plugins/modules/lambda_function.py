@@ -71,10 +71,12 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts the change and returns it; makes no mutating call.
   diff_mode:
     support: full
+    description: Shows the normalized resource before and after.
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""

@@ -12,14 +12,14 @@ version_added: 0.1.0
 description:
   - Lists Lambda functions in the shape M(refarch.aws.lambda_function) returns, each with its
     event source mappings (as M(refarch.aws.lambda_event_source_mapping) returns them).
-  - With O(deployment), only functions carrying the ownership tag C(refarch:deployment=<deployment>):
+  - With O(deployment), only functions carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. M(amazon.aws.lambda_info) cannot filter by tag.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.info_filter
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""

@@ -10,7 +10,7 @@ module: sqs_queue
 short_description: An encrypted standard SQS queue with a dead-letter queue, owned by a deployment
 version_added: 0.1.0
 description:
-  - Creates, updates or deletes a standard SQS queue: server-side encryption, redrive to a
+  - Creates, updates or deletes a standard SQS queue with server-side encryption, redrive to a
     dead-letter queue, visibility timeout and retention, tags.
   - Written instead of using C(community.aws.sqs_queue) because that module returns
     C(queue_url=null) on the run that creates the queue, has no diff output, and knows nothing of
@@ -80,10 +80,12 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Reads, predicts the change and returns it; makes no mutating call.
   diff_mode:
     support: full
+    description: Shows the normalized resource before and after.
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""

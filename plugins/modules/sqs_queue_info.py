@@ -11,14 +11,14 @@ short_description: SQS queues by name, or every queue a deployment owns
 version_added: 0.1.0
 description:
   - Lists SQS queues with their attributes and tags, in the shape M(refarch.aws.sqs_queue) returns.
-  - With O(deployment), only queues carrying the ownership tag C(refarch:deployment=<deployment>):
+  - With O(deployment), only queues carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. No stock module lists queues by tag.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.info_filter
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""

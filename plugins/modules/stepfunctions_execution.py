@@ -11,12 +11,12 @@ short_description: Start Step Functions executions and wait for their outcomes
 version_added: 0.1.0
 description:
   - Starts one execution per item of O(executions), all at once, each under a unique name, then
-    (with O(wait)) polls until every one has finished and returns each outcome: status, output,
-    error and cause.
+    (with O(wait)) polls until every one has finished and returns each outcome (status, output,
+    error and cause).
   - A failed execution is an outcome, not a module failure; the module fails only when it cannot
     start an execution, or when executions are still running after O(wait_timeout).
-  - Written because no stock module waits for an execution: C(community.aws.stepfunctions_state_machine_execution)
-    starts one and returns at once.
+  - Written because no stock module waits for an execution;
+    C(community.aws.stepfunctions_state_machine_execution) starts one and returns at once.
   - Starting an execution is a change; in check mode nothing is started and every execution is
     reported with status C(NOT_STARTED).
 options:
@@ -59,10 +59,12 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
+    description: Starts nothing; every execution is reported as C(NOT_STARTED).
   diff_mode:
     support: none
+    description: Executions have no before and after.
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""
@@ -162,7 +164,7 @@ def run_module(module):
     for index, item in enumerate(items):
         name = item.get("name") or stepfunctions.execution_name(params["name_prefix"], index)
         requests.append((name, stepfunctions.execution_input(item["input"])))
-    names = [name for name, _ in requests]
+    names = [request[0] for request in requests]
     if len(set(names)) != len(names):
         module.fail_json(msg="executions: execution names must be unique")
     if module.check_mode:

@@ -11,14 +11,14 @@ short_description: State machines by name, or every state machine a deployment o
 version_added: 0.1.0
 description:
   - Lists Step Functions state machines in the shape M(refarch.aws.stepfunctions_state_machine) returns.
-  - With O(deployment), only state machines carrying the ownership tag C(refarch:deployment=<deployment>):
+  - With O(deployment), only state machines carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. No stock module lists state machines.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.info_filter
 author:
-  - refarch.aws maintainers
+  - refarch.aws maintainers (@refarch)
 """
 
 EXAMPLES = r"""
