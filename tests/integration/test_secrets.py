@@ -39,6 +39,9 @@ def leaks(aws, run) -> list[str]:
     ]
     if TOKEN in aws.call_log.read_text():
         places.append("call record file")
+    server_log = aws.state_dir / f"emulator-{aws.port}.log"
+    if TOKEN in server_log.read_text(errors="replace"):
+        places.append("emulator log")
     if TOKEN in repr(aws.calls()):
         places.append("call record (printed)")
     return places
