@@ -204,6 +204,20 @@ def test_catch_matches_a_heartbeat_timeout(aws, stack, error_equals, caught_as):
     assert json.loads(described["output"])["problem"]["Error"] == caught_as
 
 
+def test_an_answer_before_the_heartbeat_clock_starts_counts():
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint, CallbackOutcomeSuccess
+
+    from refarch_emulator.extensions import stepfunctions
+
+    stepfunctions.install()
+    endpoint = CallbackEndpoint(callback_id="t-1")
+    endpoint.notify(CallbackOutcomeSuccess(callback_id="t-1", output="{}"))  # the consumer was quick
+    heartbeat = endpoint.setup_heartbeat_endpoint(heartbeat_seconds=30)  # then the task starts waiting
+    started = time.monotonic()
+    assert heartbeat.clear_and_wait() is True
+    assert time.monotonic() - started < 1
+
+
 def test_heartbeats_keep_the_task_alive(aws, stack):
     machine = stack["machine"](TimeoutSeconds=30, HeartbeatSeconds=1)
     execution = start(aws, machine, {"sku": "E-5", "quantity": 1})

@@ -10,6 +10,8 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
 * ``StopExecution`` on an execution waiting for a task token leaves it ``RUNNING`` forever (the
   waiting thread is never woken) and ignores ``error``/``cause``. Here the wait is interrupted, the
   execution is ``ABORTED`` with the given error and cause and an ``ExecutionAborted`` event.
+* with ``HeartbeatSeconds``, an answer that arrives before the task starts waiting (a fast consumer
+  of the SQS message) is lost and the task fails with a heartbeat timeout; here it counts.
 * a Retry of a callback task reuses the first attempt's token (and so replays its failure); here
   each attempt gets a new token, as on AWS.
 * a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
@@ -189,6 +191,16 @@ def _callback_evaluate_with_timeout(self: Any, env: Any) -> None:
     _originals["StateTaskServiceCallback._evaluate_with_timeout"](self, env)
 
 
+def _setup_heartbeat_endpoint(self: Any, heartbeat_seconds: int) -> Any:
+    """An answer that arrived before the task started its heartbeat clock counts (moto lost it: the
+    SQS message goes out before the wait begins, so a fast consumer answered into the gap and the
+    task then failed with a heartbeat timeout although it had its result)."""
+    heartbeat_endpoint = _originals["CallbackEndpoint.setup_heartbeat_endpoint"](self, heartbeat_seconds)
+    if self._notify_event.is_set():
+        heartbeat_endpoint.notify()
+    return heartbeat_endpoint
+
+
 def _error_equals_eval_body(self: Any, env: Any) -> None:
     """As AWS: ``States.Timeout`` in ErrorEquals also matches a heartbeat timeout (it did before
     ``States.HeartbeatTimeout`` existed, and still does)."""
@@ -227,6 +239,7 @@ def install() -> None:
         StateTaskServiceCallback,
     )
     from moto.stepfunctions.parser.asl.component.state.exec.state_task.state_task import StateTask
+    from moto.stepfunctions.parser.asl.eval.callback.callback import CallbackEndpoint
     from moto.stepfunctions.parser.asl.eval.environment import Environment
     from moto.stepfunctions.parser.models import StepFunctionsParserBackend
     from moto.stepfunctions.responses import StepFunctionResponse
@@ -243,6 +256,7 @@ def install() -> None:
         (StateTask, "_from_error", _state_task_from_error),
         (ErrorEqualsDecl, "_eval_body", _error_equals_eval_body),
         (StateTaskServiceCallback, "_evaluate_with_timeout", _callback_evaluate_with_timeout),
+        (CallbackEndpoint, "setup_heartbeat_endpoint", _setup_heartbeat_endpoint),
         (Environment, "set_error", _environment_set_error),
         (Environment, "set_timed_out", _environment_set_timed_out),
     ]
