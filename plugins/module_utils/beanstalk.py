@@ -23,6 +23,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 # Statuses of an environment that are settled; anything else is on its way somewhere.
@@ -286,7 +287,9 @@ def describe_option_settings(client, application, name):
 
 
 def create_environment(client, desired):
-    return client.create_environment(aws_retry=True, **desired)
+    return retry_until_role_propagates(
+        lambda: client.create_environment(aws_retry=True, **desired), ["InvalidParameterValue"]
+    )
 
 
 def update_environment(client, application, name, update):

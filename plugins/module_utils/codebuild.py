@@ -14,6 +14,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import changed_keys, drop_none
 
 # Attributes UpdateProject takes as a whole, in the API's names.
@@ -115,11 +116,15 @@ def get_projects(client, names):
 
 
 def create_project(client, desired):
-    return client.create_project(aws_retry=True, **to_api(desired))["project"]
+    return retry_until_role_propagates(
+        lambda: client.create_project(aws_retry=True, **to_api(desired))["project"], ["InvalidInputException"]
+    )
 
 
 def update_project(client, desired):
-    return client.update_project(aws_retry=True, **to_api(desired))["project"]
+    return retry_until_role_propagates(
+        lambda: client.update_project(aws_retry=True, **to_api(desired))["project"], ["InvalidInputException"]
+    )
 
 
 def delete_project(client, name):

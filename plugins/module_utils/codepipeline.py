@@ -16,6 +16,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+
 MASK = "****"
 SECRET_KEYS = ("OAuthToken",)
 ACTION_DEFAULTS = dict(runOrder=1, inputArtifacts=[], outputArtifacts=[], configuration={})
@@ -169,11 +171,16 @@ def list_tags(client, arn):
 
 
 def create_pipeline(client, pipeline, tags):
-    return client.create_pipeline(pipeline=pipeline, tags=dict_to_tags(tags), aws_retry=True)["pipeline"]
+    return retry_until_role_propagates(
+        lambda: client.create_pipeline(pipeline=pipeline, tags=dict_to_tags(tags), aws_retry=True)["pipeline"],
+        ["InvalidStructureException"],
+    )
 
 
 def update_pipeline(client, pipeline):
-    return client.update_pipeline(pipeline=pipeline, aws_retry=True)["pipeline"]
+    return retry_until_role_propagates(
+        lambda: client.update_pipeline(pipeline=pipeline, aws_retry=True)["pipeline"], ["InvalidStructureException"]
+    )
 
 
 def update_tags(client, arn, to_set, to_remove):
