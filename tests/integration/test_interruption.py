@@ -53,6 +53,16 @@ def site_killed_after(aws, calls: int, timeout: float = 300) -> int:
     return seen
 
 
+def failures(run) -> list[str]:
+    return [
+        f"{host}: {task['task']['name']}: {result.get('msg')}"
+        for play in run.plays
+        for task in play.get("tasks", [])
+        for host, result in task["hosts"].items()
+        if result.get("failed") and not result.get("ignore_errors")
+    ] or [run.stdout[-3000:] + run.stderr[-2000:]]
+
+
 def test_an_interrupted_site_converges_to_the_uninterrupted_state(aws, site_deployment):
     assert len(site_deployment.snapshot) >= 20  # the comparison below has something to compare
     rng = random.Random(SEED)
@@ -60,7 +70,7 @@ def test_an_interrupted_site_converges_to_the_uninterrupted_state(aws, site_depl
     second = site_killed_after(aws, rng.randint(10, site_deployment.calls // 2))  # a resumed run reads as much
 
     resumed = run_playbook("site.yml", aws.environment(), extra_vars=SITE_VARS)
-    assert resumed.rc == 0, f"killed after {first} and {second} calls\n" + resumed.stdout[-4000:]
+    assert resumed.rc == 0, f"killed after {first} and {second} calls: {failures(resumed)}"
     again = run_playbook("site.yml", aws.environment(), extra_vars=SITE_VARS)
     assert again.rc == 0 and again.changed == 0, again.changed_tasks()
 
@@ -69,5 +79,5 @@ def test_an_interrupted_site_converges_to_the_uninterrupted_state(aws, site_depl
     assert leftovers.differences(site_deployment.snapshot, leftovers.snapshot(resources)) == []
 
     down = run_playbook("teardown.yml", aws.environment(), extra_vars=SITE_VARS)
-    assert down.rc == 0, down.stdout[-4000:]
+    assert down.rc == 0, f"killed after {first} and {second} calls: {failures(down)}"
     assert leftovers.leftovers(aws.url, "refarch") == []
