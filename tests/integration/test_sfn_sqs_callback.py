@@ -5,6 +5,7 @@ once, a callback that never arrives, and a teardown that leaves nothing of the s
 from __future__ import annotations
 
 import collections
+import time
 
 import pytest
 
@@ -106,9 +107,48 @@ def call_counts(aws):
     return len(calls), collections.Counter(f"{c.service}:{c.action}" for c in calls if c.mutating)
 
 
+class Stopwatch:
+    """Prints how long each step took (pytest -s), to keep the suite's time in view."""
+
+    def __init__(self):
+        self.last = time.monotonic()
+
+    def lap(self, step):
+        now = time.monotonic()
+        print("%-40s %5.1f s" % (step, now - self.last))
+        self.last = now
+
+
+def teardown_leaves_only_look_alikes(aws, watch):
+    sqs = aws.client("sqs")
+    sqs.create_queue(QueueName=f"{PREFIX}-inventory-requests-lookalike")
+    sqs.create_queue(
+        QueueName=f"{PREFIX}-other-stack", tags={"refarch:deployment": "refarch", "refarch:stack": "other"}
+    )
+    gone = run_playbook(TEARDOWN, aws.environment())
+    watch.lap("teardown")
+    assert gone.rc == 0, gone.stdout[-4000:]
+    leftovers = task_result(gone, "What of this stack still carries the ownership tag")
+    assert leftovers["ansible_facts"]["refarch_stack_leftovers"] == []
+    lam, sfn, iam = aws.client("lambda"), aws.client("stepfunctions"), aws.client("iam")
+    assert sorted(url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"]) == [
+        f"{PREFIX}-inventory-requests-lookalike",
+        f"{PREFIX}-other-stack",
+    ]
+    assert lam.list_functions()["Functions"] == []
+    assert lam.list_event_source_mappings()["EventSourceMappings"] == []
+    assert sfn.list_state_machines()["stateMachines"] == []
+    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
+    again = run_playbook(TEARDOWN, aws.environment())
+    watch.lap("teardown again")
+    assert again.rc == 0 and again.changed == 0
+
+
 def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
+    watch = Stopwatch()
     # 1. check mode on an empty account: every resource would change, nothing is written
     check = deploy(aws, "--check")
+    watch.lap("check mode, empty account")
     assert resource_changes(check) == [True] * len(RESOURCE_TASKS)
     assert aws.mutating_calls() == []
     print("check mode, empty account: %d calls, mutating %s" % call_counts(aws))
@@ -116,6 +156,7 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     # 2. deploy: the smoke step runs the sample orders and asserts their outcomes
     aws.clear_calls()
     first = deploy(aws)
+    watch.lap("deploy with smoke test")
     assert resource_changes(first) == [True] * len(RESOURCE_TASKS)
     smoke = task_result(first, RUN_ORDERS)["executions"]
     assert [(e["status"], e["error"]) for e in smoke] == [
@@ -128,11 +169,13 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     # 3. check mode, then a rerun: nothing would change, nothing changes, nothing is written
     aws.clear_calls()
     check = deploy(aws, "--check")
+    watch.lap("check mode, deployed")
     assert check.changed == 0, check.changed_tasks()
     assert aws.mutating_calls() == []
     print("check mode, deployed: %d calls, mutating %s" % call_counts(aws))
     aws.clear_calls()
     rerun = deploy(aws)
+    watch.lap("no-op rerun")
     assert rerun.changed == 0, rerun.changed_tasks()
     assert task_result(rerun, "Smoke test").get("skipped") is True
     assert aws.mutating_calls() == []
@@ -141,6 +184,7 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     # 4. 50 orders started at once, of every kind: each ends as the contract says
     orders = expected_outcomes(50)
     result = run_orders(aws, [order for order, _ in orders])
+    watch.lap("50 orders")
     assert len(result["executions"]) == 50
     assert len({e["name"] for e in result["executions"]}) == 50
     for execution, (order, expected) in zip(result["executions"], orders, strict=True):
@@ -155,30 +199,15 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
         sfn_sqs_callback_smoke_test="never",
     )
     paused = deploy(aws, **slow)
+    watch.lap("deploy with the verifier paused")
     assert resource_changes(paused) == [False, False, False, True, False, False, True]
     (timed_out,) = run_orders(aws, [IN_STOCK[0]], **slow)["executions"]
+    watch.lap("an order that is never answered")
     assert (timed_out["status"], timed_out["error"]) == ("FAILED", "VerificationTimedOut")
     assert "within 6 s (heartbeat 2 s)" in timed_out["cause"]
 
     # 6. teardown by the ownership and stack tags: look-alikes survive, nothing of the stack does
-    sqs = aws.client("sqs")
-    sqs.create_queue(QueueName=f"{PREFIX}-inventory-requests-lookalike")
-    sqs.create_queue(
-        QueueName=f"{PREFIX}-other-stack", tags={"refarch:deployment": "refarch", "refarch:stack": "other"}
-    )
-    gone = run_playbook(TEARDOWN, aws.environment())
-    assert gone.rc == 0, gone.stdout[-4000:]
-    lam, sfn, iam = aws.client("lambda"), aws.client("stepfunctions"), aws.client("iam")
-    assert sorted(url.rsplit("/", 1)[1] for url in sqs.list_queues()["QueueUrls"]) == [
-        f"{PREFIX}-inventory-requests-lookalike",
-        f"{PREFIX}-other-stack",
-    ]
-    assert lam.list_functions()["Functions"] == []
-    assert lam.list_event_source_mappings()["EventSourceMappings"] == []
-    assert sfn.list_state_machines()["stateMachines"] == []
-    assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
-    again = run_playbook(TEARDOWN, aws.environment())
-    assert again.rc == 0 and again.changed == 0
+    teardown_leaves_only_look_alikes(aws, watch)
 
 
 def test_bad_role_input_stops_before_any_api_call(aws):

@@ -1,7 +1,8 @@
 """The queue, function, event source mapping and state machine modules against the emulator, beyond
 the four steps (check mode -> change -> check mode unchanged -> unchanged), which
 test_sfn_sqs_callback.py proves for every module through the role: what a create writes, that a
-change makes exactly the calls it needs, removal, ownership, bad input."""
+change makes exactly the calls it needs, removal, bad input. A look-alike resource without our tag
+is refused by every module in test_ownership.py."""
 
 from __future__ import annotations
 
@@ -108,16 +109,6 @@ def test_create_a_targeted_change_and_removal(aws, role):
     assert gone.task_results("Owned functions")[0]["functions"] == []
     assert gone.task_results("Owned state machines")[0]["state_machines"] == []
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
-
-
-def test_a_look_alike_queue_without_our_tag_is_never_touched(aws):
-    sqs = aws.client("sqs")
-    sqs.create_queue(QueueName="refarch-test-queue", tags={"refarch:deployment": "someone-else"})
-    aws.clear_calls()
-    result = run(aws, resource_state="absent", expect_rc=2)
-    assert "queue refarch-test-queue exists but is not owned by deployment test" in result.stdout
-    assert aws.mutating_calls() == []
-    assert sqs.get_queue_url(QueueName="refarch-test-queue")["QueueUrl"]
 
 
 def test_bad_input_fails_before_any_api_call(aws):
