@@ -76,7 +76,15 @@ def test_an_interrupted_site_converges_to_the_uninterrupted_state(aws, site_depl
 
     resources, errors = leftovers.inventory(aws.url)
     assert errors == {}
-    assert leftovers.differences(site_deployment.snapshot, leftovers.snapshot(resources)) == []
+    after = leftovers.snapshot(resources)
+    # Exact equality: differences() alone would not see a duplicate (say, a second connection of the same name).
+    expected = site_deployment.snapshot
+    counts = [
+        f"{item[:2]}: {after.count(item)} instead of {expected.count(item)}"
+        for item in set(after + expected)
+        if after.count(item) != expected.count(item)
+    ]
+    assert after == expected, leftovers.differences(expected, after) or counts
 
     down = run_playbook("teardown.yml", aws.environment(), extra_vars=SITE_VARS)
     assert down.rc == 0, f"killed after {first} and {second} calls: {failures(down)}"
