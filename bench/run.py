@@ -99,6 +99,7 @@ def measure_side(side: str, peer_source: Path, work: Path, rep: int) -> dict:
             added = [r for r in resources if (r.kind, r.name) not in baseline]
             record["resources"] = len(added)  # what this deployment added, read back with boto3
             record["added"] = [str(r) for r in added]
+            record["aws_created"] = [str(r) for r in added if leftovers.created_by_aws(r)]
             record["owned"] = len(leftovers.owned(resources))  # carrying refarch:deployment
             record["unreadable"] = errors
             result[step] = record
@@ -263,7 +264,9 @@ def report(data: dict) -> str:
     lines += ["", "Left after teardown (read back; not in a fresh emulator):", ""]
     for side in sides:
         left = sorted({item for rep in reps for item in rep[side]["teardown"]["added"]})
-        lines.append(f"- {side}: {', '.join(left) or 'nothing'}")
+        by_aws = {item for rep in reps for item in rep[side]["teardown"].get("aws_created", [])}
+        marked = [f"{item} (created by AWS without our tag)" if item in by_aws else item for item in left]
+        lines.append(f"- {side}: {', '.join(marked) or 'nothing'}")
     ours_check = summary["check"]["ours"]
     lines += [
         "",

@@ -431,6 +431,21 @@ def leftovers(endpoint_url: str, deployment: str | None = None) -> list[Resource
     return owned(resources, deployment)
 
 
+# Created by AWS services without our tag, so a teardown by tag cannot remove them (the roles' READMEs
+# say so): Lambda's and CodeBuild's log groups at the first run, Elastic Beanstalk's account-wide bucket.
+AWS_CREATED = (
+    ("logs:log-group", "/aws/lambda/"),
+    ("logs:log-group", "/aws/codebuild/"),
+    ("s3:bucket", "elasticbeanstalk-"),
+)
+
+
+def created_by_aws(resource: Resource) -> bool:
+    return resource.deployment is None and any(
+        resource.kind == kind and resource.name.startswith(prefix) for kind, prefix in AWS_CREATED
+    )
+
+
 def snapshot(resources: Iterable[Resource]) -> list[tuple]:
     """The comparable form of a deployment: kind, name and attributes of every owned resource."""
     return sorted((r.kind, r.name, r.deployment, r.detail) for r in owned(resources))
