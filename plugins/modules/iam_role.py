@@ -125,7 +125,7 @@ role:
     instance_profile_arn:
       description: ARN of the instance profile holding the role, or null.
       type: str
-      returned: when present
+      returned: when present and O(instance_profile=true)
     tags: {description: Tags., type: dict, returned: when present}
 """
 
@@ -249,7 +249,10 @@ def run_module(module):
     params = module.params
     client = aws_client(module, "iam")
     try:
-        current = iam.get_role(client, params["name"], profile=params["state"] == "present")
+        # The instance profile is read only when it is managed: one call less for every other role.
+        current = iam.get_role(
+            client, params["name"], profile=params["state"] == "present" and params["instance_profile"]
+        )
         if params["state"] == "present":
             changed, after = ensure_present(module, client, current)
         else:
