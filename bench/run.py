@@ -254,6 +254,10 @@ def report(data: dict) -> str:
     for step in STEPS:
         each = "; ".join(f"{side} {', '.join(f'{w:.1f}' for w in summary[step][side]['wall_each'])}" for side in sides)
         lines.append(f"- {STEP_TITLES[step]}: {each}")
+    lines += ["", "Each repetition (API calls; the tree may change between repetitions when others commit):", ""]
+    for step in STEPS:
+        each = "; ".join(f"{side} {', '.join(str(rep[side][step]['calls']) for rep in reps)}" for side in sides)
+        lines.append(f"- {STEP_TITLES[step]}: {each}")
     lines += ["", "Resources read back after each step (beyond the fresh emulator's own):", ""]
     for side in sides:
         figures = ", ".join(f"{step} {_num(summary[step][side]['resources'])}" for step in STEPS)
