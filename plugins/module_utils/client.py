@@ -15,12 +15,29 @@ from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
 RETRIES = 10
 DELAY = 1
 MAX_DELAY = 30
+# Throttling as the JSON-protocol services (SQS, Step Functions, CodeBuild, CodePipeline, Logs) and S3
+# name it; AWSRetry's own list only has the query-protocol names (Throttling, RequestLimitExceeded).
+THROTTLING_CODES = ["ThrottlingException", "SlowDown", "RequestThrottled", "TooManyRequests"]
 
 
 def retry_decorator(extra_error_codes=None):
     return AWSRetry.jittered_backoff(
-        retries=RETRIES, delay=DELAY, max_delay=MAX_DELAY, catch_extra_error_codes=extra_error_codes
+        retries=RETRIES,
+        delay=DELAY,
+        max_delay=MAX_DELAY,
+        catch_extra_error_codes=THROTTLING_CODES + list(extra_error_codes or []),
     )
+
+
+def paginate(client, operation, **kwargs):
+    """Every page of a paginated read, merged; retried as a whole like any other call
+    (a paginator's calls do not go through ``aws_retry``)."""
+
+    @retry_decorator()
+    def _all_pages():
+        return client.get_paginator(operation).paginate(**kwargs).build_full_result()
+
+    return _all_pages()
 
 
 def aws_client(module, service, extra_error_codes=None):

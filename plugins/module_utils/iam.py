@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 DEFAULT_PATH = "/refarch/"
@@ -55,8 +56,7 @@ def list_owned_roles(client, path_prefix, is_owned_tags):
     """Roles under ``path_prefix`` whose tags satisfy ``is_owned_tags(dict)``; list_roles omits tags,
     so each candidate's tags are read (the path keeps the candidates few)."""
     roles = []
-    paginator = client.get_paginator("list_roles")
-    for page in paginator.paginate(PathPrefix=path_prefix).build_full_result()["Roles"]:
+    for page in paginate(client, "list_roles", PathPrefix=path_prefix)["Roles"]:
         tags = client.list_role_tags(aws_retry=True, RoleName=page["RoleName"])["Tags"]
         if is_owned_tags(boto3_tag_list_to_ansible_dict(tags)):
             roles.append(page["RoleName"])

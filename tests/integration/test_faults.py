@@ -214,7 +214,7 @@ def test_the_leftovers_reader_sees_every_kind_it_reads(aws):
         ("logs:log-group", "/probe/logs"),
     }
     assert expected - found == set()
-    assert {kind.split(":")[0] for kind, _ in expected} == set(leftovers.READERS)  # every reader proven
+    assert {kind.split(":", maxsplit=1)[0] for kind, _name in expected} == set(leftovers.READERS)  # every reader proven
     assert ("iam:role", "probe-role-lookalike") in {(r.kind, r.name) for r in resources}
     assert ("iam:role", "probe-role-lookalike") not in found
     assert leftovers.owned(resources, "another-deployment") == []

@@ -146,7 +146,7 @@ ABSENT = {
 def test_modules_and_roles_refuse_exact_name_look_alikes(aws, tmp_path):
     create_look_alikes(aws, EXACT)
     before = state_of(aws, EXACT.values())
-    assert len(before) == len(EXACT) and all(owner is None for owner, _ in before.values())
+    assert len(before) == len(EXACT) and all(owner is None for owner, _attributes in before.values())
 
     cases = [(f"{m} present", m, dict(p)) for m, p in PRESENT.items()]
     cases += [(f"{m} absent", m, dict(p, state="absent")) for m, p in ABSENT.items()]
@@ -167,7 +167,7 @@ def test_modules_and_roles_refuse_exact_name_look_alikes(aws, tmp_path):
     aws.clear_calls()
     run = run_playbook(str(tmp_path / "refuse.yml"), aws.environment())
     assert run.rc == 0, run.stdout[-3000:]
-    messages = {case: run.task_results(f"{case} refused") for case, _, _ in cases}
+    messages = {case[0]: run.task_results(f"{case[0]} refused") for case in cases}
     accepted = [case for case, found in messages.items() if not found]
     unclear = [
         f"{case}: {found[0]['msg']}"

@@ -183,13 +183,13 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
 
     # 4. 50 orders started at once, of every kind: each ends as the contract says
     orders = expected_outcomes(50)
-    result = run_orders(aws, [order for order, _ in orders])
+    result = run_orders(aws, [order for order, _expected in orders])
     watch.lap("50 orders")
     assert len(result["executions"]) == 50
     assert len({e["name"] for e in result["executions"]}) == 50
     for execution, (order, expected) in zip(result["executions"], orders, strict=True):
         check_outcome(execution, order, expected)
-    assert result["summary"] == dict(collections.Counter(expected[0] for _, expected in orders))
+    assert result["summary"] == dict(collections.Counter(expected[0] for _order, expected in orders))
 
     # 5. a callback that never arrives (the verifier paused): the heartbeat ends the wait
     slow = dict(

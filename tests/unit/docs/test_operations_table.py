@@ -64,7 +64,7 @@ def all_operation_names():
 
 
 def test_every_operation_the_collection_calls_is_in_the_table():
-    listed = {operation for _, operation in table_rows()}
+    listed = {operation for _service, operation in table_rows()}
     names = all_operation_names()
     missing = sorted(
         f"{'/'.join(sorted(names.get(call, {camel(call)})))} (called in {where})"

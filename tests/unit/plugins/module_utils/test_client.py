@@ -51,3 +51,71 @@ def test_wait_for_stops_early_on_a_terminal_failure():
             clock=clock,
         )
     assert clock.now == 0
+
+
+def _throttled(code):
+    import botocore.exceptions
+
+    return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": "slow down"}}, "ListTagsForResource")
+
+
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "SlowDown", "Throttling", "RequestLimitExceeded", "ServiceUnavailable"]
+)
+def test_retry_decorator_retries_every_service_s_throttling(monkeypatch, code):
+    from ansible_collections.refarch.aws.plugins.module_utils import client
+
+    monkeypatch.setattr(client, "DELAY", 0)
+    calls = []
+
+    @client.retry_decorator()
+    def flaky():
+        calls.append(1)
+        if len(calls) < 3:
+            raise _throttled(code)
+        return "ok"
+
+    monkeypatch.setattr("time.sleep", lambda _seconds: None)
+    assert flaky() == "ok"
+    assert len(calls) == 3
+
+
+def test_retry_decorator_does_not_retry_real_errors(monkeypatch):
+    from ansible_collections.refarch.aws.plugins.module_utils import client
+
+    monkeypatch.setattr("time.sleep", lambda _seconds: None)
+    calls = []
+
+    @client.retry_decorator()
+    def broken():
+        calls.append(1)
+        raise _throttled("AccessDenied")
+
+    with pytest.raises(Exception, match="AccessDenied"):
+        broken()
+    assert len(calls) == 1
+
+
+def test_paginate_retries_the_whole_read(monkeypatch):
+    from ansible_collections.refarch.aws.plugins.module_utils import client
+
+    monkeypatch.setattr("time.sleep", lambda _seconds: None)
+    attempts = []
+
+    class Paginator:
+        def paginate(self, **kwargs):
+            attempts.append(kwargs)
+            if len(attempts) == 1:
+                raise _throttled("ServiceUnavailable")
+            return self
+
+        def build_full_result(self):
+            return {"Roles": [{"RoleName": "r"}]}
+
+    class Client:
+        def get_paginator(self, operation):
+            assert operation == "list_roles"
+            return Paginator()
+
+    assert client.paginate(Client(), "list_roles", PathPrefix="/refarch/") == {"Roles": [{"RoleName": "r"}]}
+    assert attempts == [{"PathPrefix": "/refarch/"}] * 2

@@ -151,7 +151,7 @@ def test_execution_names_are_safe_and_short(prefix, index, expected):
 
 
 def test_execution_names_are_unique():
-    assert len({stepfunctions.execution_name("o", 0) for _ in range(100)}) == 100
+    assert len({stepfunctions.execution_name("o", 0) for _attempt in range(100)}) == 100
 
 
 @pytest.mark.parametrize(("value", "text"), [({"b": 1, "a": 2}, '{"a": 2, "b": 1}'), ("raw", "raw"), ([1], "[1]")])
