@@ -25,11 +25,16 @@ DEFAULT_PATH = "/refarch/"
 
 # ---------------------------------------------------------------- reads
 def get_role(client, name, inline=True, managed=True, profile=True):
-    """The role as one normalized dict, or None when it does not exist."""
+    """The role as one normalized dict, or None when it does not exist (or vanishes while being read:
+    another stack's teardown may delete it between our calls)."""
     try:
-        role = client.get_role(aws_retry=True, RoleName=name)["Role"]
+        return _read_role(client, name, inline, managed, profile)
     except is_boto3_error_code("NoSuchEntity"):
         return None
+
+
+def _read_role(client, name, inline, managed, profile):
+    role = client.get_role(aws_retry=True, RoleName=name)["Role"]
     result = normalize_role(role)
     if inline:
         result["inline_policies"] = {}
@@ -57,7 +62,10 @@ def list_owned_roles(client, path_prefix, is_owned_tags):
     so each candidate's tags are read (the path keeps the candidates few)."""
     roles = []
     for page in paginate(client, "list_roles", PathPrefix=path_prefix)["Roles"]:
-        tags = client.list_role_tags(aws_retry=True, RoleName=page["RoleName"])["Tags"]
+        try:
+            tags = client.list_role_tags(aws_retry=True, RoleName=page["RoleName"])["Tags"]
+        except is_boto3_error_code("NoSuchEntity"):
+            continue  # deleted since the listing
         if is_owned_tags(boto3_tag_list_to_ansible_dict(tags)):
             roles.append(page["RoleName"])
     return sorted(roles)

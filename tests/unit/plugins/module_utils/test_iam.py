@@ -134,7 +134,7 @@ class NoRetry:
 
     def __getattr__(self, name):
         method = getattr(self._client, name)
-        return lambda aws_retry=False, **kwargs: method(**kwargs)
+        return lambda *args, aws_retry=False, **kwargs: method(*args, **kwargs)
 
 
 def test_get_role_reads_role_policies_and_profile():
@@ -175,3 +175,43 @@ def test_get_role_raises_other_errors():
     stub.add_client_error("get_role", "AccessDenied", http_status_code=403)
     with stub, pytest.raises(botocore.exceptions.ClientError):
         iam.get_role(NoRetry(client), "r")
+
+
+def test_get_role_returns_none_when_the_role_vanishes_while_being_read():
+    client, stub = stubbed()
+    role = {
+        "Path": "/refarch/",
+        "RoleName": "r",
+        "RoleId": "AROAEXAMPLEEXAMPLE01",
+        "Arn": "arn:aws:iam::123456789012:role/refarch/r",
+        "CreateDate": "2026-01-01T00:00:00Z",
+    }
+    stub.add_response("get_role", {"Role": role}, {"RoleName": "r"})
+    stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": "r"})
+    stub.add_client_error("list_attached_role_policies", "NoSuchEntity", http_status_code=404)
+    with stub:
+        assert iam.get_role(NoRetry(client), "r") is None
+
+
+def test_list_owned_roles_skips_a_role_deleted_since_the_listing():
+    client, stub = stubbed()
+    listed = {
+        "Roles": [
+            {
+                "Path": "/refarch/",
+                "RoleName": name,
+                "RoleId": "AROAEXAMPLEEXAMPLE01",
+                "Arn": "arn:aws:iam::123456789012:role/refarch/" + name,
+                "CreateDate": "2026-01-01T00:00:00Z",
+            }
+            for name in ("gone", "kept")
+        ]
+    }
+    stub.add_response("list_roles", listed, {"PathPrefix": "/refarch/"})
+    stub.add_client_error("list_role_tags", "NoSuchEntity", http_status_code=404)
+    stub.add_response(
+        "list_role_tags", {"Tags": [{"Key": "refarch:deployment", "Value": "refarch"}]}, {"RoleName": "kept"}
+    )
+    with stub:
+        names = iam.list_owned_roles(NoRetry(client), "/refarch/", lambda tags: tags == OWNED)
+    assert names == ["kept"]
