@@ -134,7 +134,12 @@ class NoRetry:
 
     def __getattr__(self, name):
         method = getattr(self._client, name)
-        return lambda *args, aws_retry=False, **kwargs: method(*args, **kwargs)
+
+        def call(*args, **kwargs):
+            kwargs.pop("aws_retry", None)
+            return method(*args, **kwargs)
+
+        return call
 
 
 def test_get_role_reads_role_policies_and_profile():
