@@ -36,3 +36,34 @@ options:
     type: int
     default: 600
 """
+
+    # Attributes of a module that manages one resource: every one of ours reads, compares, then
+    # makes only the calls that change something.
+    MANAGED_RESOURCE = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Reads, predicts the change and returns it; makes no mutating call.
+  diff_mode:
+    support: full
+    description: Returns the normalized resource before and after.
+  platform:
+    support: full
+    description: Target is AWS or an endpoint that speaks its API.
+    platforms: aws
+"""
+
+    # Attributes of an _info module.
+    READ_ONLY = r"""
+attributes:
+  check_mode:
+    support: full
+    description: Reads only.
+  diff_mode:
+    support: none
+    description: Reads only; nothing to diff.
+  platform:
+    support: full
+    description: Target is AWS or an endpoint that speaks its API.
+    platforms: aws
+"""

@@ -19,11 +19,4 @@ options:
     description: Only resources carrying all of these tags, with these values.
     type: dict
     default: {}
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Reads only.
 """

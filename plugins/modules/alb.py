@@ -99,17 +99,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
   - refarch.aws.common.wait
-attributes:
-  check_mode:
-    description: Reads and predicts; makes no change.
-    support: full
-  diff_mode:
-    description: Returns load balancer, target group and listener before and after.
-    support: full
-  platform:
-    description: Target is AWS or an endpoint that speaks its API.
-    support: full
-    platforms: aws
+  - refarch.aws.common.managed_resource
 """
 
 EXAMPLES = r"""

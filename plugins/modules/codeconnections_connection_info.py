@@ -22,13 +22,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-attributes:
-  check_mode:
-    support: full
-    description: Reads, predicts and reports; makes no mutating call.
-  diff_mode:
-    support: none
-    description: Reads only; nothing to diff.
+  - refarch.aws.common.read_only
 """
 
 EXAMPLES = r"""

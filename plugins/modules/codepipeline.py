@@ -66,13 +66,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
-attributes:
-  check_mode:
-    support: full
-    description: Reads, predicts and reports; makes no mutating call.
-  diff_mode:
-    support: full
-    description: Returns the resource before and after.
+  - refarch.aws.common.managed_resource
 """
 
 EXAMPLES = r"""

@@ -99,13 +99,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
   - refarch.aws.common.wait
-attributes:
-  check_mode:
-    support: full
-    description: Reads, predicts and reports; makes no mutating call.
-  diff_mode:
-    support: full
-    description: Returns the resource before and after.
+  - refarch.aws.common.managed_resource
 notes:
   - O(wait_timeout) defaults to 600 seconds; allow 1800 for a first environment on AWS.
 """

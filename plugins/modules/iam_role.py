@@ -72,13 +72,7 @@ extends_documentation_fragment:
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
   - refarch.aws.common.wait
-attributes:
-  check_mode:
-    support: full
-    description: Predicts every change from one read of the role; makes no mutating call.
-  diff_mode:
-    support: full
-    description: Shows the role, its policies and tags before and after.
+  - refarch.aws.common.managed_resource
 author:
   - refarch.aws maintainers (@refarch)
 """

@@ -28,13 +28,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-attributes:
-  check_mode:
-    support: full
-    description: Reads only.
-  diff_mode:
-    support: none
-    description: Reads only.
+  - refarch.aws.common.read_only
 author:
   - refarch.aws maintainers (@refarch)
 """

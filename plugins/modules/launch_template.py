@@ -83,17 +83,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
-attributes:
-  check_mode:
-    description: Reads the template and predicts the result; makes no change.
-    support: full
-  diff_mode:
-    description: Returns the template before and after.
-    support: full
-  platform:
-    description: Target is AWS or an endpoint that speaks its API.
-    support: full
-    platforms: aws
+  - refarch.aws.common.managed_resource
 """
 
 EXAMPLES = r"""

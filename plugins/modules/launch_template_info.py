@@ -27,17 +27,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-attributes:
-  check_mode:
-    description: Read-only.
-    support: full
-  diff_mode:
-    description: Returns no diff.
-    support: none
-  platform:
-    description: Target is AWS or an endpoint that speaks its API.
-    support: full
-    platforms: aws
+  - refarch.aws.common.read_only
 """
 
 EXAMPLES = r"""

@@ -77,13 +77,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.common.ownership
-attributes:
-  check_mode:
-    support: full
-    description: Reads, predicts the change and returns it; makes no mutating call.
-  diff_mode:
-    support: full
-    description: Shows the normalized resource before and after.
+  - refarch.aws.common.managed_resource
 author:
   - refarch.aws maintainers (@refarch)
 """

@@ -17,6 +17,7 @@ extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
   - refarch.aws.info_filter
+  - refarch.aws.common.read_only
 author:
   - refarch.aws maintainers (@refarch)
 """
