@@ -45,6 +45,13 @@ def aws_client(module, service, extra_error_codes=None):
     return module.client(service, retry_decorator=retry_decorator(extra_error_codes))
 
 
+def caller_account(sts_client):
+    """(account id, partition) of the credentials in use: one sts:GetCallerIdentity call."""
+    arn = sts_client.get_caller_identity(aws_retry=True)["Arn"]
+    parts = arn.split(":")
+    return parts[4], parts[1]
+
+
 class WaitTimeout(Exception):
     """Raised by :func:`wait_for` when the condition does not hold in time; the message says what."""
 

@@ -156,6 +156,10 @@ def predicted(desired, current, tags):
     return after
 
 
+def queue_arn(partition, region, account, name):
+    return "arn:%s:sqs:%s:%s:%s" % (partition, region, account, name)
+
+
 # --------------------------------------------------------------------------- API calls
 
 

@@ -180,8 +180,16 @@ def describe_state_machine(client, arn):
     return normalize_state_machine(description, boto3_tag_list_to_ansible_dict(tags, "key", "value"))
 
 
-def get_state_machine(client, name):
-    arn = find_state_machine_arn(client, name)
+def state_machine_arn(role_arn, region, name):
+    """The ARN of the state machine ``name`` that runs as ``role_arn``: a state machine's role is
+    in its own account (iam:PassRole does not cross accounts), so partition and account are the role's."""
+    parts = role_arn.split(":")
+    return "arn:%s:states:%s:%s:stateMachine:%s" % (parts[1], region, parts[4], name)
+
+
+def get_state_machine(client, name, arn=None):
+    """The state machine by its ARN when known (one call less than finding it by name)."""
+    arn = arn or find_state_machine_arn(client, name)
     return describe_state_machine(client, arn) if arn else None
 
 

@@ -123,7 +123,7 @@ queue:
       type: str
       sample: https://sqs.us-east-1.amazonaws.com/123456789012/orders
     arn:
-      description: Queue ARN.
+      description: Queue ARN (in check mode before creation, the ARN the queue will have).
       type: str
       sample: arn:aws:sqs:us-east-1:123456789012:orders
     visibility_timeout:
@@ -152,6 +152,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
 from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
+from ansible_collections.refarch.aws.plugins.module_utils.client import caller_account
 
 
 def ensure_present(module, client, current):
@@ -162,6 +163,10 @@ def ensure_present(module, client, current):
         after = diffing.drop_none(sqs.predicted(desired, None, tags))
         after["name"] = params["name"]
         if module.check_mode:
+            # The ARN is known before creation; policies and the dead-letter setting of a
+            # check-mode run need it. One read call, only when predicting a create.
+            account, partition = caller_account(aws_client(module, "sts"))
+            after["arn"] = sqs.queue_arn(partition, module.region, account, params["name"])
             return True, after
         url = sqs.create_queue(client, params["name"], sqs.attributes_to_set(desired, None), tags)
         return True, sqs.describe_queue(client, url)

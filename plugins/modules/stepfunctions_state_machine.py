@@ -185,11 +185,13 @@ def run_module(module):
     definition = check_input(module)
     client = aws_client(module, "stepfunctions")
     name = module.params["name"]
+    role_arn = module.params.get("role_arn")
+    known_arn = stepfunctions.state_machine_arn(role_arn, module.region, name) if role_arn else None
     resource.run(
         module,
         "state machine",
         "state_machine",
-        lambda: stepfunctions.get_state_machine(client, name),
+        lambda: stepfunctions.get_state_machine(client, name, arn=known_arn),
         lambda current: ensure_present(module, client, current, definition),
         lambda current: resource.ensure_absent(
             module, "state machine", name, current, lambda m: stepfunctions.delete_state_machine(client, m["arn"])

@@ -119,3 +119,19 @@ def test_paginate_retries_the_whole_read(monkeypatch):
 
     assert client.paginate(Client(), "list_roles", PathPrefix="/refarch/") == {"Roles": [{"RoleName": "r"}]}
     assert attempts == [{"PathPrefix": "/refarch/"}] * 2
+
+
+def test_caller_account_is_one_call_giving_account_and_partition():
+    import boto3
+    from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
+    from ansible_collections.refarch.aws.plugins.module_utils.client import caller_account, retry_decorator
+    from botocore.stub import Stubber
+
+    client = boto3.client("sts", region_name="cn-north-1", aws_access_key_id="x", aws_secret_access_key="x")
+    with Stubber(client) as stubber:
+        stubber.add_response(
+            "get_caller_identity",
+            {"Account": "210987654321", "Arn": "arn:aws-cn:iam::210987654321:user/deployer", "UserId": "AIDA"},
+        )
+        assert caller_account(RetryingBotoClientWrapper(client, retry_decorator())) == ("210987654321", "aws-cn")
+        stubber.assert_no_pending_responses()

@@ -198,3 +198,10 @@ def test_delete_of_a_vanished_queue_is_quiet(stub):
     client, stubber = stub
     stubber.add_client_error("delete_queue", service_error_code="QueueDoesNotExist", http_status_code=400)
     sqs.delete_queue(client, URL)
+
+
+def test_queue_arn():
+    assert (
+        sqs.queue_arn("aws-us-gov", "us-gov-west-1", "123456789012", "q")
+        == "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q"
+    )

@@ -194,6 +194,25 @@ def test_get_state_machine_finds_it_by_name_across_pages(stub):
     assert stepfunctions.get_state_machine(client, "sm") == current()
 
 
+def test_the_arn_comes_from_the_role_s_partition_and_account():
+    role = "arn:aws-cn:iam::210987654321:role/refarch/states"
+    assert stepfunctions.state_machine_arn(role, "cn-north-1", "sm") == (
+        "arn:aws-cn:states:cn-north-1:210987654321:stateMachine:sm"
+    )
+    assert stepfunctions.state_machine_arn(ROLE, "us-east-1", "sm") == ARN
+
+
+def test_get_state_machine_by_its_known_arn_makes_no_list_call(stub):
+    client, stubber = stub
+    stubber.add_response("describe_state_machine", DESCRIPTION, {"stateMachineArn": ARN})
+    stubber.add_response(
+        "list_tags_for_resource", {"tags": [{"key": "refarch:deployment", "value": "refarch"}]}, {"resourceArn": ARN}
+    )
+    assert stepfunctions.get_state_machine(client, "sm", arn=ARN) == current()
+    stubber.add_client_error("describe_state_machine", service_error_code="StateMachineDoesNotExist")
+    assert stepfunctions.get_state_machine(client, "sm", arn=ARN) is None
+
+
 def test_a_missing_or_deleting_state_machine_is_none(stub):
     client, stubber = stub
     stubber.add_response("list_state_machines", {"stateMachines": []}, {})
