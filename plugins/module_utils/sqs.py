@@ -109,6 +109,9 @@ def validate(params):
             problems.append("redrive_policy.max_receive_count must be between 1 and 1000")
         if redrive is not None and not str(redrive["dead_letter_target_arn"]).startswith("arn:"):
             problems.append("redrive_policy.dead_letter_target_arn must be a queue ARN")
+        receives = (params.get("dead_letter_queue") or {}).get("max_receive_count")
+        if receives is not None and not 1 <= int(receives) <= 1000:
+            problems.append("dead_letter_queue.max_receive_count must be between 1 and 1000")
     return "; ".join(problems) or None
 
 
@@ -154,6 +157,36 @@ def predicted(desired, current, tags):
             after[key] = value
     after["tags"] = tags
     return after
+
+
+def dead_letter_queue_params(params):
+    """The parameters of the dead-letter queue that ``params["dead_letter_queue"]`` asks for, or None:
+    this queue's encryption, tags, ownership and state; its own name and retention; nothing else set."""
+    spec = params.get("dead_letter_queue")
+    if not spec:
+        return None
+    dead_letter = dict((key, None) for key in INT_ATTRIBUTES)
+    dead_letter.update(
+        (key, params.get(key))
+        for key in ("state", "encryption", "kms_master_key_id", "purge_tags", "deployment", "tags")
+    )
+    dead_letter.update(
+        name=spec.get("name") or params["name"] + "-dlq",
+        message_retention_period=spec.get("message_retention_period"),
+        redrive_policy=None,
+    )
+    return dead_letter
+
+
+def with_redrive_to(params, dead_letter_arn):
+    """``params`` of the queue whose messages move to ``dead_letter_arn`` after the given receives."""
+    receives = params["dead_letter_queue"].get("max_receive_count")
+    return dict(
+        params,
+        redrive_policy=dict(
+            dead_letter_target_arn=dead_letter_arn, max_receive_count=5 if receives is None else receives
+        ),
+    )
 
 
 def queue_arn(partition, region, account, name):

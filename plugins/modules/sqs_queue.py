@@ -69,6 +69,24 @@ options:
         description: Receives before a message moves to the dead-letter queue (1-1000).
         type: int
         default: 5
+  dead_letter_queue:
+    description:
+      - A dead-letter queue managed in the same task, one module run instead of two. It is created
+        or updated first, with this queue's O(encryption), O(kms_master_key_id) and tags, and this
+        queue's redrive policy points at it. With O(state=absent) it is deleted after the queue.
+      - Mutually exclusive with O(redrive_policy).
+    type: dict
+    suboptions:
+      name:
+        description: Name of the dead-letter queue. Defaults to O(name) followed by C(-dlq).
+        type: str
+      message_retention_period:
+        description: Seconds a message is kept in the dead-letter queue (60-1209600).
+        type: int
+      max_receive_count:
+        description: Receives before a message moves to the dead-letter queue (1-1000).
+        type: int
+        default: 5
   purge_tags:
     description: Remove tags not in O(tags) (the ownership tag always stays).
     type: bool
@@ -105,6 +123,15 @@ EXAMPLES = r"""
   refarch.aws.sqs_queue:
     name: orders
     state: absent
+    deployment: prod
+
+- name: A queue and its dead-letter queue (orders-dlq) in one task
+  refarch.aws.sqs_queue:
+    name: orders
+    visibility_timeout: 180
+    dead_letter_queue:
+      message_retention_period: 1209600
+      max_receive_count: 5
     deployment: prod
 """
 
@@ -146,17 +173,25 @@ queue:
       description: Tags, the ownership tag included.
       type: dict
       sample: {"refarch:deployment": "prod"}
+dead_letter_queue:
+  description: The dead-letter queue after the run, in the shape of RV(queue); empty when absent.
+  returned: when O(dead_letter_queue) is given
+  type: dict
 """
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
 from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
 from ansible_collections.refarch.aws.plugins.module_utils.client import caller_account
 
 
-def ensure_present(module, client, current):
-    params = module.params
+def ensure_present(module, client, params, current):
     tags = ownership.desired_tags(params["deployment"], params["tags"])
     desired = sqs.build_desired(params, tags)
     if current is None:
@@ -187,22 +222,56 @@ def ensure_present(module, client, current):
     return True, sqs.describe_queue(client, current["url"])
 
 
+def manage(module, client, params):
+    """(changed, before, after) of one queue."""
+    current = sqs.get_queue(client, params["name"])
+    if params["state"] == "present":
+        changed, after = ensure_present(module, client, params, current)
+    else:
+        changed, after = resource.ensure_absent(
+            module, "queue", params["name"], current, lambda q: sqs.delete_queue(client, q["url"])
+        )
+    return changed, current, after or {}
+
+
 def run_module(module):
-    message = sqs.validate(module.params)
+    params = module.params
+    dead_letter_params = sqs.dead_letter_queue_params(params)
+    message = sqs.validate(params)
+    if not message and dead_letter_params:
+        message = sqs.validate(dead_letter_params)
+        message = message and "dead_letter_queue: " + message
     if message:
         module.fail_json(msg=message)
     client = aws_client(module, "sqs", extra_error_codes=sqs.EXTRA_RETRY_CODES)
-    name = module.params["name"]
-    resource.run(
-        module,
-        "queue",
-        "queue",
-        lambda: sqs.get_queue(client, name),
-        lambda current: ensure_present(module, client, current),
-        lambda current: resource.ensure_absent(
-            module, "queue", name, current, lambda q: sqs.delete_queue(client, q["url"])
-        ),
-    )
+    if not dead_letter_params:
+        resource.run(
+            module,
+            "queue",
+            "queue",
+            lambda: sqs.get_queue(client, params["name"]),
+            lambda current: ensure_present(module, client, params, current),
+            lambda current: resource.ensure_absent(
+                module, "queue", params["name"], current, lambda q: sqs.delete_queue(client, q["url"])
+            ),
+        )
+    # The dead-letter queue exists before the queue whose redrive points at it, and goes after it.
+    try:
+        if params["state"] == "present":
+            dlq = manage(module, client, dead_letter_params)
+            queue = manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]))
+        else:
+            queue = manage(module, client, params)
+            dlq = manage(module, client, dead_letter_params)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="failed to manage queue %s and its dead-letter queue" % params["name"])
+    result = dict(changed=queue[0] or dlq[0], queue=queue[2], dead_letter_queue=dlq[2])
+    if module._diff:
+        result["diff"] = diffing.diff_result(
+            dict(queue=queue[1] or {}, dead_letter_queue=dlq[1] or {}),
+            dict(queue=queue[2], dead_letter_queue=dlq[2]),
+        )
+    module.exit_json(**result)
 
 
 def main():
@@ -223,10 +292,22 @@ def main():
                 max_receive_count=dict(type="int", default=5),
             ),
         ),
+        dead_letter_queue=dict(
+            type="dict",
+            options=dict(
+                name=dict(type="str"),
+                message_retention_period=dict(type="int"),
+                max_receive_count=dict(type="int", default=5),
+            ),
+        ),
         purge_tags=dict(type="bool", default=True),
         **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec,
+        supports_check_mode=True,
+        mutually_exclusive=[("redrive_policy", "dead_letter_queue")],
+    )
     run_module(module)
 
 

@@ -205,3 +205,47 @@ def test_queue_arn():
         sqs.queue_arn("aws-us-gov", "us-gov-west-1", "123456789012", "q")
         == "arn:aws-us-gov:sqs:us-gov-west-1:123456789012:q"
     )
+
+
+def test_the_dead_letter_queue_shares_encryption_tags_and_ownership_and_nothing_else():
+    params = dict(
+        name="orders",
+        state="present",
+        visibility_timeout=180,
+        message_retention_period=345600,
+        delay_seconds=None,
+        receive_wait_time_seconds=None,
+        maximum_message_size=None,
+        encryption="kms",
+        kms_master_key_id="alias/orders",
+        redrive_policy=None,
+        dead_letter_queue=dict(name=None, message_retention_period=1209600, max_receive_count=3),
+        purge_tags=True,
+        deployment="prod",
+        tags={"team": "shop"},
+    )
+    dead_letter = sqs.dead_letter_queue_params(params)
+    assert dead_letter["name"] == "orders-dlq"
+    assert dead_letter["message_retention_period"] == 1209600
+    assert dead_letter["visibility_timeout"] is None and dead_letter["redrive_policy"] is None
+    assert (dead_letter["encryption"], dead_letter["kms_master_key_id"]) == ("kms", "alias/orders")
+    assert (dead_letter["deployment"], dead_letter["tags"], dead_letter["state"]) == (
+        "prod",
+        {"team": "shop"},
+        "present",
+    )
+    assert "dead_letter_queue" not in dead_letter
+    assert sqs.dead_letter_queue_params(dict(params, dead_letter_queue=None)) is None
+    queue = sqs.with_redrive_to(params, "arn:aws:sqs:us-east-1:123456789012:orders-dlq")
+    assert queue["redrive_policy"] == {
+        "dead_letter_target_arn": "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
+        "max_receive_count": 3,
+    }
+    assert sqs.build_desired(queue, {})["redrive_policy"]["max_receive_count"] == 3
+
+
+def test_a_bad_dead_letter_receive_count_is_named():
+    message = sqs.validate(
+        dict(name="q", state="present", encryption="sqs", dead_letter_queue=dict(max_receive_count=0))
+    )
+    assert "dead_letter_queue.max_receive_count" in message
