@@ -3,7 +3,9 @@
 """IAM roles with their trust policy, inline and managed policies and instance profile, as one resource.
 
 API calls (each retried with jittered backoff) and pure compare functions for refarch.aws.iam_role
-and refarch.aws.iam_role_info.
+and refarch.aws.iam_role_info. The per-role work of refarch.aws.iam_role (validate, read, plan, apply)
+lives here without the module object, so one role (``name``) and many (``roles``) share it: a refusal
+raises :class:`RoleRefused`, which the module turns into ``fail_json``.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -11,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_policies
@@ -18,9 +21,149 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
 from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
+from ansible_collections.refarch.aws.plugins.module_utils.client import wait_for
+from ansible_collections.refarch.aws.plugins.module_utils.ownership import OWNERSHIP_TAG_KEY
+from ansible_collections.refarch.aws.plugins.module_utils.ownership import desired_tags
+from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 DEFAULT_PATH = "/refarch/"
+# The options of one role: top-level options with ``name``, or the keys of each ``roles`` element.
+ROLE_KEYS = (
+    "name",
+    "description",
+    "assume_role_policy",
+    "inline_policies",
+    "managed_policy_arns",
+    "instance_profile",
+    "max_session_duration",
+)
+
+
+class RoleRefused(Exception):
+    """A role that cannot be changed as asked (not this deployment's, or another path); the message says why."""
+
+
+# ---------------------------------------------------------------- options (pure)
+def role_specs(params):
+    """``[(where, spec)]``: each role's options, ``where`` the prefix that names them in messages
+    (``""`` for the ``name`` form, ``"roles[2]."`` for an element of ``roles``)."""
+    if params.get("roles") is None:
+        return [("", dict((key, params.get(key)) for key in ROLE_KEYS))]
+    return [
+        ("roles[%d]." % index, dict((key, role.get(key)) for key in ROLE_KEYS))
+        for index, role in enumerate(params["roles"])
+    ]
+
+
+def role_problems(spec, where, state):
+    """What is wrong with one role's options (a list of messages); option names are prefixed with ``where``."""
+    problems = []
+    name = spec.get("name") or ""
+    if len(name) > 64:
+        problems.append("%sname must be at most 64 characters for an IAM role, got %d" % (where, len(name)))
+    for arn in spec.get("managed_policy_arns") or []:
+        if not re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}|aws):policy/.+", arn):
+            problems.append("%smanaged_policy_arns: %r is not a managed policy ARN" % (where, arn))
+    duration = spec.get("max_session_duration")
+    if duration is not None and not 3600 <= duration <= 43200:
+        problems.append("%smax_session_duration must be between 3600 and 43200, got %d" % (where, duration))
+    for policy_name, document in sorted((spec.get("inline_policies") or {}).items()):
+        if not isinstance(document, dict) or "Statement" not in document:
+            problems.append("%sinline_policies.%s must be a policy document with a Statement" % (where, policy_name))
+    trust = spec.get("assume_role_policy")
+    if trust is not None and "Statement" not in trust:
+        problems.append("%sassume_role_policy must be a policy document with a Statement" % where)
+    if trust is None and state == "present":
+        problems.append("%sassume_role_policy is required when state=present (role %s)" % (where, name))
+    return problems
+
+
+def options_problems(params):
+    """What is wrong with the module's options: the path, then each role in order (a list of messages)."""
+    problems = []
+    path = params["path"]
+    if not (path.startswith("/") and path.endswith("/")):
+        problems.append("path must begin and end with '/', got %r" % path)
+    seen = set()
+    for where, spec in role_specs(params):
+        problems.extend(role_problems(spec, where, params["state"]))
+        if spec["name"] in seen:
+            problems.append("%sname: role %s is listed twice" % (where, spec["name"]))
+        seen.add(spec["name"])
+    return problems
+
+
+# ---------------------------------------------------------------- one role: read, plan, apply
+def read_role(client, spec, settings):
+    """The role as it is, or None. The instance profile is read only when it is managed: one call
+    less for every other role."""
+    return get_role(client, spec["name"], profile=settings["state"] == "present" and bool(spec.get("instance_profile")))
+
+
+def plan_role(spec, settings, current):
+    """``(desired, plan)`` for one role (pure). ``settings``: the module-level options (state, path,
+    deployment, tags, purge_*). ``plan`` is ``{}`` when nothing changes, ``{"delete": True}`` for an
+    owned role to delete; raises :class:`RoleRefused` for a role that is not ours or has another path."""
+    name = spec["name"]
+    deployment = settings["deployment"]
+    if settings["state"] == "absent":
+        if current is None:
+            return None, {}
+        if not is_owned(current["tags"], deployment):
+            raise RoleRefused(
+                "IAM role %s lacks the %s=%s tag: it is not this deployment's, refusing to delete it"
+                % (name, OWNERSHIP_TAG_KEY, deployment)
+            )
+        return None, {"delete": True}
+    if current is not None and not is_owned(current["tags"], deployment):
+        raise RoleRefused(
+            "IAM role %s exists but its %s tag is not %r: it is not this deployment's, refusing to change it"
+            % (name, OWNERSHIP_TAG_KEY, deployment)
+        )
+    desired = build_desired(dict(spec, path=settings["path"]), desired_tags(deployment, settings["tags"]))
+    plan = plan_changes(
+        desired,
+        current,
+        purge_inline=settings["purge_inline_policies"],
+        purge_managed=settings["purge_managed_policies"],
+        purge_tags=settings["purge_tags"],
+    )
+    if "path_mismatch" in plan:
+        raise RoleRefused(
+            "IAM role %s exists with path %s, not %s; a role's path cannot change" % ((name,) + plan["path_mismatch"])
+        )
+    return desired, plan
+
+
+def expected_after(desired, current, plan):
+    """The role after ``plan`` (pure): ``{}`` when deleted or absent, ``current`` when nothing changes."""
+    if plan.get("delete") or (current is None and not plan):
+        return {}
+    if not plan:
+        return current
+    return predicted_after(desired, current, plan)
+
+
+def apply_role(client, spec, settings, desired, plan):
+    """Run a non-empty plan of :func:`plan_role`; the role after (read back), ``{}`` when deleted.
+    After a create, waits (``settings["wait"]``) until the role and its profile answer reads."""
+    name = spec["name"]
+    if plan.get("delete"):
+        delete_role(client, name)
+        return {}
+    apply_plan(client, name, desired, plan)
+    profile = bool(spec.get("instance_profile"))
+    if settings["wait"] and plan.get("create"):
+        # Reads after create are eventually consistent; wait until the role (and profile) answer.
+        wait_for(
+            lambda: get_role(client, name, inline=False, managed=False, profile=profile),
+            lambda role: role is not None and (not profile or role["instance_profile_arn"]),
+            settings["wait_timeout"],
+            "IAM role %s to exist" % name,
+            delay=2,
+        )
+    return get_role(client, name)
 
 
 # ---------------------------------------------------------------- reads

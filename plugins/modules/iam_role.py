@@ -19,11 +19,46 @@ description:
   - Roles live under O(path) (default C(/refarch/)) so M(refarch.aws.iam_role_info) lists owned roles
     without reading every role's tags in the account.
   - Updating or deleting a role that lacks this deployment's ownership tag fails; the role is not ours.
+  - O(roles) manages several roles in one task (one module run instead of one per role); every role is
+    read and checked (ownership, path) before any changes, so a refusal leaves all of them as they were.
 options:
   name:
-    description: Name of the role (and of its instance profile when O(instance_profile=true)).
+    description:
+      - Name of the role (and of its instance profile when O(instance_profile=true)).
+      - Exactly one of O(name) and O(roles) is required.
     type: str
-    required: true
+  roles:
+    description:
+      - Several roles managed by this one task, each with the options of one role; O(path), O(state),
+        the C(purge_*) options, O(wait), O(wait_timeout), O(deployment) and O(tags) apply to every role.
+      - Mutually exclusive with O(name) and with the per-role options at the top level.
+      - With O(state=absent) an element needs only O(roles[].name).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the role (and of its instance profile when O(roles[].instance_profile=true)).
+        type: str
+        required: true
+      description:
+        description: Description of the role.
+        type: str
+      max_session_duration:
+        description: Maximum session duration in seconds (3600 to 43200).
+        type: int
+      assume_role_policy:
+        description: The trust policy document. Required when O(state=present).
+        type: dict
+      inline_policies:
+        description: Inline policies, policy name to policy document. Omit to leave them alone.
+        type: dict
+      managed_policy_arns:
+        description: ARNs of managed policies to attach. Omit to leave attachments alone.
+        type: list
+        elements: str
+      instance_profile:
+        description: Also keep an instance profile of the same name that holds the role. Default V(false).
+        type: bool
   state:
     description: Whether the role should exist.
     type: str
@@ -40,7 +75,7 @@ options:
     description: Maximum session duration in seconds (3600 to 43200).
     type: int
   assume_role_policy:
-    description: The trust policy document. Required when O(state=present).
+    description: The trust policy document. Required when O(state=present) (with O(name)).
     type: dict
   inline_policies:
     description:
@@ -64,9 +99,10 @@ options:
     type: bool
     default: true
   instance_profile:
-    description: Also keep an instance profile of the same name that holds the role (for EC2 instances).
+    description:
+      - Also keep an instance profile of the same name that holds the role (for EC2 instances).
+      - Default V(false).
     type: bool
-    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
@@ -102,12 +138,44 @@ EXAMPLES = r"""
     name: refarch-inventory-verifier
     deployment: refarch
     state: absent
+
+- name: Two roles in one task
+  refarch.aws.iam_role:
+    deployment: refarch
+    roles:
+      - name: refarch-build
+        description: CodeBuild service role
+        assume_role_policy:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Principal: {Service: codebuild.amazonaws.com}
+              Action: sts:AssumeRole
+        inline_policies: {}
+      - name: refarch-instances
+        assume_role_policy:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Principal: {Service: ec2.amazonaws.com}
+              Action: sts:AssumeRole
+        managed_policy_arns: [arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier]
+        instance_profile: true
+  register: roles
+
+- name: Remove both (names are enough)
+  refarch.aws.iam_role:
+    deployment: refarch
+    state: absent
+    roles:
+      - name: refarch-build
+      - name: refarch-instances
 """
 
 RETURN = r"""
 role:
   description: The role after the task (predicted in check mode); empty when absent.
-  returned: always
+  returned: with O(name)
   type: dict
   contains:
     arn: {description: Role ARN., type: str, returned: when present}
@@ -121,9 +189,13 @@ role:
       type: str
       returned: when present and O(instance_profile=true)
     tags: {description: Tags., type: dict, returned: when present}
+roles:
+  description:
+    - Role name to the role after the task, each as RV(role) is returned with O(name); empty dicts when absent.
+  returned: with O(roles)
+  type: dict
+  sample: {"refarch-build": {"role_name": "refarch-build", "path": "/refarch/"}, "refarch-old": {}}
 """
-
-import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
@@ -131,143 +203,122 @@ from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleA
 from ansible_collections.refarch.aws.plugins.module_utils import iam
 from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout
 from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.client import wait_for
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import OWNERSHIP_TAG_KEY
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import desired_tags
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
 
 try:
     import botocore
 except ImportError:
     pass  # AnsibleAWSModule reports the missing library
 
+# Options of one role: at the top level with ``name``, per element with ``roles``.
+PER_ROLE = (
+    "description",
+    "max_session_duration",
+    "assume_role_policy",
+    "inline_policies",
+    "managed_policy_arns",
+    "instance_profile",
+)
+# Options that apply to every role the task manages.
+SETTINGS = (
+    "state",
+    "path",
+    "purge_inline_policies",
+    "purge_managed_policies",
+    "purge_tags",
+    "wait",
+    "wait_timeout",
+    "deployment",
+    "tags",
+)
 
-def argument_spec():
-    spec = dict(
-        name=dict(type="str", required=True),
-        state=dict(type="str", choices=["present", "absent"], default="present"),
-        path=dict(type="str", default=iam.DEFAULT_PATH),
+
+def role_options():
+    return dict(
         description=dict(type="str"),
         max_session_duration=dict(type="int"),
         assume_role_policy=dict(type="dict"),
         inline_policies=dict(type="dict"),
-        purge_inline_policies=dict(type="bool", default=True),
         managed_policy_arns=dict(type="list", elements="str"),
+        instance_profile=dict(type="bool"),
+    )
+
+
+def argument_spec():
+    spec = dict(
+        name=dict(type="str"),
+        roles=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True), **role_options())),
+        state=dict(type="str", choices=["present", "absent"], default="present"),
+        path=dict(type="str", default=iam.DEFAULT_PATH),
+        purge_inline_policies=dict(type="bool", default=True),
         purge_managed_policies=dict(type="bool", default=True),
         purge_tags=dict(type="bool", default=True),
-        instance_profile=dict(type="bool", default=False),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
     )
+    spec.update(role_options())
     spec.update(OWNERSHIP_ARGUMENT_SPEC)
     return spec
 
 
-def validate(module):
-    params = module.params
-    path = params["path"]
-    if not (path.startswith("/") and path.endswith("/")):
-        module.fail_json(msg="path must begin and end with '/', got %r" % path)
-    if len(params["name"]) > 64:
-        module.fail_json(msg="name must be at most 64 characters for an IAM role, got %d" % len(params["name"]))
-    for arn in params.get("managed_policy_arns") or []:
-        if not re.fullmatch(r"arn:[^:]+:iam::([0-9]{12}|aws):policy/.+", arn):
-            module.fail_json(msg="managed_policy_arns: %r is not a managed policy ARN" % arn)
-    duration = params.get("max_session_duration")
-    if duration is not None and not 3600 <= duration <= 43200:
-        module.fail_json(msg="max_session_duration must be between 3600 and 43200, got %d" % duration)
-    for policy_name, document in (params.get("inline_policies") or {}).items():
-        if not isinstance(document, dict) or "Statement" not in document:
-            module.fail_json(msg="inline_policies.%s must be a policy document with a Statement" % policy_name)
-    trust = params.get("assume_role_policy")
-    if trust is not None and "Statement" not in trust:
-        module.fail_json(msg="assume_role_policy must be a policy document with a Statement")
-
-
-def ensure_present(module, client, current):
-    params = module.params
-    name = params["name"]
-    if current is not None and not is_owned(current["tags"], params["deployment"]):
-        module.fail_json(
-            msg="IAM role %s exists but its %s tag is not %r: it is not this deployment's, refusing to change it"
-            % (name, OWNERSHIP_TAG_KEY, params["deployment"])
-        )
-    desired = iam.build_desired(params, desired_tags(params["deployment"], params["tags"]))
-    plan = iam.plan_changes(
-        desired,
-        current,
-        purge_inline=params["purge_inline_policies"],
-        purge_managed=params["purge_managed_policies"],
-        purge_tags=params["purge_tags"],
-    )
-    if "path_mismatch" in plan:
-        module.fail_json(
-            msg="IAM role %s exists with path %s, not %s; a role's path cannot change"
-            % ((name,) + plan["path_mismatch"])
-        )
-    if not plan:
-        return False, current
-    if module.check_mode:
-        return True, iam.predicted_after(desired, current, plan)
-    iam.apply_plan(client, name, desired, plan)
-    if params["wait"] and plan.get("create"):
-        # Reads after create are eventually consistent; wait until the role (and profile) answer.
-        wait_for(
-            lambda: iam.get_role(client, name, inline=False, managed=False, profile=params["instance_profile"]),
-            lambda role: role is not None and (not params["instance_profile"] or role["instance_profile_arn"]),
-            params["wait_timeout"],
-            "IAM role %s to exist" % name,
-            delay=2,
-        )
-    return True, iam.get_role(client, name)
-
-
-def ensure_absent(module, client, current):
-    params = module.params
-    if current is None:
-        return False, {}
-    if not is_owned(current["tags"], params["deployment"]):
-        module.fail_json(
-            msg="IAM role %s lacks the %s=%s tag: it is not this deployment's, refusing to delete it"
-            % (params["name"], OWNERSHIP_TAG_KEY, params["deployment"])
-        )
-    if not module.check_mode:
-        iam.delete_role(client, params["name"])
-    return True, {}
-
-
 def run_module(module):
-    validate(module)
     params = module.params
+    problems = iam.options_problems(params)
+    if problems:
+        module.fail_json(msg="; ".join(problems))
+    settings = dict((key, params[key]) for key in SETTINGS)
+    specs = [spec for _where, spec in iam.role_specs(params)]
     client = aws_client(module, "iam")
+    name = None
+    results = []
     try:
-        # The instance profile is read only when it is managed: one call less for every other role.
-        current = iam.get_role(
-            client, params["name"], profile=params["state"] == "present" and params["instance_profile"]
-        )
-        if params["state"] == "present":
-            changed, after = ensure_present(module, client, current)
-        else:
-            changed, after = ensure_absent(module, client, current)
+        # Every role is read and planned before anything changes: a refusal leaves all of them alone.
+        works = []
+        for spec in specs:
+            name = spec["name"]
+            current = iam.read_role(client, spec, settings)
+            desired, plan = iam.plan_role(spec, settings, current)
+            works.append((spec, current, desired, plan))
+        for spec, current, desired, plan in works:
+            name = spec["name"]
+            if plan and not module.check_mode:
+                after = iam.apply_role(client, spec, settings, desired, plan)
+            else:
+                after = iam.expected_after(desired, current, plan)
+            results.append((name, bool(plan), current, after or {}))
+    except iam.RoleRefused as e:
+        module.fail_json(msg=str(e))
     except is_boto3_error_code("MalformedPolicyDocument") as e:
-        module.fail_json_aws(e, msg="IAM rejected a policy document of role %s" % params["name"])
+        module.fail_json_aws(e, msg="IAM rejected a policy document of role %s" % name)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="IAM role %s" % params["name"])
+        module.fail_json_aws(e, msg="IAM role %s" % name)
     except WaitTimeout as e:
         module.fail_json(msg=str(e))
-    result = dict(changed=changed, role=after or {})
-    if module._diff:
-        result["diff"] = diff_result(current, after)
-    module.exit_json(**result)
+    module.exit_json(**result_of(params, results, module._diff))
+
+
+def result_of(params, results, with_diff):
+    """The return values: ``role`` for the ``name`` form, ``roles`` (name → role) for the list form."""
+    result = dict(changed=any(changed for _name, changed, _before, _after in results))
+    if params.get("roles") is None:
+        _name, _changed, before, after = results[0]
+        result["role"] = after
+    else:
+        result["roles"] = dict((name, after) for name, _changed, _before, after in results)
+        before = dict((name, before or {}) for name, _changed, before, _after in results)
+        after = result["roles"]
+    if with_diff:
+        result["diff"] = diff_result(before, after)
+    return result
 
 
 def main():
     module = AnsibleAWSModule(
         argument_spec=argument_spec(),
         supports_check_mode=True,
-        required_if=[("state", "present", ["assume_role_policy"])],
+        mutually_exclusive=[("name", "roles")] + [("roles", option) for option in PER_ROLE],
+        required_one_of=[("name", "roles")],
     )
     run_module(module)
 

@@ -119,6 +119,16 @@ def test_predicted_after_matches_the_plan():
     assert after["arn"] == before["arn"]
 
 
+# GetRole's answer for a role without tags or description.
+BARE_ROLE = {
+    "Path": "/refarch/",
+    "RoleName": "r",
+    "RoleId": "AROAEXAMPLEEXAMPLE01",
+    "Arn": "arn:aws:iam::123456789012:role/refarch/r",
+    "CreateDate": "2026-01-01T00:00:00Z",
+}
+
+
 def stubbed():
     client = botocore.session.get_session().create_client(
         "iam", region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
@@ -184,14 +194,7 @@ def test_get_role_raises_other_errors():
 
 def test_get_role_returns_none_when_the_role_vanishes_while_being_read():
     client, stub = stubbed()
-    role = {
-        "Path": "/refarch/",
-        "RoleName": "r",
-        "RoleId": "AROAEXAMPLEEXAMPLE01",
-        "Arn": "arn:aws:iam::123456789012:role/refarch/r",
-        "CreateDate": "2026-01-01T00:00:00Z",
-    }
-    stub.add_response("get_role", {"Role": role}, {"RoleName": "r"})
+    stub.add_response("get_role", {"Role": BARE_ROLE}, {"RoleName": "r"})
     stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": "r"})
     stub.add_client_error("list_attached_role_policies", "NoSuchEntity", http_status_code=404)
     with stub:
@@ -220,3 +223,131 @@ def test_list_owned_roles_skips_a_role_deleted_since_the_listing():
     with stub:
         names = iam.list_owned_roles(NoRetry(client), "/refarch/", lambda tags: tags == OWNED)
     assert names == ["kept"]
+
+
+# ---------------------------------------------------------------- options and the per-role work
+SETTINGS = dict(
+    state="present",
+    path="/refarch/",
+    purge_inline_policies=True,
+    purge_managed_policies=True,
+    purge_tags=True,
+    wait=False,
+    wait_timeout=600,
+    deployment="refarch",
+    tags={},
+)
+
+
+def params(**overrides):
+    value = dict((key, None) for key in iam.ROLE_KEYS)
+    value.update(roles=None, state="present", path="/refarch/")
+    value.update(overrides)
+    return value
+
+
+def spec(**overrides):
+    value = dict((key, None) for key in iam.ROLE_KEYS)
+    value.update(name="r", assume_role_policy=TRUST, inline_policies={"consume": POLICY})
+    value.update(overrides)
+    return value
+
+
+def test_role_specs_of_the_name_form_and_of_the_list_form():
+    assert iam.role_specs(params(name="r", assume_role_policy=TRUST)) == [("", spec(inline_policies=None))]
+    listed = iam.role_specs(params(roles=[{"name": "a"}, {"name": "b", "instance_profile": True}]))
+    assert [(where, role["name"], role["instance_profile"]) for where, role in listed] == [
+        ("roles[0].", "a", None),
+        ("roles[1].", "b", True),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "state", "expected"),
+    [
+        ({}, "present", []),
+        ({"name": "x" * 65}, "present", ["roles[2].name must be at most 64 characters for an IAM role, got 65"]),
+        (
+            {"managed_policy_arns": ["ReadOnly"]},
+            "present",
+            ["roles[2].managed_policy_arns: 'ReadOnly' is not a managed policy ARN"],
+        ),
+        (
+            {"max_session_duration": 60},
+            "present",
+            ["roles[2].max_session_duration must be between 3600 and 43200, got 60"],
+        ),
+        (
+            {"inline_policies": {"p": {}}},
+            "present",
+            ["roles[2].inline_policies.p must be a policy document with a Statement"],
+        ),
+        (
+            {"assume_role_policy": {}},
+            "present",
+            ["roles[2].assume_role_policy must be a policy document with a Statement"],
+        ),
+        (
+            {"assume_role_policy": None},
+            "present",
+            ["roles[2].assume_role_policy is required when state=present (role r)"],
+        ),
+        ({"assume_role_policy": None, "inline_policies": None}, "absent", []),  # a name is enough to delete
+    ],
+)
+def test_role_problems_name_the_element(overrides, state, expected):
+    assert iam.role_problems(spec(**overrides), "roles[2].", state) == expected
+
+
+def test_options_problems_cover_the_path_every_role_and_repeated_names():
+    roles = [spec(name="a"), spec(name="b", assume_role_policy=None), spec(name="a")]
+    assert iam.options_problems(params(roles=roles, path="refarch")) == [
+        "path must begin and end with '/', got 'refarch'",
+        "roles[1].assume_role_policy is required when state=present (role b)",
+        "roles[2].name: role a is listed twice",
+    ]
+    assert iam.options_problems(params(name="r", assume_role_policy=TRUST)) == []
+
+
+def test_plan_role_for_an_absent_role_creates_it():
+    desired, plan = iam.plan_role(spec(instance_profile=True), SETTINGS, None)
+    assert plan == {"create": True, "put_policies": {"consume": POLICY}, "create_profile": True}
+    assert desired["tags"] == OWNED
+    after = iam.expected_after(desired, None, plan)
+    assert after["role_name"] == "r" and after["instance_profile_arn"] == "(known after creation)"
+
+
+def test_plan_role_of_an_identical_role_is_empty_and_keeps_the_role():
+    desired, plan = iam.plan_role(spec(), SETTINGS, current(managed_policy_arns=[]))
+    assert plan == {}
+    assert iam.expected_after(desired, current(), plan) == current()
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_plan_role_refuses_a_role_without_our_tag(state):
+    with pytest.raises(iam.RoleRefused, match="not this deployment's"):
+        iam.plan_role(spec(), dict(SETTINGS, state=state), current(tags={"refarch:deployment": "other"}))
+
+
+def test_plan_role_refuses_another_path():
+    with pytest.raises(iam.RoleRefused, match="exists with path /other/, not /refarch/"):
+        iam.plan_role(spec(), SETTINGS, current(path="/other/"))
+
+
+def test_plan_role_for_absent_state():
+    absent = dict(SETTINGS, state="absent")
+    assert iam.plan_role(spec(), absent, None) == (None, {})
+    assert iam.plan_role(spec(), absent, current()) == (None, {"delete": True})
+    assert iam.expected_after(None, current(), {"delete": True}) == {}
+    assert iam.expected_after(None, None, {}) == {}
+
+
+def test_read_role_reads_the_instance_profile_only_when_it_is_managed():
+    client, stub = stubbed()
+    stub.add_response("get_role", {"Role": BARE_ROLE}, {"RoleName": "r"})
+    stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": "r"})
+    stub.add_response("list_attached_role_policies", {"AttachedPolicies": []}, {"RoleName": "r"})
+    with stub:  # no get_instance_profile: the stubber would fail on an unexpected call
+        found = iam.read_role(NoRetry(client), spec(instance_profile=False), SETTINGS)
+    assert "instance_profile_arn" not in found
+    stub.assert_no_pending_responses()

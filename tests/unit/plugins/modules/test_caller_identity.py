@@ -1,0 +1,17 @@
+import pytest
+from ansible_collections.refarch.aws.plugins.modules import caller_identity
+
+
+@pytest.mark.parametrize(
+    ("arn", "partition"),
+    [
+        ("arn:aws:sts::123456789012:assumed-role/deployer/session", "aws"),
+        ("arn:aws-cn:iam::123456789012:user/deployer", "aws-cn"),
+        ("arn:aws-us-gov:iam::123456789012:root", "aws-us-gov"),
+    ],
+)
+def test_identity_takes_the_partition_from_the_arn(arn, partition):
+    response = {"Account": "123456789012", "Arn": arn, "UserId": "AIDAEXAMPLE", "ResponseMetadata": {}}
+    assert caller_identity.identity(response) == dict(
+        account="123456789012", partition=partition, arn=arn, user_id="AIDAEXAMPLE"
+    )
