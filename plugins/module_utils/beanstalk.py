@@ -244,6 +244,18 @@ def describe_application_version(client, application, label):
     return found[0] if found else None
 
 
+def application_version_exists(client, application, label, listed):
+    """Whether ``application`` has the version ``label``. ``listed``: the labels DescribeApplications
+    returned for it (``Versions``), or None when there is no application. A listed label answers without
+    a call (the no-op rerun); an unlisted one is asked with DescribeApplicationVersions, in case the
+    list lags behind a version created moments ago."""
+    if listed is None:
+        return False
+    if label in listed:
+        return True
+    return describe_application_version(client, application, label) is not None
+
+
 def create_application_version(client, application, label, bucket, key, description, tags):
     kwargs = dict(
         ApplicationName=application,

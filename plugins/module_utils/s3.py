@@ -13,6 +13,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
+
 BLOCK_ALL = dict(BlockPublicAcls=True, IgnorePublicAcls=True, BlockPublicPolicy=True, RestrictPublicBuckets=True)
 
 
@@ -38,17 +40,20 @@ def bucket_changes(desired, current):
     return [key for key in ("versioning", "encryption", "public_access_block", "tags") if desired[key] != current[key]]
 
 
-def bucket_exists(client, name):
-    try:
-        client.head_bucket(Bucket=name, aws_retry=True)
-    except is_boto3_error_code(["404", "NoSuchBucket", "NotFound"]):
-        return False
-    return True
-
-
 def get_bucket(client, name):
-    """The bucket's settings in the shape of :func:`build_bucket`, or None when it does not exist."""
-    if not bucket_exists(client, name):
+    """The bucket's settings in the shape of :func:`build_bucket`, or None when it does not exist.
+
+    The tags are read first and answer "is there such a bucket" too (``NoSuchBucket``; another
+    account's bucket answers 403 ``AccessDenied``, raised): no HeadBucket call of its own. That read
+    retries throttling only, not ``NoSuchBucket``, which the module's client retries for a bucket
+    that was just created.
+    """
+    try:
+        tagging = retry_decorator()(client.get_bucket_tagging)(Bucket=name)
+        tags = tags_to_dict(tagging.get("TagSet"))
+    except is_boto3_error_code("NoSuchTagSet"):
+        tags = {}
+    except is_boto3_error_code(["NoSuchBucket", "404", "NotFound"]):
         return None
     versioning = client.get_bucket_versioning(Bucket=name, aws_retry=True).get("Status", "Disabled")
     try:
@@ -60,13 +65,7 @@ def get_bucket(client, name):
         block = client.get_public_access_block(Bucket=name, aws_retry=True)["PublicAccessBlockConfiguration"]
     except is_boto3_error_code("NoSuchPublicAccessBlockConfiguration"):
         block = {}
-    return dict(
-        name=name,
-        versioning=versioning,
-        encryption=encryption,
-        public_access_block=block,
-        tags=get_tags(client, name),
-    )
+    return dict(name=name, versioning=versioning, encryption=encryption, public_access_block=block, tags=tags)
 
 
 def get_tags(client, name):

@@ -129,15 +129,16 @@ def current_application(client, name):
     return app, beanstalk.normalize_application(app, tags)
 
 
-def ensure_version(module, eb, s3_client, application_exists):
-    """Upload the bundle and create the version when its label is new; returns (changed, result)."""
+def ensure_version(module, eb, s3_client, listed):
+    """Upload the bundle and create the version when its label is new; returns (changed, result).
+    ``listed``: the application's version labels (DescribeApplications), None without an application."""
     spec = module.params["version"]
     name = module.params["name"]
     data, digest = beanstalk.build_bundle(spec["source_dir"])
     label = beanstalk.version_label(digest)
     key = "%s/%s.zip" % ((spec.get("key_prefix") or name).strip("/"), label)
     result = dict(version_label=label, source_bundle=dict(bucket=spec["bucket"], key=key))
-    if application_exists and beanstalk.describe_application_version(eb, name, label) is not None:
+    if beanstalk.application_version_exists(eb, name, label, listed):
         return False, result
     if not module.check_mode:
         if not s3.object_exists(s3_client, spec["bucket"], key):
@@ -214,7 +215,7 @@ def run(module, eb, s3_client):
                 beanstalk.update_tags(eb, before["arn"], to_set, to_remove)
     result = dict(application=after)
     if params["version"]:
-        version_changed, version = ensure_version(module, eb, s3_client, before is not None)
+        version_changed, version = ensure_version(module, eb, s3_client, None if before is None else before["versions"])
         result.update(version)
         if version_changed:
             changed = True

@@ -79,6 +79,7 @@ try:
 except ImportError:
     pass  # AnsibleAWSModule reports it
 
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import s3
@@ -134,6 +135,12 @@ def main():
     client = aws_client(module, "s3", extra_error_codes=["NoSuchBucket"])
     try:
         result = run(module, client)
+    except is_boto3_error_code(["AccessDenied", "403"]) as e:
+        module.fail_json_aws(
+            e,
+            msg="S3 bucket %s: access denied; bucket names are global, so it may be another account's"
+            % module.params["name"],
+        )
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="S3 bucket %s" % module.params["name"])
     module.exit_json(**result)

@@ -228,6 +228,28 @@ def test_describe_application_version_not_found_is_none():
         assert beanstalk.describe_application_version(client, "web", "v-1") is None
 
 
+@pytest.mark.parametrize(
+    ("listed", "answer", "exists"),
+    [
+        (None, None, False),  # no application: no call
+        (["v-0", "v-1"], None, True),  # DescribeApplications listed it: no call (the no-op rerun)
+        (["v-0"], [], False),  # not listed: asked once
+        ([], [{"ApplicationName": "web", "VersionLabel": "v-1"}], True),  # listed late: asked once
+    ],
+)
+def test_application_version_exists_asks_only_when_the_application_does_not_list_the_label(listed, answer, exists):
+    client, stub = stubbed("elasticbeanstalk")
+    if answer is not None:
+        stub.add_response(
+            "describe_application_versions",
+            {"ApplicationVersions": answer},
+            {"ApplicationName": "web", "VersionLabels": ["v-1"]},
+        )
+    with stub:
+        assert beanstalk.application_version_exists(client, "web", "v-1", listed) is exists
+    stub.assert_no_pending_responses()
+
+
 def test_update_tags_sends_only_what_changes():
     client, stub = stubbed("elasticbeanstalk")
     stub.add_response(

@@ -1,3 +1,4 @@
+import botocore.exceptions
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import s3
 
@@ -54,22 +55,41 @@ def test_bucket_changes(current, expected):
 
 def test_get_bucket_of_a_bare_bucket():
     client, stub = stubbed("s3")
-    stub.add_response("head_bucket", {}, {"Bucket": "b"})
+    stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", "none", expected_params={"Bucket": "b"})
     stub.add_response("get_bucket_versioning", {}, {"Bucket": "b"})
     stub.add_client_error("get_bucket_encryption", "ServerSideEncryptionConfigurationNotFoundError", "none")
     stub.add_client_error("get_public_access_block", "NoSuchPublicAccessBlockConfiguration", "none")
-    stub.add_client_error("get_bucket_tagging", "NoSuchTagSet", "none")
     with stub:
         assert s3.get_bucket(client, "b") == dict(
             name="b", versioning="Disabled", encryption={}, public_access_block={}, tags={}
         )
 
 
-def test_missing_bucket_is_none():
+def test_get_bucket_reads_the_tags_first_and_makes_no_head_bucket_call():
     client, stub = stubbed("s3")
-    stub.add_client_error("head_bucket", "404", "Not Found", http_status_code=404)
+    stub.add_response("get_bucket_tagging", {"TagSet": [{"Key": "refarch:deployment", "Value": "refarch"}]})
+    stub.add_response("get_bucket_versioning", {"Status": "Enabled"})
+    rules = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": rules})
+    stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": s3.BLOCK_ALL})
+    with stub:
+        bucket = s3.get_bucket(client, "b")
+    assert bucket == s3.build_bucket("b", "AES256", None, OWNED)
+
+
+def test_missing_bucket_is_none_after_one_call_without_retries():
+    client, stub = stubbed("s3")
+    stub.add_client_error("get_bucket_tagging", "NoSuchBucket", "The specified bucket does not exist", 404)
     with stub:
         assert s3.get_bucket(client, "b") is None
+    stub.assert_no_pending_responses()
+
+
+def test_another_accounts_bucket_raises_access_denied():
+    client, stub = stubbed("s3")
+    stub.add_client_error("get_bucket_tagging", "AccessDenied", "Access Denied", 403)
+    with stub, pytest.raises(botocore.exceptions.ClientError, match="AccessDenied"):
+        s3.get_bucket(client, "b")
 
 
 def test_empty_bucket_deletes_every_version_and_marker_across_pages():
