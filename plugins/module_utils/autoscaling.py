@@ -110,6 +110,17 @@ def subnet_zones(ec2, subnet_ids):
     return dict((s["SubnetId"], s["AvailabilityZone"]) for s in subnets)
 
 
+def zones_of_unchanged_subnets(group, subnet_ids):
+    """The AZs of an existing group whose subnets are exactly ``subnet_ids`` (its own
+    ``AvailabilityZones`` then are the subnets' AZs, no DescribeSubnets needed); ``None`` otherwise."""
+    if not group or not group.get("AvailabilityZones"):
+        return None
+    current = set(s for s in (group.get("VPCZoneIdentifier") or "").split(",") if s)
+    if current != set(subnet_ids or []):
+        return None
+    return sorted(set(group["AvailabilityZones"]))
+
+
 def instance_type_offerings(ec2, instance_types, zones):
     """(instance type, AZ) pairs EC2 really offers, from ``describe_instance_type_offerings``."""
     params = dict(

@@ -280,12 +280,15 @@ def wait(module, client, done, what):
         module.fail_json(msg=str(e))
 
 
-def compute_pools(module):
+def compute_pools(module, group=None):
     params = module.params
     if not params["instance_types"]:
         return None
     ec2 = aws.aws_client(module, "ec2")
-    zones = sorted(set(asg.subnet_zones(ec2, params["subnet_ids"]).values()))
+    # An existing group on the same subnets knows their AZs: no DescribeSubnets on a no-op run.
+    zones = None if module.check_mode else asg.zones_of_unchanged_subnets(group, params["subnet_ids"])
+    if zones is None:
+        zones = sorted(set(asg.subnet_zones(ec2, params["subnet_ids"]).values()))
     offerings = asg.instance_type_offerings(ec2, params["instance_types"], zones)
     return asg.spot_pools(offerings, params["instance_types"], zones)
 
@@ -326,7 +329,7 @@ def ensure_present(module, client, group):
     name = params["name"]
     desired = asg.build_desired(params)
     want_tags = ownership.desired_tags(params["deployment"], params["tags"])
-    result = dict(changed=False, instance_refresh_id=None, spot_pools=compute_pools(module))
+    result = dict(changed=False, instance_refresh_id=None, spot_pools=compute_pools(module, group))
 
     if group is None:
         after = diffing.merged({"AutoScalingGroupName": name}, desired)

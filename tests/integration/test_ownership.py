@@ -140,6 +140,7 @@ ABSENT = {
     **{module: {"name": params["name"]} for module, params in PRESENT.items()},
     "autoscaling_spot_group": {"name": EXACT["asg"]},
     "alb": {"target_group_name": EXACT["tg"]},
+    "ec2_security_groups": {"groups": [{"name": EXACT["sg"]}]},
 }
 
 

@@ -23,8 +23,7 @@ AMI = "ami-0d27e0fb3bac4d724"
 VARS = {"spot_asg_alb_wait_timeout": 60}
 # The role's resource tasks, each backed by one module.
 TASKS = {
-    "alb_sg": "Security group of the ALB (HTTP 80 from anywhere)",
-    "web_sg": "Security group of the instances (HTTP 80 from the ALB's group only)",
+    "sgs": "Security groups (ALB HTTP 80 from anywhere; instances HTTP 80 from the ALB's group only)",
     "template": "Launch template (IMDSv2, the page-serving user data)",
     "alb": "ALB, target group and HTTP 80 listener",
     "group": "Spot Auto Scaling group over every AZ, at the template's $Latest",

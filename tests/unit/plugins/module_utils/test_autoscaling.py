@@ -369,3 +369,21 @@ def test_latest_template_version():
     )
     with stub:
         assert asg.latest_template_version(client, "web-lt") == 7
+
+
+@pytest.mark.parametrize(
+    ("group", "subnets", "zones"),
+    [
+        (None, ["subnet-a"], None),
+        (
+            {"VPCZoneIdentifier": "subnet-b,subnet-a", "AvailabilityZones": ["us-east-1b", "us-east-1a"]},
+            ["subnet-a", "subnet-b"],
+            ["us-east-1a", "us-east-1b"],
+        ),
+        ({"VPCZoneIdentifier": "subnet-a", "AvailabilityZones": ["us-east-1a"]}, ["subnet-a", "subnet-b"], None),
+        ({"VPCZoneIdentifier": "subnet-a,subnet-b", "AvailabilityZones": ["us-east-1a"]}, ["subnet-a"], None),
+        ({"VPCZoneIdentifier": "subnet-a", "AvailabilityZones": []}, ["subnet-a"], None),
+    ],
+)
+def test_zones_of_unchanged_subnets(group, subnets, zones):
+    assert asg.zones_of_unchanged_subnets(group, subnets) == zones

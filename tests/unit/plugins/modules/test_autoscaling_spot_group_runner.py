@@ -36,16 +36,18 @@ class FakeModule:
         raise AssertionError(kwargs["msg"])
 
 
-def ec2_reads(stub, latest_version):
-    stub.add_response(
-        "describe_subnets",
-        {
-            "Subnets": [
-                {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
-                {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
-            ]
-        },
-    )
+def ec2_reads(stub, latest_version, subnets=True):
+    """The EC2 reads of a run; DescribeSubnets only where the group's own AZs cannot stand in."""
+    if subnets:
+        stub.add_response(
+            "describe_subnets",
+            {
+                "Subnets": [
+                    {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
+                    {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
+                ]
+            },
+        )
     offerings = [
         {"InstanceType": t, "LocationType": "availability-zone", "Location": z}
         for t in ("c5.large", "m5.large")
@@ -62,7 +64,8 @@ def ec2_reads(stub, latest_version):
 def run(group, latest_version, refreshes=None, check_mode=False, expect_start=False):
     ec2, ec2_stub = stubbed("ec2")
     autoscaling, as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version)
+    # A group on the desired subnets gives its AZs itself, except in check mode.
+    ec2_reads(ec2_stub, latest_version, subnets=check_mode)
     if refreshes is not None:
         as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": refreshes})
     if expect_start:
@@ -80,6 +83,22 @@ def test_up_to_date_group_is_unchanged_and_reports_pools():
     assert result["changed"] is False and "diff" not in result
     assert result["spot_pools"]["count"] == 4
     assert result["spot_pools"]["by_availability_zone"] == {"us-east-1a": 2, "us-east-1b": 2}
+
+
+def test_changed_subnets_are_mapped_to_azs_with_describe_subnets():
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=1, subnets=True)
+    as_stub.add_response("update_auto_scaling_group", {})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a"])
+    module.params["subnet_ids"] = ["subnet-a", "subnet-b"]
+    group = described(VPCZoneIdentifier="subnet-a", AvailabilityZones=["us-east-1a"])
+    with ec2_stub, as_stub:
+        result = module_under_test.ensure_present(module, autoscaling, group)
+    ec2_stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["VPCZoneIdentifier"]
+    assert result["spot_pools"]["availability_zones"] == ["us-east-1a", "us-east-1b"]
 
 
 def test_outdated_instances_start_one_refresh():
@@ -127,7 +146,7 @@ def test_check_mode_predicts_an_update_without_calling_it(overrides, key):
 def test_a_group_without_our_tag_is_refused():
     ec2, ec2_stub = stubbed("ec2")
     autoscaling, _as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=None)
+    ec2_reads(ec2_stub, latest_version=None, subnets=False)
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
     with ec2_stub, pytest.raises(AssertionError, match="not owned by deployment refarch"):
         module_under_test.ensure_present(module, autoscaling, described(Tags=[]))

@@ -1,0 +1,409 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""EC2 security groups of one VPC, managed as a set: API calls and pure build/compare functions.
+
+Rules are compared flat: one rule = protocol, ports, one peer (IPv4 CIDR, IPv6 CIDR, security group
+or prefix list) and a description. A peer that is a group of the set is named by the group's name,
+so a rule referencing a group that does not exist yet (check mode) compares and predicts by name.
+Egress rules are not managed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+import ipaddress
+import re
+import time
+
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+
+from ansible_collections.refarch.aws.plugins.module_utils import launch_template
+from ansible_collections.refarch.aws.plugins.module_utils import ownership
+
+# Peer kinds: option name -> (IpPermissions list key, key of one entry).
+PEERS = (
+    ("cidr_ip", "IpRanges", "CidrIp"),
+    ("cidr_ipv6", "Ipv6Ranges", "CidrIpv6"),
+    ("source_group", "UserIdGroupPairs", "GroupId"),
+    ("prefix_list_id", "PrefixListIds", "PrefixListId"),
+)
+PEER_KEYS = tuple(kind for kind, _list, _key in PEERS)
+# The names AWS reports for protocols given by number or alias.
+PROTOCOLS = {
+    "all": "-1",
+    "-1": "-1",
+    "tcp": "tcp",
+    "6": "tcp",
+    "udp": "udp",
+    "17": "udp",
+    "icmp": "icmp",
+    "1": "icmp",
+    "icmpv6": "icmpv6",
+    "58": "icmpv6",
+}
+# Protocols whose rules carry ports (ICMP: type and code); any other protocol covers every port.
+PORTED = ("tcp", "udp", "icmp", "icmpv6")
+GROUP_ID = r"sg-[0-9a-f]{8,17}"
+NOT_FOUND = ["InvalidGroup.NotFound", "InvalidGroupId.NotFound", "InvalidGroupId.Malformed"]
+
+
+# ---------------------------------------------------------------------------------------- API
+
+
+def describe_groups(client, filters):
+    """Every security group matching ``filters`` (tags included in the answer)."""
+    found, params = [], dict(Filters=filters)
+    while True:
+        result = client.describe_security_groups(aws_retry=True, **params)
+        found.extend(result.get("SecurityGroups", []))
+        if not result.get("NextToken"):
+            return found
+        params["NextToken"] = result["NextToken"]
+
+
+def groups_by_name(client, vpc_id, names):
+    """The groups of ``vpc_id`` called one of ``names``: one DescribeSecurityGroups call."""
+    if not names:
+        return []
+    filters = [{"Name": "group-name", "Values": sorted(set(names))}]
+    if vpc_id:
+        filters.insert(0, {"Name": "vpc-id", "Values": [vpc_id]})
+    return describe_groups(client, filters)
+
+
+def groups_by_id(client, group_ids):
+    """The groups with these ids; a missing id is simply not in the answer (a filter, not GroupIds)."""
+    if not group_ids:
+        return []
+    return describe_groups(client, [{"Name": "group-id", "Values": sorted(set(group_ids))}])
+
+
+def create_group(client, vpc_id, name, description, tags):
+    """Create a group, tagged in the same call; its id."""
+    result = client.create_security_group(
+        GroupName=name,
+        Description=description,
+        VpcId=vpc_id,
+        TagSpecifications=[{"ResourceType": "security-group", "Tags": ansible_dict_to_boto3_tag_list(tags)}],
+        aws_retry=True,
+    )
+    return result["GroupId"]
+
+
+def authorize_ingress(client, group_id, permissions):
+    if permissions:
+        client.authorize_security_group_ingress(GroupId=group_id, IpPermissions=permissions, aws_retry=True)
+
+
+def revoke_ingress(client, group_id, permissions):
+    if permissions:
+        client.revoke_security_group_ingress(GroupId=group_id, IpPermissions=permissions, aws_retry=True)
+
+
+def revoke_egress(client, group_id, permissions):
+    if permissions:
+        client.revoke_security_group_egress(GroupId=group_id, IpPermissions=permissions, aws_retry=True)
+
+
+def update_ingress_descriptions(client, group_id, permissions):
+    if permissions:
+        client.update_security_group_rule_descriptions_ingress(
+            GroupId=group_id, IpPermissions=permissions, aws_retry=True
+        )
+
+
+# EC2 tags the same way whatever the resource: CreateTags / DeleteTags on its id.
+set_tags = launch_template.set_tags
+
+
+def delete_group(client, group_id):
+    """Delete a group; ``False`` when it was already gone. DependencyViolation is raised."""
+    try:
+        client.delete_security_group(GroupId=group_id, aws_retry=True)
+    except is_boto3_error_code(NOT_FOUND):
+        return False
+    return True
+
+
+def delete_when_unused(client, group_id, timeout, delay=5, sleep=time.sleep, clock=time.monotonic):
+    """:func:`delete_group`, retried while AWS answers DependencyViolation (network interfaces of a
+    load balancer or instances linger for minutes after they go), for up to ``timeout`` seconds."""
+    deadline = clock() + timeout
+    while True:
+        try:
+            return delete_group(client, group_id)
+        except is_boto3_error_code("DependencyViolation"):
+            if clock() >= deadline:
+                raise
+        sleep(min(delay, max(0.0, deadline - clock())))
+
+
+# ------------------------------------------------------------------------------ pure functions
+
+
+def normalize_protocol(protocol):
+    text = str(protocol).strip().lower()
+    return PROTOCOLS.get(text, text)
+
+
+def make_rule(protocol, from_port=None, to_port=None, peer_kind=None, peer=None, description=None):
+    """A rule in the module's flat shape: ports only where the protocol has them, no empty description."""
+    protocol = normalize_protocol(protocol)
+    rule = dict(protocol=protocol)
+    if protocol in PORTED:
+        if from_port is None:
+            from_port = -1
+        rule["from_port"] = int(from_port)
+        rule["to_port"] = int(from_port if to_port is None else to_port)
+    rule[peer_kind] = peer
+    if description:
+        rule["description"] = description
+    return rule
+
+
+def peer_of(rule):
+    """(kind, value) of a flat rule's peer."""
+    for kind in PEER_KEYS:
+        if rule.get(kind) is not None:
+            return kind, rule[kind]
+    return None, None
+
+
+def rule_key(rule):
+    """What identifies a rule in AWS: everything but the description."""
+    kind, peer = peer_of(rule)
+    return (rule["protocol"], rule.get("from_port", -2), rule.get("to_port", -2), kind, peer)
+
+
+def sort_rules(rules):
+    def key(rule):
+        parts = list(rule_key(rule))
+        parts.append(rule.get("description") or "")
+        return tuple(parts)
+
+    return sorted(rules, key=key)
+
+
+def flatten_permissions(permissions, id_to_name=None):
+    """Described IpPermissions as flat rules; a peer group of the set is named by its name."""
+    id_to_name = id_to_name or {}
+    rules = []
+    for permission in permissions or []:
+        protocol = permission.get("IpProtocol")
+        for kind, list_key, key in PEERS:
+            for entry in permission.get(list_key) or []:
+                peer = entry.get(key)
+                if kind == "source_group":
+                    peer = id_to_name.get(peer, peer)
+                rules.append(
+                    make_rule(
+                        protocol,
+                        permission.get("FromPort"),
+                        permission.get("ToPort"),
+                        kind,
+                        peer,
+                        entry.get("Description"),
+                    )
+                )
+    unique = dict((rule_key(r), r) for r in rules)
+    return sort_rules(unique.values())
+
+
+def desired_rule(spec, id_to_name=None):
+    """A rule from the module's options; a source group given by the id of a group of the set is
+    named by that group's name, so it compares with what is described."""
+    id_to_name = id_to_name or {}
+    kind, peer = peer_of(spec)
+    if kind == "source_group":
+        peer = id_to_name.get(peer, peer)
+    elif kind in ("cidr_ip", "cidr_ipv6"):
+        peer = str(ipaddress.ip_network(peer, strict=False))
+    return make_rule(
+        spec.get("protocol", "tcp"), spec.get("from_port"), spec.get("to_port"), kind, peer, spec.get("description")
+    )
+
+
+def build_permissions(rules, name_to_id, with_description=True):
+    """IpPermissions for the API, one per rule; a peer group named by name gets its id."""
+    permissions = []
+    for rule in rules:
+        kind, peer = peer_of(rule)
+        list_key, key = next((lk, k) for pk, lk, k in PEERS if pk == kind)
+        if kind == "source_group":
+            peer = name_to_id.get(peer, peer)
+        entry = {key: peer}
+        if with_description and rule.get("description"):
+            entry["Description"] = rule["description"]
+        permission = {"IpProtocol": rule["protocol"], list_key: [entry]}
+        if "from_port" in rule:
+            permission["FromPort"] = rule["from_port"]
+            permission["ToPort"] = rule["to_port"]
+        permissions.append(permission)
+    return permissions
+
+
+def rule_changes(desired, current):
+    """(rules to authorize, rules to revoke, rules whose description changes), flat rules each."""
+    want = dict((rule_key(r), r) for r in desired)
+    have = dict((rule_key(r), r) for r in current)
+    authorize = [want[k] for k in sorted(want) if k not in have]
+    revoke = [have[k] for k in sorted(have) if k not in want]
+    describe = [want[k] for k in sorted(want) if k in have and want[k].get("description") != have[k].get("description")]
+    return authorize, revoke, describe
+
+
+def normalize_group(group, id_to_name=None):
+    """A described group as the module returns and diffs it (ingress rules flat, tags a dict)."""
+    if not group:
+        return {}
+    return dict(
+        group_name=group["GroupName"],
+        group_id=group["GroupId"],
+        description=group.get("Description"),
+        vpc_id=group.get("VpcId"),
+        ingress=flatten_permissions(group.get("IpPermissions"), id_to_name),
+        tags=boto3_tag_list_to_ansible_dict(group.get("Tags", [])),
+    )
+
+
+def build_desired(spec, vpc_id, deployment, tags, id_to_name=None):
+    """One group of the ``groups`` option as :func:`normalize_group` would show it (no id)."""
+    return dict(
+        group_name=spec["name"],
+        group_id=None,
+        description=spec["description"],
+        vpc_id=vpc_id,
+        ingress=sort_rules(
+            dict((rule_key(r), r) for r in (desired_rule(s, id_to_name) for s in spec.get("ingress") or [])).values()
+        ),
+        tags=ownership.desired_tags(deployment, tags),
+    )
+
+
+def plan_group(desired, current, purge_tags=False):
+    """What one group needs: a dict of the changes (empty lists when none) and the predicted group."""
+    if not current:
+        return dict(
+            create=True, authorize=desired["ingress"], revoke=[], describe=[], tags_set={}, tags_remove=[]
+        ), dict(desired)
+    authorize, revoke, describe = rule_changes(desired["ingress"], current["ingress"])
+    to_set, to_remove = ownership.tag_changes(current["tags"], desired["tags"], purge=purge_tags)
+    after = dict(current, ingress=desired["ingress"])
+    after["tags"] = dict((k, v) for k, v in dict(current["tags"], **to_set).items() if k not in to_remove)
+    return dict(
+        create=False, authorize=authorize, revoke=revoke, describe=describe, tags_set=to_set, tags_remove=to_remove
+    ), after
+
+
+def has_changes(plan):
+    return bool(
+        plan["create"]
+        or plan["authorize"]
+        or plan["revoke"]
+        or plan["describe"]
+        or plan["tags_set"]
+        or plan["tags_remove"]
+    )
+
+
+def foreign_groups(groups, deployment):
+    """Names of described groups that lack this deployment's ownership tag, sorted."""
+    return sorted(
+        g["GroupName"]
+        for g in groups
+        if not ownership.is_owned(boto3_tag_list_to_ansible_dict(g.get("Tags", [])), deployment)
+    )
+
+
+def referenced_ids(group):
+    """Ids of the other groups a described group's ingress or egress rules reference."""
+    ids = set()
+    for permission in (group.get("IpPermissions") or []) + (group.get("IpPermissionsEgress") or []):
+        for pair in permission.get("UserIdGroupPairs") or []:
+            if pair.get("GroupId") and pair["GroupId"] != group["GroupId"]:
+                ids.add(pair["GroupId"])
+    return ids
+
+
+def delete_order(groups):
+    """(group ids in an order AWS can delete them, ids caught in a reference cycle).
+
+    A group another group's rule references goes after the referencing group. Groups that reference
+    each other (a cycle) come last; their cross references must be revoked before deleting them.
+    """
+    by_id = dict((g["GroupId"], g) for g in groups)
+    refs = dict((gid, referenced_ids(g) & set(by_id)) for gid, g in by_id.items())
+    referencing = dict((gid, set(other for other in by_id if gid in refs[other])) for gid in by_id)
+    order, done = [], set()
+    while True:
+        ready = sorted(
+            (gid for gid in by_id if gid not in done and referencing[gid] <= done),
+            key=lambda gid: (by_id[gid].get("GroupName", ""), gid),
+        )
+        if not ready:
+            break
+        order.extend(ready)
+        done.update(ready)
+    cycle = sorted((gid for gid in by_id if gid not in done), key=lambda gid: (by_id[gid].get("GroupName", ""), gid))
+    return order + cycle, cycle
+
+
+def cross_references(group, ids):
+    """(ingress, egress) IpPermissions of a described group that reference one of ``ids``, ready to revoke."""
+    result = []
+    for key in ("IpPermissions", "IpPermissionsEgress"):
+        permissions = []
+        for permission in group.get(key) or []:
+            pairs = [
+                {"GroupId": p["GroupId"]}
+                for p in permission.get("UserIdGroupPairs") or []
+                if p.get("GroupId") in ids and p["GroupId"] != group["GroupId"]
+            ]
+            if pairs:
+                kept = dict((k, permission[k]) for k in ("IpProtocol", "FromPort", "ToPort") if k in permission)
+                kept["UserIdGroupPairs"] = pairs
+                permissions.append(kept)
+        result.append(permissions)
+    return tuple(result)
+
+
+def check_rule(where, spec, names):
+    """Messages about one rule of the ``groups`` option (before any API call)."""
+    errors = []
+    peers = [kind for kind in PEER_KEYS if spec.get(kind) is not None]
+    if len(peers) != 1:
+        errors.append(
+            "%s: exactly one of %s is required (got %s)" % (where, ", ".join(PEER_KEYS), ", ".join(peers) or "none")
+        )
+    protocol = normalize_protocol(spec.get("protocol", "tcp"))
+    if protocol in ("tcp", "udp") and spec.get("from_port") is None:
+        errors.append("%s: from_port is required for protocol %s" % (where, protocol))
+    for port in ("from_port", "to_port"):
+        value = spec.get(port)
+        if value is not None and protocol in ("tcp", "udp") and not 0 <= value <= 65535:
+            errors.append("%s: %s %r is not between 0 and 65535" % (where, port, value))
+    if (
+        spec.get("from_port") is not None
+        and spec.get("to_port") is not None
+        and protocol in ("tcp", "udp")
+        and spec["to_port"] < spec["from_port"]
+    ):
+        errors.append("%s: to_port is below from_port" % where)
+    for kind, version in (("cidr_ip", 4), ("cidr_ipv6", 6)):
+        if spec.get(kind) is not None:
+            try:
+                network = ipaddress.ip_network(spec[kind], strict=False)
+            except ValueError:
+                network = None
+            if network is None or network.version != version or "/" not in spec[kind]:
+                errors.append("%s: %s %r is not an IPv%d CIDR block" % (where, kind, spec[kind], version))
+    group = spec.get("source_group")
+    if group is not None and group not in names and not _is_group_id(group):
+        errors.append(
+            "%s: source_group %r is neither a group of this set nor a security group id (sg-...)" % (where, group)
+        )
+    return errors
+
+
+def _is_group_id(value):
+    return re.fullmatch(GROUP_ID, value or "") is not None
