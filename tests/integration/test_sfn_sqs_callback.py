@@ -18,9 +18,8 @@ ORDERS = "playbooks/orders.yml"
 PREFIX = "refarch-orders"
 RESOURCE_TASKS = [
     "Inventory request queue and its dead-letter queue",
-    "Step Functions role (sqs:SendMessage on the request queue only)",
+    "Roles of Step Functions (sqs:SendMessage on the request queue) and of the verifier (the queue, SendTask*, its logs)",
     "Order verification state machine",
-    "Verifier role (read and delete on the queue, SendTask* on this state machine, its own logs)",
     "Inventory verifier function",
     "The verifier consumes the request queue (partial batch responses)",
 ]
