@@ -18,7 +18,7 @@ ORDERS = "playbooks/orders.yml"
 PREFIX = "refarch-orders"
 RESOURCE_TASKS = [
     "Inventory request queue and its dead-letter queue",
-    "Roles of Step Functions (sqs:SendMessage on the request queue) and of the verifier (the queue, SendTask*, its logs)",
+    "Step Functions role (sqs:SendMessage) and verifier role (the queue, SendTask*, its logs)",
     "Order verification state machine",
     "Inventory verifier function",
     "The verifier consumes the request queue (partial batch responses)",
