@@ -64,6 +64,15 @@ def build_bundle(source_dir, excludes=BUNDLE_EXCLUDES):
     return data, hashlib.sha256(data).hexdigest()
 
 
+def bundle_needs_processing(source_dir):
+    """Whether AWS has anything to validate in the bundle (``Process=true``): configuration files
+    (``.ebextensions/``) or an environment manifest (``env.yaml``) at its root. Without them
+    processing only delays the version, which an environment can use unprocessed."""
+    return os.path.isdir(os.path.join(source_dir, ".ebextensions")) or os.path.isfile(
+        os.path.join(source_dir, "env.yaml")
+    )
+
+
 def version_label(digest, prefix="v"):
     """The version label for a bundle: its content hash, so unchanged code makes no new version."""
     return "%s-%s" % (prefix, digest[:16])
@@ -256,12 +265,12 @@ def application_version_exists(client, application, label, listed):
     return describe_application_version(client, application, label) is not None
 
 
-def create_application_version(client, application, label, bucket, key, description, tags):
+def create_application_version(client, application, label, bucket, key, description, tags, process=True):
     kwargs = dict(
         ApplicationName=application,
         VersionLabel=label,
         SourceBundle=dict(S3Bucket=bucket, S3Key=key),
-        Process=True,
+        Process=process,
         Tags=dict_to_tags(tags),
     )
     if description:

@@ -17,7 +17,10 @@ description:
   - Written because M(community.aws.elasticbeanstalk_app) has no application versions and calls
     C(UpdateApplication) whenever the stored description differs from an unset one.
   - Deleting the application deletes its versions (not the bundles in S3; the bucket's teardown does).
-  - With O(wait), waits until AWS has processed (validated) a new version, so an environment can use it.
+  - A bundle with configuration files (C(.ebextensions/)) or an environment manifest (C(env.yaml)) is
+    created with C(Process=true), so AWS validates them before an environment uses the version, and
+    with O(wait) the module waits until it is processed. A bundle without them has nothing to
+    validate; its version is created unprocessed, which environments deploy as well, and no wait.
 author:
   - refarch.aws maintainers (@refarch)
 options:
@@ -141,6 +144,7 @@ def ensure_version(module, eb, s3_client, listed):
     if beanstalk.application_version_exists(eb, name, label, listed):
         return False, result
     if not module.check_mode:
+        process = beanstalk.bundle_needs_processing(spec["source_dir"])
         if not s3.object_exists(s3_client, spec["bucket"], key):
             s3.put_object(s3_client, spec["bucket"], key, data)
         beanstalk.create_application_version(
@@ -151,8 +155,9 @@ def ensure_version(module, eb, s3_client, listed):
             key,
             spec.get("description"),
             desired_tags(module.params["deployment"], module.params["tags"]),
+            process=process,
         )
-        if module.params["wait"]:
+        if process and module.params["wait"]:
             wait_processed(module, eb, label)
     return True, result
 

@@ -62,6 +62,16 @@ def test_bundle_is_deterministic_and_leaves_caches_out(tmp_path):
     assert beanstalk.build_bundle(str(tmp_path))[1] != digest
 
 
+def test_only_a_bundle_with_something_to_validate_is_processed(tmp_path):
+    (tmp_path / "application.py").write_text("app = None\n")
+    assert beanstalk.bundle_needs_processing(str(tmp_path)) is False
+    (tmp_path / "env.yaml").write_text("EnvironmentName: web\n")
+    assert beanstalk.bundle_needs_processing(str(tmp_path)) is True
+    (tmp_path / "env.yaml").unlink()
+    (tmp_path / ".ebextensions").mkdir()
+    assert beanstalk.bundle_needs_processing(str(tmp_path)) is True
+
+
 def test_version_label_comes_from_the_hash():
     assert beanstalk.version_label("0123456789abcdef0123") == "v-0123456789abcdef"
 
