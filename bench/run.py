@@ -265,6 +265,12 @@ def report(data: dict) -> str:
     lines += ["", "Where our runs spend their time (slowest tasks, repetition 1):", ""]
     for step in ("deploy", "rerun", "teardown"):
         lines.append(f"- {STEP_TITLES[step]}: {'; '.join(reps[0]['ours'][step].get('slowest', [])[:6])}")
+    lines += ["", "No-op rerun API calls by service (repetition 1), where the calls target is won or lost:", ""]
+    services = sorted({svc for side in sides for svc in reps[0][side]["rerun"].get("per_service", {})})
+    lines += ["| service | " + " | ".join(sides) + " |", "|---|" + "---|" * len(sides)]
+    for service in services:
+        counts = [str(reps[0][side]["rerun"].get("per_service", {}).get(service, 0)) for side in sides]
+        lines.append(f"| {service} | " + " | ".join(counts) + " |")
     lines += ["", "Left after teardown (read back; not in a fresh emulator):", ""]
     for side in sides:
         left = sorted({item for rep in reps for item in rep[side]["teardown"]["added"]})
@@ -300,6 +306,15 @@ the repo root with `AWS_ENDPOINT_URL` set. Each side of each repetition gets a f
   changed/mutating on the rerun and a failed check run.
 - Wall times on a shared 2-core machine move with its load (given below); compare the two sides of
   one run, not runs of different days.
+
+On the no-op calls target: every call of our rerun reads something the run needs (the state a
+module compares: attributes, tags, policies; the AMI to use, the account, the Spot pools to report),
+and no read is made twice; the table of calls by service below shows where they go. IAM reads each role as AWS offers it (GetRole,
+ListRolePolicies, one GetRolePolicy per inline policy, ListAttachedRolePolicies, and the instance
+profile when managed); the one call that would read all roles at once, GetAccountAuthorizationDetails,
+returns every role and policy of the account and is one of the discovery calls GuardDuty watches, so
+we do not use it. Elastic Beanstalk's environment and the CodeConnections connection have reads
+that the peer does not make because it does not build them.
 
 Robustness is measured apart: `make soak` (`bench/soak.py`) runs seeded rounds of site.yml and
 teardown.yml behind the fault proxy (`refarch_emulator.faults`: 20% of AWS calls throttled or
