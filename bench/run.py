@@ -312,10 +312,11 @@ module compares: attributes, tags, policies; the AMI to use, the account, the Sp
 and no read is made twice; the table of calls by service below shows where they go. IAM reads each
 role as AWS offers it (GetRole, ListRolePolicies, one GetRolePolicy per inline policy,
 ListAttachedRolePolicies, and the instance profile when managed); the one call that would read all
-roles at once, GetAccountAuthorizationDetails, returns every role and policy of the account and is
-one of the discovery calls GuardDuty watches, so we do not use it. Elastic Beanstalk's environment
-and the CodeConnections connection have reads that the peer does not make because it does not
-build them.
+roles at once, GetAccountAuthorizationDetails, returns every role and policy document of the whole
+account (its size grows with the account, not with the stack) and needs the right to read all of
+the account's IAM, so we do not use it. Elastic Beanstalk's environment, the CodeConnections
+connection and the verifier's log group have reads that the peer does not make because it does
+not manage them.
 
 Robustness is measured apart: `make soak` (`bench/soak.py`) runs seeded rounds of site.yml and
 teardown.yml behind the fault proxy (`refarch_emulator.faults`: 20% of AWS calls throttled or

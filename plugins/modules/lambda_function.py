@@ -59,6 +59,19 @@ options:
   zip_file:
     description: A ready-made zip package. Mutually exclusive with O(source_files).
     type: path
+  log_retention_days:
+    description:
+      - Keep the function's log group C(/aws/lambda/<name>) as a resource of this module, with this
+        retention in days and the function's tags. It is created before the function, so Lambda
+        writes into it instead of creating an untagged group of its own at the first invocation,
+        and teardown (O(state=absent)) deletes it with the function.
+      - An untagged group of that name (one Lambda created earlier) gets the tags; a group tagged for
+        another deployment is refused.
+      - Omit to leave the log group to Lambda. With O(state=absent) the log group is deleted whenever
+        it carries this deployment's ownership tag.
+      - One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
+        2922, 3288, 3653.
+    type: int
   purge_tags:
     description: Remove tags not in O(tags) (the ownership tag always stays).
     type: bool
@@ -126,13 +139,23 @@ function:
       description: Tags, the ownership tag included.
       type: dict
       sample: {"refarch:deployment": "prod"}
+log_group:
+  description: The function's log group after the run (predicted in check mode); empty when absent.
+  returned: when O(log_retention_days) is given or O(state=absent)
+  type: dict
+  sample: {"name": "/aws/lambda/orders-verifier", "retention_in_days": 14, "tags": {"refarch:deployment": "prod"}}
 """
 
 import re
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, ownership, resource
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, logs, ownership, resource
 from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
 
 
@@ -204,6 +227,34 @@ def ensure_present(module, client, current):
     return True, awslambda.get_function(client, params["name"])
 
 
+def manage_log_group(module, logs_client):
+    """(changed, before, after) of the function's log group: kept with ``log_retention_days`` and the
+    tags when present; deleted with the function when it carries this deployment's tag."""
+    params = module.params
+    name = logs.lambda_log_group_name(params["name"])
+    current = logs.get_log_group(logs_client, name)
+    if params["state"] == "absent":
+        if current is None or not ownership.is_owned(current["tags"], params["deployment"]):
+            return False, current, current  # Lambda's own untagged group, or another deployment's
+        if not module.check_mode:
+            logs.delete_log_group(logs_client, name)
+        return True, current, {}
+    owner = (current or {}).get("tags", {}).get(ownership.OWNERSHIP_TAG_KEY)
+    if owner not in (None, params["deployment"]):
+        module.fail_json(
+            msg="log group %s belongs to deployment %s (tag %s); refusing to change it"
+            % (name, owner, ownership.OWNERSHIP_TAG_KEY)
+        )
+    tags = ownership.desired_tags(params["deployment"], params["tags"])
+    plan = logs.plan_log_group(current, params["log_retention_days"], tags, params["purge_tags"])
+    if not logs.has_changes(plan):
+        return False, current, current
+    after = logs.predicted(name, current, plan)
+    if not module.check_mode:
+        logs.apply_plan(logs_client, name, current, plan)
+    return True, current, after
+
+
 def run_module(module):
     params = module.params
     if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", params["name"]):
@@ -214,18 +265,41 @@ def run_module(module):
         module.fail_json(msg="memory_size must be between 128 and 10240 MB")
     if params["environment"] is not None:
         params["environment"] = dict((str(k), str(v)) for k, v in params["environment"].items())
+    message = logs.check_retention("log_retention_days", params["log_retention_days"])
+    if message:
+        module.fail_json(msg=message)
     client = aws_client(module, "lambda", extra_error_codes=awslambda.EXTRA_RETRY_CODES)
     name = params["name"]
-    resource.run(
-        module,
-        "function",
-        "function",
-        lambda: awslambda.get_function(client, name),
-        lambda current: ensure_present(module, client, current),
-        lambda current: resource.ensure_absent(
-            module, "function", name, current, lambda f: awslambda.delete_function(client, name)
-        ),
-    )
+    if params["state"] == "present" and params["log_retention_days"] is None:
+        resource.run(
+            module,
+            "function",
+            "function",
+            lambda: awslambda.get_function(client, name),
+            lambda current: ensure_present(module, client, current),
+            None,
+        )
+    logs_client = aws_client(module, "logs")
+    try:
+        current = awslambda.get_function(client, name)
+        if params["state"] == "present":
+            # The log group first: Lambda would otherwise create it, untagged, at the first invocation.
+            log_changed, log_before, log_after = manage_log_group(module, logs_client)
+            changed, after = ensure_present(module, client, current)
+        else:
+            changed, after = resource.ensure_absent(
+                module, "function", name, current, lambda f: awslambda.delete_function(client, name)
+            )
+            log_changed, log_before, log_after = manage_log_group(module, logs_client)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="failed to manage function %s or its log group" % name)
+    result = dict(changed=changed or log_changed, function=after or {}, log_group=log_after or {})
+    if module._diff:
+        result["diff"] = diffing.diff_result(
+            dict(function=current or {}, log_group=log_before or {}),
+            dict(function=after or {}, log_group=log_after or {}),
+        )
+    module.exit_json(**result)
 
 
 def main():
@@ -241,6 +315,7 @@ def main():
         environment=dict(type="dict"),
         source_files=dict(type="list", elements="path"),
         zip_file=dict(type="path"),
+        log_retention_days=dict(type="int"),
         purge_tags=dict(type="bool", default=True),
         wait=dict(type="bool", default=True),
         wait_timeout=dict(type="int", default=600),
