@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import http.server
+import threading
+
 import pytest
 
 from refarch_emulator import control
@@ -38,6 +41,21 @@ def test_site_starts_the_embedded_emulator_then_reuses_it(aws):
         assert control.status(port)["pid"] == pid
     finally:
         assert control.stop(port, state_dir)
+
+
+def test_a_port_held_by_something_else_stops_the_run_with_a_message(aws):
+    port = free_port()
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), http.server.SimpleHTTPRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    env = aws.environment()
+    del env["AWS_ENDPOINT_URL"]
+    env["REFARCH_EMULATOR_PORT"] = str(port)
+    try:
+        run = run_playbook("site.yml", env, extra_vars=NO_STACKS)
+    finally:
+        server.shutdown()
+    assert run.rc != 0
+    assert "is taken by something that is not the refarch emulator" in run.stdout, run.stdout[-3000:]
 
 
 def test_an_unknown_stack_is_named_before_anything_runs(aws):
