@@ -10,7 +10,7 @@ WEB_ID = "sg-0bbbbbbbbbbbbbbbb"
 OWNER = [{"Key": "refarch:deployment", "Value": "refarch"}]
 
 
-def described(name, group_id, permissions=(), tags=OWNER, egress=()):
+def described(name, group_id, permissions=(), tags=None, egress=()):
     """A group as describe_security_groups returns it on AWS."""
     return {
         "GroupName": name,
@@ -21,7 +21,7 @@ def described(name, group_id, permissions=(), tags=OWNER, egress=()):
         "IpPermissions": list(permissions),
         "IpPermissionsEgress": list(egress)
         or [{"IpProtocol": "-1", "IpRanges": [{"CidrIp": "0.0.0.0/0"}], "UserIdGroupPairs": []}],
-        "Tags": list(tags),
+        "Tags": list(OWNER if tags is None else tags),
     }
 
 
@@ -376,7 +376,7 @@ def test_delete_when_unused_retries_dependency_violation_until_the_deadline():
     assert slept == [5, 5]
 
     client, stub = stubbed("ec2")
-    for _ in range(3):
+    for _attempt in range(3):
         stub.add_client_error("delete_security_group", "DependencyViolation")
     now[0] = 0.0
     with stub, pytest.raises(ClientError, match="DependencyViolation"):
