@@ -45,11 +45,19 @@ def aws_client(module, service, extra_error_codes=None):
     return module.client(service, retry_decorator=retry_decorator(extra_error_codes))
 
 
-def caller_account(sts_client):
-    """(account id, partition) of the credentials in use: one sts:GetCallerIdentity call."""
-    arn = sts_client.get_caller_identity(aws_retry=True)["Arn"]
-    parts = arn.split(":")
-    return parts[4], parts[1]
+def identity_of(response):
+    """Account, partition, ARN and user id from a GetCallerIdentity response."""
+    return dict(
+        account=response["Account"],
+        partition=response["Arn"].split(":")[1],
+        arn=response["Arn"],
+        user_id=response["UserId"],
+    )
+
+
+def caller_identity(sts_client):
+    """Who the credentials in use are (see :func:`identity_of`): one sts:GetCallerIdentity call."""
+    return identity_of(sts_client.get_caller_identity(aws_retry=True))
 
 
 class WaitTimeout(Exception):

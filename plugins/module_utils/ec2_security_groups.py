@@ -19,6 +19,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.refarch.aws.plugins.module_utils import launch_template
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 # Peer kinds: option name -> (IpPermissions list key, key of one entry).
 PEERS = (
@@ -52,13 +53,7 @@ NOT_FOUND = ["InvalidGroup.NotFound", "InvalidGroupId.NotFound", "InvalidGroupId
 
 def describe_groups(client, filters):
     """Every security group matching ``filters`` (tags included in the answer)."""
-    found, params = [], dict(Filters=filters)
-    while True:
-        result = client.describe_security_groups(aws_retry=True, **params)
-        found.extend(result.get("SecurityGroups", []))
-        if not result.get("NextToken"):
-            return found
-        params["NextToken"] = result["NextToken"]
+    return paginate(client, "describe_security_groups", Filters=filters).get("SecurityGroups", [])
 
 
 def groups_by_name(client, vpc_id, names):

@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 # The values PutRetentionPolicy accepts.
 RETENTION_DAYS = (
@@ -75,17 +76,12 @@ def predicted(name, current, plan):
 
 def get_log_group(client, name):
     """The log group ``name`` with its retention and tags, or None."""
-    kwargs = dict(logGroupNamePrefix=name)
-    while True:
-        page = client.describe_log_groups(aws_retry=True, **kwargs)
-        for group in page.get("logGroups", []):
-            if group["logGroupName"] == name:
-                arn = group.get("logGroupArn") or group["arn"].rsplit(":*", 1)[0]
-                tags = client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags", {})
-                return dict(name=name, arn=arn, retention_in_days=group.get("retentionInDays"), tags=tags)
-        if not page.get("nextToken"):
-            return None
-        kwargs["nextToken"] = page["nextToken"]
+    for group in paginate(client, "describe_log_groups", logGroupNamePrefix=name).get("logGroups", []):
+        if group["logGroupName"] == name:
+            arn = group.get("logGroupArn") or group["arn"].rsplit(":*", 1)[0]
+            tags = client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags", {})
+            return dict(name=name, arn=arn, retention_in_days=group.get("retentionInDays"), tags=tags)
+    return None
 
 
 def apply_plan(client, name, current, plan):

@@ -62,27 +62,17 @@ except ImportError:
 
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-
-
-def identity(response):
-    """The return values from a GetCallerIdentity response."""
-    return dict(
-        account=response["Account"],
-        partition=response["Arn"].split(":")[1],
-        arn=response["Arn"],
-        user_id=response["UserId"],
-    )
+from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client, caller_identity
 
 
 def main():
     module = AnsibleAWSModule(argument_spec={}, supports_check_mode=True)
     client = aws_client(module, "sts")
     try:
-        response = client.get_caller_identity(aws_retry=True)
+        identity = caller_identity(client)
     except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
         module.fail_json_aws(e, msg="reading the caller identity")
-    module.exit_json(changed=False, **identity(response))
+    module.exit_json(changed=False, **identity)
 
 
 if __name__ == "__main__":

@@ -270,35 +270,34 @@ def run_module(module):
         module.fail_json(msg=message)
     client = aws_client(module, "lambda", extra_error_codes=awslambda.EXTRA_RETRY_CODES)
     name = params["name"]
-    if params["state"] == "present" and params["log_retention_days"] is None:
-        resource.run(
-            module,
-            "function",
-            "function",
-            lambda: awslambda.get_function(client, name),
-            lambda current: ensure_present(module, client, current),
-            None,
-        )
-    logs_client = aws_client(module, "logs")
+    # The log group is managed when asked for; on delete it goes too whenever it carries our tag.
+    with_log_group = params["state"] == "absent" or params["log_retention_days"] is not None
+    log_changed, log_before, log_after = False, None, None
     try:
         current = awslambda.get_function(client, name)
         if params["state"] == "present":
-            # The log group first: Lambda would otherwise create it, untagged, at the first invocation.
-            log_changed, log_before, log_after = manage_log_group(module, logs_client)
+            if with_log_group:
+                # The log group first: Lambda would otherwise create it, untagged, at the first invocation.
+                log_changed, log_before, log_after = manage_log_group(module, aws_client(module, "logs"))
             changed, after = ensure_present(module, client, current)
         else:
             changed, after = resource.ensure_absent(
                 module, "function", name, current, lambda f: awslambda.delete_function(client, name)
             )
-            log_changed, log_before, log_after = manage_log_group(module, logs_client)
+            log_changed, log_before, log_after = manage_log_group(module, aws_client(module, "logs"))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="failed to manage function %s or its log group" % name)
-    result = dict(changed=changed or log_changed, function=after or {}, log_group=log_after or {})
+        module.fail_json_aws(e, msg="failed to manage function %s" % name)
+    result = dict(changed=changed or log_changed, function=after or {})
+    if with_log_group:
+        result["log_group"] = log_after or {}
     if module._diff:
-        result["diff"] = diffing.diff_result(
-            dict(function=current or {}, log_group=log_before or {}),
-            dict(function=after or {}, log_group=log_after or {}),
-        )
+        if with_log_group:
+            result["diff"] = diffing.diff_result(
+                dict(function=current or {}, log_group=log_before or {}),
+                dict(function=after or {}, log_group=log_after or {}),
+            )
+        else:
+            result["diff"] = diffing.diff_result(current, after)
     module.exit_json(**result)
 
 

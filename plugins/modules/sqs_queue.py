@@ -188,7 +188,7 @@ except ImportError:
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
 from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.client import caller_account
+from ansible_collections.refarch.aws.plugins.module_utils.client import caller_identity
 
 
 def ensure_present(module, client, params, current):
@@ -200,8 +200,8 @@ def ensure_present(module, client, params, current):
         if module.check_mode:
             # The ARN is known before creation; policies and the dead-letter setting of a
             # check-mode run need it. One read call, only when predicting a create.
-            account, partition = caller_account(aws_client(module, "sts"))
-            after["arn"] = sqs.queue_arn(partition, module.region, account, params["name"])
+            caller = caller_identity(aws_client(module, "sts"))
+            after["arn"] = sqs.queue_arn(caller["partition"], module.region, caller["account"], params["name"])
             return True, after
         url = sqs.create_queue(client, params["name"], sqs.attributes_to_set(desired, None), tags)
         return True, sqs.describe_queue(client, url)
@@ -244,33 +244,29 @@ def run_module(module):
     if message:
         module.fail_json(msg=message)
     client = aws_client(module, "sqs", extra_error_codes=sqs.EXTRA_RETRY_CODES)
-    if not dead_letter_params:
-        resource.run(
-            module,
-            "queue",
-            "queue",
-            lambda: sqs.get_queue(client, params["name"]),
-            lambda current: ensure_present(module, client, params, current),
-            lambda current: resource.ensure_absent(
-                module, "queue", params["name"], current, lambda q: sqs.delete_queue(client, q["url"])
-            ),
-        )
     # The dead-letter queue exists before the queue whose redrive points at it, and goes after it.
     try:
-        if params["state"] == "present":
+        if not dead_letter_params:
+            managed = dict(queue=manage(module, client, params))
+        elif params["state"] == "present":
             dlq = manage(module, client, dead_letter_params)
-            queue = manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]))
+            managed = dict(
+                dead_letter_queue=dlq, queue=manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]))
+            )
         else:
-            queue = manage(module, client, params)
-            dlq = manage(module, client, dead_letter_params)
+            managed = dict(queue=manage(module, client, params))
+            managed["dead_letter_queue"] = manage(module, client, dead_letter_params)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="failed to manage queue %s and its dead-letter queue" % params["name"])
-    result = dict(changed=queue[0] or dlq[0], queue=queue[2], dead_letter_queue=dlq[2])
+        what = " and its dead-letter queue" if dead_letter_params else ""
+        module.fail_json_aws(e, msg="failed to manage queue %s%s" % (params["name"], what))
+    result = dict(changed=any(changed for changed, _before, _after in managed.values()))
+    result.update((key, after) for key, (_changed, _before, after) in managed.items())
     if module._diff:
-        result["diff"] = diffing.diff_result(
-            dict(queue=queue[1] or {}, dead_letter_queue=dlq[1] or {}),
-            dict(queue=queue[2], dead_letter_queue=dlq[2]),
-        )
+        if dead_letter_params:
+            before = dict((key, before or {}) for key, (_changed, before, _after) in managed.items())
+            result["diff"] = diffing.diff_result(before, dict((key, m[2]) for key, m in managed.items()))
+        else:
+            result["diff"] = diffing.diff_result(managed["queue"][1], managed["queue"][2])
     module.exit_json(**result)
 
 

@@ -7,7 +7,7 @@ import botocore.session
 
 ROOT = Path(__file__).resolve().parents[3]
 CALL = re.compile(r"\b\w*client\w*\.([a-z][a-z0-9_]+)\(")
-PAGINATOR = re.compile(r"get_paginator\(\s*[\"']([a-z0-9_]+)[\"']")
+PAGINATOR = re.compile(r"(?:get_paginator\(|paginate\(\s*\w+,)\s*[\"']([a-z0-9_]+)[\"']")
 NOT_OPERATIONS = {"get_paginator", "get_waiter", "can_paginate", "close", "exceptions", "meta"}
 
 

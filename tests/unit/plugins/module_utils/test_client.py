@@ -1,16 +1,7 @@
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, wait_for
 
-
-class FakeClock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
+from .fake_clock import FakeClock
 
 
 def test_wait_for_returns_the_first_result_that_is_done():
@@ -121,10 +112,10 @@ def test_paginate_retries_the_whole_read(monkeypatch):
     assert attempts == [{"PathPrefix": "/refarch/"}] * 2
 
 
-def test_caller_account_is_one_call_giving_account_and_partition():
+def test_caller_identity_is_one_call_giving_account_and_partition():
     import boto3
     from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-    from ansible_collections.refarch.aws.plugins.module_utils.client import caller_account, retry_decorator
+    from ansible_collections.refarch.aws.plugins.module_utils.client import caller_identity, retry_decorator
     from botocore.stub import Stubber
 
     client = boto3.client("sts", region_name="cn-north-1", aws_access_key_id="x", aws_secret_access_key="x")
@@ -133,5 +124,6 @@ def test_caller_account_is_one_call_giving_account_and_partition():
             "get_caller_identity",
             {"Account": "210987654321", "Arn": "arn:aws-cn:iam::210987654321:user/deployer", "UserId": "AIDA"},
         )
-        assert caller_account(RetryingBotoClientWrapper(client, retry_decorator())) == ("210987654321", "aws-cn")
+        identity = caller_identity(RetryingBotoClientWrapper(client, retry_decorator()))
+        assert (identity["account"], identity["partition"]) == ("210987654321", "aws-cn")
         stubber.assert_no_pending_responses()

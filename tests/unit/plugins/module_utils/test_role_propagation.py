@@ -3,22 +3,12 @@ import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import codebuild
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 
+from .fake_clock import FakeClock
 from .stubbed import stubbed
 
 
 def client_error(code, message):
     return botocore.exceptions.ClientError({"Error": {"Code": code, "Message": message}}, "CreateProject")
-
-
-class Clock:
-    def __init__(self):
-        self.now = 0.0
-
-    def __call__(self):
-        return self.now
-
-    def sleep(self, seconds):
-        self.now += seconds
 
 
 def flaky(errors, result="done"):
@@ -33,14 +23,14 @@ def flaky(errors, result="done"):
 
 
 def test_retries_while_the_new_role_is_not_assumable_yet():
-    clock = Clock()
+    clock = FakeClock()
     call = flaky([client_error("InvalidInputException", "CodeBuild is not authorized to perform: sts:AssumeRole")] * 2)
     assert retry_until_role_propagates(call, ["InvalidInputException"], sleep=clock.sleep, clock=clock) == "done"
     assert clock.now == 10
 
 
 def test_gives_up_after_the_timeout():
-    clock = Clock()
+    clock = FakeClock()
     call = flaky([client_error("InvalidStructureException", "not authorized to perform AssumeRole")] * 100)
     with pytest.raises(botocore.exceptions.ClientError):
         retry_until_role_propagates(call, ["InvalidStructureException"], timeout=30, sleep=clock.sleep, clock=clock)
@@ -55,7 +45,7 @@ def test_gives_up_after_the_timeout():
     ],
 )
 def test_other_errors_are_raised_at_once(error):
-    clock = Clock()
+    clock = FakeClock()
     with pytest.raises(botocore.exceptions.ClientError):
         retry_until_role_propagates(flaky([error]), ["InvalidInputException"], sleep=clock.sleep, clock=clock)
     assert clock.now == 0

@@ -1,5 +1,5 @@
 import pytest
-from ansible_collections.refarch.aws.plugins.modules import caller_identity
+from ansible_collections.refarch.aws.plugins.module_utils.client import identity_of
 
 
 @pytest.mark.parametrize(
@@ -12,6 +12,4 @@ from ansible_collections.refarch.aws.plugins.modules import caller_identity
 )
 def test_identity_takes_the_partition_from_the_arn(arn, partition):
     response = {"Account": "123456789012", "Arn": arn, "UserId": "AIDAEXAMPLE", "ResponseMetadata": {}}
-    assert caller_identity.identity(response) == dict(
-        account="123456789012", partition=partition, arn=arn, user_id="AIDAEXAMPLE"
-    )
+    assert identity_of(response) == dict(account="123456789012", partition=partition, arn=arn, user_id="AIDAEXAMPLE")
