@@ -33,9 +33,9 @@ def _backend(account_id: str) -> Any:
 
 
 def _not_found() -> type[Exception]:
-    from moto.iam.exceptions import IAMNotFoundException
+    from moto.iam.exceptions import NotFoundException
 
-    return IAMNotFoundException
+    return NotFoundException
 
 
 def _role_key(backend: Any, role_name: str) -> str:
