@@ -2,8 +2,9 @@
 
 moto applies every change at once. AWS does not, and deployments that pass against moto fail on a
 real account because of it. Each window below follows the AWS page named beside it; every window is
-a number of seconds set by its environment variable (read at each use, so a test may set it on the
-emulator's process), and ``REFARCH_EMULATOR_STRICT=0`` turns all of them off for a quick look —
+AWS's duration times ``REFARCH_EMULATOR_TIME_SCALE`` (default 1: AWS's own clock; the test suites
+run at 0.2), or exactly the seconds its own variable says. Both are read at each use, from the
+emulator's environment. ``REFARCH_EMULATOR_STRICT=0`` turns every window off for a quick look —
 never for the tests.
 
 ``changed(kind, key)`` records that something changed now; ``settling(kind, key)`` tells whether that
@@ -18,12 +19,13 @@ import time
 from dataclasses import dataclass
 
 STRICT_VARIABLE = "REFARCH_EMULATOR_STRICT"
+SCALE_VARIABLE = "REFARCH_EMULATOR_TIME_SCALE"
 
 
 @dataclass(frozen=True)
 class Window:
     variable: str
-    default: float
+    default: float  # seconds on AWS's clock
     source: str  # the AWS page this window follows
 
     def seconds(self) -> float:
@@ -31,11 +33,24 @@ class Window:
             return 0.0
         raw = os.environ.get(self.variable)
         if raw in (None, ""):
-            return self.default
-        try:
-            return max(0.0, float(raw))
-        except ValueError as exc:
-            raise ValueError(f"{self.variable} must be a number of seconds, not {raw!r}") from exc
+            return self.default * time_scale()
+        return _number(self.variable, raw)
+
+
+def _number(variable: str, raw: str) -> float:
+    try:
+        value = float(raw)
+    except ValueError:
+        value = -1.0
+    if value < 0:
+        raise ValueError(f"{variable} must be a number of seconds >= 0, not {raw!r}")
+    return value
+
+
+def time_scale() -> float:
+    """The factor applied to AWS's durations (1 = AWS's clock)."""
+    raw = os.environ.get(SCALE_VARIABLE, "")
+    return 1.0 if raw == "" else _number(SCALE_VARIABLE, raw)
 
 
 WINDOWS = {

@@ -25,6 +25,12 @@ def test_window_reads_its_variable_and_strict_switch(monkeypatch):
     monkeypatch.setenv(window.variable, "soon")
     with pytest.raises(ValueError, match="REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS"):
         window.seconds()
+    monkeypatch.delenv(window.variable)
+    monkeypatch.setenv(consistency.SCALE_VARIABLE, "0.5")
+    assert window.seconds() == window.default * 0.5
+    monkeypatch.setenv(consistency.SCALE_VARIABLE, "-1")
+    with pytest.raises(ValueError, match="REFARCH_EMULATOR_TIME_SCALE"):
+        window.seconds()
 
 
 def test_change_record_settles_after_the_window(monkeypatch):

@@ -16,6 +16,7 @@ import boto3
 from botocore.config import Config
 
 from refarch_emulator import calllog, control
+from refarch_emulator.testing import TEST_ENVIRONMENT
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -36,7 +37,16 @@ class Emulator:
         self.info: dict = {}
 
     def start(self) -> Emulator:
-        self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
+        saved = {key: os.environ.get(key) for key in TEST_ENVIRONMENT}
+        os.environ.update({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()})
+        try:
+            self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
+        finally:
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
         return self
 
     def stop(self) -> None:
