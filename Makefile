@@ -27,12 +27,16 @@ $(SANITY_STAMP): requirements.txt constraints.txt
 	  $$(for f in $(SANITY_VENV)/lib/python3*/site-packages/ansible_test/_data/requirements/sanity.*.txt; do echo -r $$f; done)
 	touch $(SANITY_STAMP)
 
+# STACKS=a,b picks stacks (refarch_stacks_selected); ARGS passes anything else to ansible-playbook,
+# e.g. make deploy STACKS=sfn_sqs_callback ARGS="--check --diff -e refarch_deployment=demo"
+STACK_SELECTION = $(if $(STACKS),-e refarch_stacks_selected=$(STACKS))
+
 ## deploy: everything, on the embedded emulator (started if not running) or on -i inventories/aws
 deploy: venv
-	$(BIN)/ansible-playbook site.yml $(ARGS)
+	$(BIN)/ansible-playbook site.yml $(STACK_SELECTION) $(ARGS)
 
 teardown: venv
-	$(BIN)/ansible-playbook teardown.yml $(ARGS)
+	$(BIN)/ansible-playbook teardown.yml $(STACK_SELECTION) $(ARGS)
 
 emulator: venv
 	$(BIN)/python -m refarch_emulator ensure

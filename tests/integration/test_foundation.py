@@ -65,6 +65,36 @@ def test_an_unknown_stack_is_named_before_anything_runs(aws):
     assert aws.calls() == []
 
 
+def test_a_misspelled_variable_is_named_with_the_nearest_known_name_before_anything_runs(aws):
+    extra = {"refarch_stack_selected": "foo", "spot_asg_alb_desired_capasity": "3", **NO_STACKS}
+    run = run_playbook("site.yml", aws.environment(), extra_vars=extra)
+    assert run.rc != 0
+    assert "refarch_stack_selected is not a known variable; did you mean refarch_stacks_selected?" in run.stdout
+    assert "did you mean spot_asg_alb_desired_capacity?" in run.stdout
+    assert aws.calls() == []
+    # Every name a role documents is known: a role variable passes.
+    ok = run_playbook("site.yml", aws.environment(), extra_vars={"spot_asg_alb_desired_capacity": "3", **NO_STACKS})
+    assert ok.rc == 0, ok.stdout[-3000:]
+
+
+def test_make_deploy_passes_stacks_and_args_to_the_playbook(aws):
+    import subprocess
+
+    def make(*args: str) -> subprocess.CompletedProcess:
+        command = ["make", "--no-print-directory", "deploy", *args]
+        return subprocess.run(
+            command, check=False, cwd=ROOT, env=aws.environment(), capture_output=True, text=True, timeout=300
+        )
+
+    stacks = make("STACKS=nosuch")
+    assert stacks.returncode != 0
+    assert "refarch_stacks_selected names unknown stacks ['nosuch']" in stacks.stdout, stacks.stdout[-3000:]
+    args = make("ARGS=-e refarch_deployment=no_underscores")
+    assert args.returncode != 0
+    assert 'refarch_deployment ("no_underscores") must be' in args.stdout, args.stdout[-3000:]
+    assert aws.calls() == []
+
+
 def test_an_unknown_inventory_stops_the_run(aws):
     run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
     assert run.rc != 0
