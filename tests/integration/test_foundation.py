@@ -95,6 +95,49 @@ def test_make_deploy_passes_stacks_and_args_to_the_playbook(aws):
     assert aws.calls() == []
 
 
+def test_real_aws_without_credentials_says_once_how_to_provide_them(aws, tmp_path):
+    env = {k: v for k, v in aws.environment().items() if not k.startswith("AWS_")}
+    # Nothing may leave the machine: no metadata service, no credential files of the user's.
+    env.update(
+        AWS_EC2_METADATA_DISABLED="true",
+        AWS_CONFIG_FILE=str(tmp_path / "none"),
+        AWS_SHARED_CREDENTIALS_FILE=str(tmp_path / "none"),
+    )
+    run = run_playbook("site.yml", env, "-i", "inventories/aws")
+    assert run.rc != 0
+    assert run.stdout.count("No AWS credentials found for -i inventories/aws") == 1, run.stdout[-3000:]
+    assert "Unable to locate credentials" not in run.stdout
+    assert run.task_results("Run this host's stack role") == []
+
+
+def test_a_failed_stack_is_named_in_the_summary_and_its_error_printed_once(aws):
+    extra = {"refarch_stacks_selected": "sfn_sqs_callback", "sfn_sqs_callback_function_timeout": 1000}
+    run = run_playbook("site.yml", aws.environment(), extra_vars=extra)
+    assert run.rc != 0
+    reason = "sfn_sqs_callback_function_timeout must be 1-900 seconds"
+    (stays_failed,) = run.task_results("A failed deploy stays failed")
+    assert reason not in stays_failed["msg"]
+    (summary,) = run.task_results("Deployment summary")
+    assert summary["msg"]["sfn_sqs_callback"].startswith("failed: Check the stack's variables before any API call")
+    assert reason in summary["msg"]["sfn_sqs_callback"]
+    assert aws.calls() == []
+
+
+def test_stack_variables_of_the_wrong_type_are_refused_one_line_each_before_any_stack(aws):
+    extra = {
+        "refarch_stacks_selected": "spot_asg_alb,sfn_sqs_callback",
+        "spot_asg_alb_desired_capacity": "abc",
+        "sfn_sqs_callback_batch_size": "x",
+    }
+    run = run_playbook("site.yml", aws.environment(), extra_vars=extra)
+    assert run.rc != 0
+    (report,) = run.task_results("Report stack variables of the wrong type or value")
+    assert len(report["msg"]) == 2
+    assert "spot_asg_alb_desired_capacity" in report["msg"][0] and "sfn_sqs_callback_batch_size" in report["msg"][1]
+    assert run.task_results("Run this host's stack role") == []
+    assert aws.calls() == []
+
+
 def test_an_unknown_inventory_stops_the_run(aws):
     run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
     assert run.rc != 0
