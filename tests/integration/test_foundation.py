@@ -138,6 +138,16 @@ def test_stack_variables_of_the_wrong_type_are_refused_one_line_each_before_any_
     assert aws.calls() == []
 
 
+def test_a_port_that_is_not_a_number_names_the_variable(aws):
+    env = aws.environment()
+    del env["AWS_ENDPOINT_URL"]
+    env["REFARCH_EMULATOR_PORT"] = "abc"
+    run = run_playbook("site.yml", env, extra_vars=NO_STACKS)
+    assert run.rc != 0
+    assert 'REFARCH_EMULATOR_PORT (\\"abc\\") must be a port number' in run.stdout, run.stdout[-2000:]
+    assert "usage:" not in run.stdout
+
+
 def test_an_unknown_inventory_stops_the_run(aws):
     run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
     assert run.rc != 0
