@@ -148,6 +148,20 @@ def test_a_port_that_is_not_a_number_names_the_variable(aws):
     assert "usage:" not in run.stdout
 
 
+def test_approve_starts_the_embedded_emulator_like_the_other_playbooks(aws):
+    port = free_port()
+    env = aws.environment()
+    del env["AWS_ENDPOINT_URL"]
+    env["REFARCH_EMULATOR_PORT"] = str(port)
+    try:
+        run = run_playbook("playbooks/approve.yml", env)
+        assert control.status(port) is not None, run.stdout[-2000:]
+    finally:
+        control.stop(port, ROOT / ".emulator")
+    assert run.rc != 0  # nothing is deployed there: no pipeline waits for approval
+    assert "Could not connect to the endpoint URL" not in run.stdout
+
+
 def test_an_unknown_inventory_stops_the_run(aws):
     run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
     assert run.rc != 0
