@@ -162,6 +162,14 @@ def test_approve_starts_the_embedded_emulator_like_the_other_playbooks(aws):
     assert "Could not connect to the endpoint URL" not in run.stdout
 
 
+def test_the_readme_example_of_an_own_playbook_runs_as_written(aws):
+    run = run_playbook("playbooks/examples/own_playbook.yml", aws.environment())
+    assert run.rc == 0, run.stdout[-3000:]
+    (shown,) = run.task_results("Show the queue's ARN and its dead-letter queue")
+    assert shown["msg"].endswith(":my-team-jobs -> arn:aws:sqs:us-east-1:123456789012:my-team-jobs-dlq")
+    assert run.changed == 2  # created, then removed
+
+
 def test_an_unknown_inventory_stops_the_run(aws):
     run = run_playbook("site.yml", aws.environment(), "-i", "inventories/nowhere")
     assert run.rc != 0
