@@ -103,3 +103,21 @@ def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sle
             if details.get("Code") not in codes or not propagating or clock() >= deadline:
                 raise
         sleep(delay)
+
+
+def retry_while(call, retryable, timeout, delay=5, sleep=None, clock=None):
+    """``call()``, retried while the ClientError it raises is ``retryable(code, message)`` — a state AWS
+    documents as passing (a resource not yet propagated, a dependency not yet released) — for up to
+    ``timeout`` seconds; any other error, or the same one past the deadline, is raised."""
+    import botocore.exceptions
+
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
+    deadline = clock() + timeout
+    while True:
+        try:
+            return call()
+        except botocore.exceptions.ClientError as error:
+            details = error.response.get("Error", {})
+            if not retryable(details.get("Code"), details.get("Message", "")) or clock() >= deadline:
+                raise
+        sleep(min(delay, max(0.0, deadline - clock())))
