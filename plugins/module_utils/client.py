@@ -103,3 +103,27 @@ def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sle
             if details.get("Code") not in codes or not propagating or clock() >= deadline:
                 raise
         sleep(delay)
+
+
+def retry_while(call, settling, timeout, delay=5, sleep=time.sleep, clock=time.monotonic):
+    """``call()``, retried while ``settling(error)`` says a ClientError is AWS not having caught up yet
+    (a name still held, a resource not visible yet); bounded by ``timeout`` seconds, after which the
+    last error is raised. Any other error is raised at once.
+
+    The general form of :func:`retry_until_role_propagates`: the caller names what is settling.
+    """
+    import botocore.exceptions
+
+    deadline = clock() + timeout
+    while True:
+        try:
+            return call()
+        except botocore.exceptions.ClientError as error:
+            if not settling(error) or clock() >= deadline:
+                raise
+        sleep(min(delay, max(0.0, deadline - clock())))
+
+
+def error_code(error):
+    """The ``Error.Code`` of a botocore ClientError."""
+    return error.response.get("Error", {}).get("Code")
