@@ -22,8 +22,8 @@ description:
     create then waits, up to 90 seconds, so that a deploy right after a teardown works.
   - A new queue is usable about a second after C(CreateQueue); the module reads it back (its ARN) once
     it is, so that the redrive policy of O(dead_letter_queue) can name it.
-  - With O(state=absent) the module waits, up to 90 seconds, until the deleted queue no longer answers:
-    AWS takes up to 60 seconds to delete a queue and it may still be listed and read meanwhile.
+  - With O(state=absent) the module waits, up to 90 seconds, until the deleted queue no longer answers,
+    because AWS takes up to 60 seconds to delete a queue and may still list and read it meanwhile.
     Check mode never waits.
 options:
   name:
