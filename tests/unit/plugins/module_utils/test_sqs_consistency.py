@@ -46,7 +46,7 @@ def test_create_retries_while_the_name_of_a_deleted_queue_is_held(stub):
 def test_create_gives_up_after_the_documented_60_s_and_a_margin(stub):
     client, stubber = stub
     clock = FakeClock()
-    for _ in range(19):
+    for _attempt in range(19):
         stubber.add_client_error("create_queue", "AWS.SimpleQueueService.QueueDeletedRecently", DELETED_RECENTLY, 400)
     with pytest.raises(botocore.exceptions.ClientError, match="QueueDeletedRecently"):
         sqs.create_queue(client, NAME, {}, OWNED, sleep=clock.sleep, clock=clock)
@@ -87,7 +87,7 @@ def test_a_new_queue_is_read_once_it_is_usable(stub):
 def test_a_new_queue_that_never_becomes_usable_fails_after_the_bound(stub):
     client, stubber = stub
     clock = FakeClock()
-    for _ in range(21):
+    for _attempt in range(21):
         stubber.add_client_error("get_queue_attributes", "AWS.SimpleQueueService.NonExistentQueue", "gone", 400)
     with pytest.raises(botocore.exceptions.ClientError, match="NonExistentQueue"):
         sqs.describe_new_queue(client, URL, sleep=clock.sleep, clock=clock)
@@ -97,7 +97,7 @@ def test_a_new_queue_that_never_becomes_usable_fails_after_the_bound(stub):
 def test_wait_until_deleted_polls_until_the_queue_no_longer_answers(stub):
     client, stubber = stub
     clock = FakeClock()
-    for _ in range(3):
+    for _attempt in range(3):
         stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": NAME})
     stubber.add_client_error("get_queue_url", "AWS.SimpleQueueService.NonExistentQueue", "gone", 400)
     sqs.wait_until_deleted(client, NAME, sleep=clock.sleep, clock=clock)
@@ -107,7 +107,7 @@ def test_wait_until_deleted_polls_until_the_queue_no_longer_answers(stub):
 def test_wait_until_deleted_is_bounded(stub):
     client, stubber = stub
     clock = FakeClock()
-    for _ in range(31):
+    for _attempt in range(31):
         stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": NAME})
     with pytest.raises(WaitTimeout, match="queue orders to be deleted"):
         sqs.wait_until_deleted(client, NAME, sleep=clock.sleep, clock=clock)
