@@ -79,6 +79,13 @@ WINDOWS = {
         60.0,
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html",
     ),
+    # Of those 60 s, requests "might succeed": the deleted queue answers for the first 20 s here,
+    # then no longer answers while its name is still held.
+    "sqs-delete-answers": Window(
+        "REFARCH_EMULATOR_SQS_DELETE_ANSWERS_SECONDS",
+        20.0,
+        "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html",
+    ),
     # A deleted load balancer's network interfaces keep its security groups in use for a while.
     "elb-eni": Window(
         "REFARCH_EMULATOR_ELB_ENI_RELEASE_SECONDS",

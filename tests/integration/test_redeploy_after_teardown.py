@@ -11,6 +11,7 @@ import time
 import pytest
 
 from tests.support import leftovers
+from tests.support.emulator import Emulator
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
@@ -20,6 +21,17 @@ TEARDOWN = "teardown.yml"
 STACK = {"refarch_stacks_selected": "sfn_sqs_callback"}
 QUICK = {"sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
 QUEUES = ["refarch-orders-inventory-requests", "refarch-orders-inventory-requests-dlq"]
+
+
+@pytest.fixture
+def aws(tmp_path, monkeypatch):
+    """An emulator of its own: SQS holds a deleted queue's name for 30 s (AWS: 60 s) and answers for
+    it for 4 s, so the redeploy meets the held name however fast the machine is."""
+    monkeypatch.setenv("REFARCH_EMULATOR_SQS_DELETE_SECONDS", "30")
+    monkeypatch.setenv("REFARCH_EMULATOR_SQS_DELETE_ANSWERS_SECONDS", "4")
+    emulator = Emulator(tmp_path / "emulator").start()
+    yield emulator
+    emulator.stop()
 
 
 def tail(run):
@@ -53,7 +65,10 @@ def test_deploy_teardown_deploy_at_once_teardown(aws):
     teardown(aws)
     again = run_playbook(TEARDOWN, aws.environment(), extra_vars=STACK)
     assert again.rc == 0 and again.changed == 0, tail(again)
-    # At once: the queue names were deleted moments ago.
+    # At once: the queue names were deleted moments ago and are still held (QueueDeletedRecently).
+    aws.clear_calls()
     deploy(aws)
+    refused = [c for c in aws.calls() if (c.service, c.action, c.status) == ("sqs", "CreateQueue", 400)]
+    assert refused, "the redeploy never met a held queue name: the test would prove nothing"
     teardown(aws)
     print("deploy, teardown, teardown, deploy, teardown: %.1f s" % (time.monotonic() - started))

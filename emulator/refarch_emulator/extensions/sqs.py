@@ -11,9 +11,11 @@ moto creates and deletes queues at once. AWS does not:
 * DeleteQueue (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html):
   "the deletion process takes up to 60 seconds. Requests you send involving that queue during the 60
   seconds might succeed" and "you must wait at least 60 seconds before creating a queue with the
-  same name." Inside window ``sqs-delete`` the deleted queue still answers every call (the hard case
-  of "might succeed": it is still listed, read and tagged), DeleteQueue of it succeeds again, and
-  CreateQueue of its name answers ``AWS.SimpleQueueService.QueueDeletedRecently``; then it is gone.
+  same name." Inside window ``sqs-delete`` CreateQueue of its name answers
+  ``AWS.SimpleQueueService.QueueDeletedRecently``; for the first part of it (window
+  ``sqs-delete-answers``) the deleted queue still answers every call (the hard case of "might
+  succeed": it is still listed, read and tagged) and DeleteQueue of it succeeds again; after that it
+  no longer answers, while its name stays held until ``sqs-delete`` ends.
 
 Errors go through moto's SQS exceptions, so the JSON protocol answer carries the query-compatible
 code in ``x-amzn-query-error`` as AWS's does (boto3 shows it as ``Error.Code``).
@@ -51,13 +53,17 @@ def _deleting(backend: Any) -> set[str]:
 
 
 def _finish_deletions(backend: Any) -> None:
-    """Remove for good the queues whose deletion window has passed."""
+    """Stop answering for the queues past ``sqs-delete-answers``; free the names past ``sqs-delete``."""
     deleting = _deleting(backend)
     for name in sorted(deleting):
-        if not consistency.settling("sqs-delete", _key(backend, name)):
-            deleting.discard(name)
+        key = _key(backend, name)
+        if not consistency.settling("sqs-delete-answers", key):
             backend.queues.pop(name, None)
-            consistency.RECORD.forget("sqs-delete", _key(backend, name))
+        if not consistency.settling("sqs-delete", key):
+            backend.queues.pop(name, None)
+            deleting.discard(name)
+            consistency.RECORD.forget("sqs-delete", key)
+            consistency.RECORD.forget("sqs-delete-answers", key)
 
 
 def _create_queue(self: Any, name: str, tags: dict[str, str] | None = None, **kwargs: Any) -> Any:
@@ -99,6 +105,7 @@ def _delete_queue(self: Any, queue_name: str) -> None:
         return  # still being deleted: DeleteQueue of it succeeds again, and the clock keeps running
     deleting.add(queue_name)
     consistency.changed("sqs-delete", _key(self, queue_name))
+    consistency.changed("sqs-delete-answers", _key(self, queue_name))
     consistency.RECORD.forget("sqs-create", _key(self, queue_name))
     _finish_deletions(self)  # with the window off (REFARCH_EMULATOR_STRICT=0) it is gone at once
 
