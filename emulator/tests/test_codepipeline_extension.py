@@ -542,3 +542,23 @@ def test_a_deploy_from_a_bundle_not_in_s3_fails_like_create_application_version(
         "Unable to create application version: Unable to download from S3 location "
         f"(Bucket: artifacts Key: {bundle}). Reason: Not Found"
     )
+
+
+def test_a_build_with_cloudwatch_logs_disabled_needs_no_logs_permission(endpoint, world):
+    cp, codebuild = client(endpoint, "codepipeline"), client(endpoint, "codebuild")
+    codebuild.create_project(
+        name="build-quiet",
+        source={"type": "CODEPIPELINE"},
+        artifacts={"type": "CODEPIPELINE"},
+        environment={
+            "type": "LINUX_CONTAINER",
+            "image": "aws/codebuild/standard:7.0",
+            "computeType": "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole=f"arn:aws:iam::{ACCOUNT}:role/build-no-Logs",
+        logsConfig={"cloudWatchLogs": {"status": "DISABLED"}},
+    )
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world, project="build-quiet"))
+    approval_token(cp, name)  # the build succeeded: the execution waits at Review
+    assert stage_states(cp, name)["Build"]["latestExecution"]["status"] == "Succeeded"

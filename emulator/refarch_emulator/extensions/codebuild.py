@@ -313,20 +313,20 @@ def _s3(account_id: str, partition: str):
     return s3_backends[account_id][partition]
 
 
-def _permission_failure(account_id: str, role_arn: str, region: str, project: str, build_uuid: str, artifacts):
+def _permission_failure(account_id: str, role_arn: str, region: str, project, build_uuid: str, artifacts):
     """The first thing the service role may not do in a pipeline build, as (phase, code, message)."""
     from refarch_emulator.extensions import iam
+
+    logs_on = ((project.project_metadata.get("logsConfig") or {}).get("cloudWatchLogs") or {}).get("status")
+    project = project.project_metadata["name"]
 
     partition = role_arn.split(":")[1]
     group = f"arn:{partition}:logs:{region}:{account_id}:log-group:/aws/codebuild/{project}"
     stream = f"{group}:log-stream:{build_uuid}"
     build_arn = f"arn:{partition}:codebuild:{region}:{account_id}:build/{project}:{build_uuid}"
     session = f"arn:{partition}:sts::{account_id}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/AWSCodeBuild-{build_uuid}"
-    for action, resource in (
-        ("logs:CreateLogGroup", group),
-        ("logs:CreateLogStream", stream),
-        ("logs:PutLogEvents", stream),
-    ):
+    logging = () if logs_on == "DISABLED" else ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    for action, resource in ((f"logs:{name}", group if name == "CreateLogGroup" else stream) for name in logging):
         if not iam.role_allows(account_id, role_arn, action, resource):
             # AWS's build context, e.g. aws/aws-cdk#12179, juspay/hyperswitch-cdk#37.
             return (
@@ -341,13 +341,19 @@ def _permission_failure(account_id: str, role_arn: str, region: str, project: st
     source = s3.get_object(in_bucket, in_key) if in_bucket in s3.buckets else None
     source_arn = f"arn:{partition}:s3:::{in_bucket}/{in_key}"
     request = uuid.uuid4().hex[:16].upper()
-    if not iam.role_allows(account_id, role_arn, "s3:GetObject", source_arn) or source is None:
-        # AWS's DOWNLOAD_SOURCE context (awslabs/aws-refarch-cross-account-pipeline#5).
-        reason = "AccessDenied: Access Denied" if source is not None or in_bucket in s3.buckets else "NoSuchBucket"
+    readable = iam.role_allows(account_id, role_arn, "s3:GetObject", source_arn)
+    if not readable or source is None:
+        # AWS's DOWNLOAD_SOURCE context (awslabs/aws-refarch-cross-account-pipeline#5); S3 answers
+        # NoSuchKey for a missing object only to a caller allowed to read it.
+        reason, status = (
+            ("AccessDenied: Access Denied", 403)
+            if not readable
+            else ("NoSuchKey: The specified key does not exist.", 404)
+        )
         return (
             "DOWNLOAD_SOURCE",
             "CLIENT_ERROR",
-            f"{reason}\n\tstatus code: 403, request id: {request}, host id: {request} for primary source and "
+            f"{reason}\n\tstatus code: {status}, request id: {request}, host id: {request} for primary source and "
             f"source version {source_arn}",
         )
     if not iam.role_allows(account_id, role_arn, "s3:PutObject", f"arn:{partition}:s3:::{out_bucket}/{out_key}"):
@@ -369,7 +375,7 @@ def pipeline_build(account_id: str, region: str, project_name: str, source: tupl
     build = Build(backend, project, None, None)
     build_uuid = build.id.split(":", 1)[1]
     build.failure = _permission_failure(
-        account_id, project.project_metadata["serviceRole"], region, project_name, build_uuid, (source, output)
+        account_id, project.project_metadata["serviceRole"], region, project, build_uuid, (source, output)
     )
     build.description["source"]["type"] = "CODEPIPELINE"
     build.description["artifacts"] = {"location": f"arn:aws:s3:::{output[0]}/{output[1]}"}
