@@ -54,7 +54,7 @@ from moto.codepipeline.exceptions import PipelineExecutionNotFoundException, Pip
 from moto.core.exceptions import JsonRESTError
 
 PRINCIPAL = "codepipeline.amazonaws.com"
-CONSOLE = "https://docs.aws.amazon.com/codepipeline/latest/userguide"
+CODEPIPELINE_GUIDE = "https://docs.aws.amazon.com/codepipeline/latest/userguide"
 BEANSTALK_GUIDE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg"
 # What the Elastic Beanstalk deploy action does with the pipeline role's credentials, in order: the
 # action itself (CodePipeline reads the input artifact, creates the version, updates the environment
@@ -65,11 +65,11 @@ BEANSTALK_GUIDE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg"
 # cloudformation:*, rds:*, sqs:*, ecs:*, "replace the wildcards with your resources"); the emulator
 # checks what a code deployment to a running web environment calls. (action, resource, source).
 BEANSTALK_DEPLOY = (
-    ("s3:GetObject", "arn:{p}:s3:::{bucket}/{key}", f"{CONSOLE}/security-iam.html#how-to-custom-role"),
+    ("s3:GetObject", "arn:{p}:s3:::{bucket}/{key}", f"{CODEPIPELINE_GUIDE}/security-iam.html#how-to-custom-role"),
     (
         "elasticbeanstalk:CreateApplicationVersion",
         "arn:{p}:elasticbeanstalk:{region}:{account}:applicationversion/{app}/{label}",
-        f"{CONSOLE}/action-reference-Beanstalk.html; {BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+        f"{CODEPIPELINE_GUIDE}/action-reference-Beanstalk.html; {BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
     ),
     (
         "elasticbeanstalk:DescribeApplicationVersions",
