@@ -83,12 +83,22 @@ def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep,
         sleep(min(delay, max(0.0, deadline - clock())))
 
 
-def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
-    """``call()``, retried while AWS answers one of ``codes`` because a new IAM role is not usable yet.
+def _propagating(codes, code, message):
+    """Whether (code, message) is one of the answers ``codes`` names as "the role is not usable yet"."""
+    if isinstance(codes, dict):
+        return any(message.startswith(start) for start in codes.get(code, ()))
+    # A bare list of codes: the validation errors that name AssumeRole or the instance profile.
+    return code in codes and ("AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message)
 
-    A role (or instance profile) created seconds ago is known to IAM but not yet assumable, and
-    CodeBuild, CodePipeline and Elastic Beanstalk reject it with a validation error that names
-    AssumeRole or the profile. Only those messages are retried; any other error is raised at once.
+
+def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
+    """``call()``, retried while AWS answers that a new or changed IAM role is not usable yet.
+
+    A role (or instance profile) created or changed seconds ago is known to IAM but not yet assumable
+    by the service, which rejects it with a validation error. ``codes`` is either a mapping
+    ``{error code: (message start, ...)}`` — exactly the answers AWS gives for this (preferred) — or a
+    list of codes whose messages name AssumeRole or the instance profile. Any other error is raised
+    at once; the last propagation error is raised after ``timeout`` seconds.
     """
     import botocore.exceptions
 
@@ -98,9 +108,7 @@ def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sle
             return call()
         except botocore.exceptions.ClientError as error:
             details = error.response.get("Error", {})
-            message = details.get("Message", "")
-            propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
-            if details.get("Code") not in codes or not propagating or clock() >= deadline:
+            if not _propagating(codes, details.get("Code"), details.get("Message", "")) or clock() >= deadline:
                 raise
         sleep(delay)
 
