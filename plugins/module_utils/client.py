@@ -83,12 +83,16 @@ def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep,
         sleep(min(delay, max(0.0, deadline - clock())))
 
 
-def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
+def retry_until_role_propagates(
+    call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic, messages=None
+):
     """``call()``, retried while AWS answers one of ``codes`` because a new IAM role is not usable yet.
 
     A role (or instance profile) created seconds ago is known to IAM but not yet assumable, and
     CodeBuild, CodePipeline and Elastic Beanstalk reject it with a validation error that names
     AssumeRole or the profile. Only those messages are retried; any other error is raised at once.
+    ``messages`` (substrings) names the messages of a service that words it otherwise (Step Functions,
+    Lambda); then only an error with one of ``codes`` and one of ``messages`` is retried.
     """
     import botocore.exceptions
 
@@ -99,7 +103,10 @@ def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sle
         except botocore.exceptions.ClientError as error:
             details = error.response.get("Error", {})
             message = details.get("Message", "")
-            propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
+            if messages is None:
+                propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
+            else:
+                propagating = any(part in message for part in messages)
             if details.get("Code") not in codes or not propagating or clock() >= deadline:
                 raise
         sleep(delay)
