@@ -547,3 +547,15 @@ def test_start_execution_with_input_that_is_not_json_is_invalid_execution_input(
     code, message = error(refused)
     assert code == "InvalidExecutionInput"
     assert message.startswith("Invalid State Machine Execution Input: ")
+
+
+def test_executions_started_without_a_name_get_a_uuid_each(aws, shared_role):
+    sfn = aws("stepfunctions")
+    arn = sfn.create_state_machine(name=f"sm-{uuid.uuid4().hex[:8]}", definition=PASS_MACHINE, roleArn=shared_role)[
+        "stateMachineArn"
+    ]
+    names = {
+        sfn.describe_execution(executionArn=sfn.start_execution(stateMachineArn=arn)["executionArn"])["name"]
+        for _ in range(2)
+    }
+    assert len(names) == 2 and all(uuid.UUID(name) for name in names)

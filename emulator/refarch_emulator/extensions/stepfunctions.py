@@ -24,7 +24,8 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
   ``SendTaskSuccess``/``Failure``/``Heartbeat`` made with a Lambda function's credentials are checked
   against the function's role (``states:SendTask*`` on the state machine) and answer
   ``AccessDeniedException`` as AWS words it; other credentials (the tests, the user) act as admin.
-* ``StartExecution`` with an input that is not JSON answers ``InvalidExecutionInput`` (moto: UnknownError).
+* ``StartExecution`` with an input that is not JSON answers ``InvalidExecutionInput`` (moto: UnknownError);
+  without a name, the execution is named by a UUID, as on AWS (moto named each one "None").
 * a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
   silently by ``SendTaskFailure`` and answered ``InvalidToken`` by ``SendTaskSuccess``/``Heartbeat``;
   AWS answers ``TaskTimedOut`` to all three. An unknown token stays ``InvalidToken``; output that is
@@ -284,8 +285,9 @@ def _start_execution(self: Any, state_machine_arn: str, name: Any = None, execut
             json.loads(execution_input)
         except (TypeError, ValueError) as exc:
             raise AWSError(f"Invalid State Machine Execution Input: '{exc}'", "InvalidExecutionInput") from None
+    # Without a name AWS generates a UUID (moto named every such execution "None": the second clashed).
     return _originals["StepFunctionsParserBackend.start_execution"](
-        self, state_machine_arn, name, execution_input, *rest
+        self, state_machine_arn, name or str(uuid.uuid4()), execution_input, *rest
     )
 
 
