@@ -559,3 +559,15 @@ def test_executions_started_without_a_name_get_a_uuid_each(aws, shared_role):
         for _ in range(2)
     }
     assert len(names) == 2 and all(uuid.UUID(name) for name in names)
+
+
+def test_a_deleted_state_machines_name_is_taken_until_the_deletion_is_done(aws, shared_role):
+    sfn = aws("stepfunctions")
+    name = f"sm-{uuid.uuid4().hex[:8]}"
+    arn = sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"]
+    sfn.delete_state_machine(stateMachineArn=arn)
+    with pytest.raises(ClientError) as deleting:
+        sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)
+    assert error(deleting)[0] == "StateMachineDeleting"
+    time.sleep(5 * 0.2 + 0.3)  # the states-delete window at the test emulators' time scale
+    assert sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"] == arn

@@ -35,6 +35,9 @@ ROLE_NOT_READY_MESSAGES = (
     "the provided role",
 )
 ROLE_READY_TIMEOUT = 120
+# DeleteStateMachine is asynchronous: recreating the name at once (a deploy right after a teardown)
+# answers StateMachineDeleting until the deletion is done; the client's backoff retries it.
+EXTRA_RETRY_CODES = ["StateMachineDeleting"]
 ROLE_READY_DELAY = 5
 
 DEFAULT_LOGGING = dict(level="OFF", include_execution_data=False, log_group_arn=None)

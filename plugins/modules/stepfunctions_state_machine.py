@@ -187,7 +187,7 @@ def ensure_present(module, client, current, definition):
 
 def run_module(module):
     definition = check_input(module)
-    client = aws_client(module, "stepfunctions")
+    client = aws_client(module, "stepfunctions", extra_error_codes=stepfunctions.EXTRA_RETRY_CODES)
     name = module.params["name"]
     role_arn = module.params.get("role_arn")
     known_arn = stepfunctions.state_machine_arn(role_arn, module.region, name) if role_arn else None

@@ -24,6 +24,8 @@ moto 5.2.5's ASL interpreter (``execute_state_machine``) runs callback tasks, bu
   ``SendTaskSuccess``/``Failure``/``Heartbeat`` made with a Lambda function's credentials are checked
   against the function's role (``states:SendTask*`` on the state machine) and answer
   ``AccessDeniedException`` as AWS words it; other credentials (the tests, the user) act as admin.
+* ``DeleteStateMachine`` is asynchronous: for the ``states-delete`` window a CreateStateMachine of the
+  same name answers ``StateMachineDeleting``.
 * ``StartExecution`` with an input that is not JSON answers ``InvalidExecutionInput`` (moto: UnknownError);
   without a name, the execution is named by a UUID, as on AWS (moto named each one "None").
 * a token whose task is no longer waiting (completed, timed out, execution stopped) is accepted
@@ -265,9 +267,30 @@ def _check_states_role(role_arn: str | None) -> None:
         raise AWSError(ROLE_NOT_ASSUMABLE, "AccessDeniedException")
 
 
+def _deletion_key(self: Any, name: str) -> str:
+    return f"{self.account_id}:{self.region_name}:{name}"
+
+
 def _create_state_machine(self: Any, *args: Any, **kwargs: Any) -> Any:
+    from moto.core.exceptions import AWSError
+
+    from refarch_emulator import consistency
+
+    name = kwargs.get("name", args[0] if args else "")
+    if consistency.settling("states-delete", _deletion_key(self, name)):
+        raise AWSError(f"State machine is being deleted: '{name}'", "StateMachineDeleting")
     _check_states_role(kwargs.get("roleArn", args[2] if len(args) > 2 else None))
     return _originals["StepFunctionsParserBackend.create_state_machine"](self, *args, **kwargs)
+
+
+def _delete_state_machine(self: Any, arn: str) -> None:
+    """Deletion is asynchronous on AWS: the name stays taken for the ``states-delete`` window."""
+    from refarch_emulator import consistency
+
+    machine = next((m for m in self.state_machines if m.arn == arn), None)
+    _originals["StepFunctionBackend.delete_state_machine"](self, arn)
+    if machine is not None:
+        consistency.changed("states-delete", _deletion_key(self, machine.name))
 
 
 def _update_state_machine(self: Any, arn: str, *args: Any, **kwargs: Any) -> Any:
@@ -425,6 +448,7 @@ def install() -> None:
         (StepFunctionResponse, "send_task_heartbeat", _response_send_task_heartbeat),
         (StepFunctionsParserBackend, "create_state_machine", _create_state_machine),
         (StepFunctionBackend, "update_state_machine", _update_state_machine),
+        (StepFunctionBackend, "delete_state_machine", _delete_state_machine),
         (StepFunctionsParserBackend, "start_execution", _start_execution),
         (StateTaskServiceSqs, "_eval_service_task", _sqs_eval_service_task),
         (StateTaskServiceSqs, "_from_error", _sqs_from_error),

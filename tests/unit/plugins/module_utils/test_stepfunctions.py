@@ -349,3 +349,14 @@ def test_the_callers_own_access_denied_is_raised_at_once(stub):
     with pytest.raises(botocore.exceptions.ClientError, match="states:CreateStateMachine"):
         stepfunctions.create_state_machine(client, arguments, sleep=clock.sleep, clock=clock)
     assert clock.now == 0
+
+
+def test_a_name_still_being_deleted_is_retried_by_the_modules_client():
+    client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    retrying = RetryingBotoClientWrapper(client, retry_decorator(stepfunctions.EXTRA_RETRY_CODES))
+    with Stubber(client) as stubber:
+        stubber.add_client_error("create_state_machine", "StateMachineDeleting", "State machine is being deleted")
+        stubber.add_response("create_state_machine", {"stateMachineArn": ARN, "creationDate": "2024-01-01"})
+        arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
+        assert stepfunctions.create_state_machine(retrying, arguments) == ARN
+        stubber.assert_no_pending_responses()
