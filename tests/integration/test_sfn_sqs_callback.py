@@ -265,6 +265,14 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     # 7. teardown by the ownership and stack tags: look-alikes survive, nothing of the stack does
     teardown_leaves_only_look_alikes(aws, watch)
 
+    # 8. deploy again straight after the teardown (names reused, roles new and propagating), and remove it
+    redeployed = deploy(aws)
+    watch.lap("deploy again after teardown")
+    assert resource_changes(redeployed) == [True] * len(RESOURCE_TASKS)
+    assert [e["status"] for e in task_result(redeployed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "FAILED", "FAILED"]
+    gone = run_playbook(TEARDOWN, aws.environment())
+    assert gone.rc == 0, gone.stdout[-4000:]
+
 
 def test_bad_role_input_stops_before_any_api_call(aws):
     run = run_playbook(
