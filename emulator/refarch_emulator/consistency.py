@@ -92,6 +92,13 @@ WINDOWS = {
         5.0,
         "https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html",
     ),
+    # A new function is Pending, an updated one LastUpdateStatus InProgress, for a moment: another update
+    # meanwhile answers ResourceConflictException.
+    "lambda-update": Window(
+        "REFARCH_EMULATOR_LAMBDA_UPDATE_SECONDS",
+        2.0,
+        "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html",
+    ),
     # A Lambda event source mapping passes through Creating/Updating/Deleting.
     "lambda-mapping": Window(
         "REFARCH_EMULATOR_LAMBDA_MAPPING_SECONDS",

@@ -156,6 +156,17 @@ def role(aws):
         return usable_role(iam, "lambda-role")
 
 
+def ready(lam, name, timeout=10):
+    """``name`` once the function is Active and its last update Successful (Lambda refuses updates before)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        configuration = lam.get_function(FunctionName=name)["Configuration"]
+        done = configuration["State"] == "Active" and configuration.get("LastUpdateStatus") in (None, "Successful")
+        if done or time.monotonic() > deadline:
+            return name
+        time.sleep(0.1)
+
+
 def settled(lam, uuid_, timeout=10):
     """The mapping once it is out of Creating/Updating/Enabling/Disabling (Lambda refuses changes before)."""
     deadline = time.monotonic() + timeout
@@ -182,7 +193,7 @@ def make_function(aws, role):
             MemorySize=256,
             Environment={"Variables": environment or {}},
         )
-        return name
+        return ready(lam, name)
 
     return make
 
@@ -271,6 +282,7 @@ def test_environments_stay_warm_until_configuration_changes_or_a_timeout(aws, ma
     name = make_function("handlers.counter", timeout=1)
     assert [invoke(aws, name)[1]["count"] for _ in range(3)] == [1, 2, 3]  # module state survives
     aws("lambda").update_function_configuration(FunctionName=name, Environment={"Variables": {"V": "2"}})
+    ready(aws("lambda"), name)
     assert invoke(aws, name)[1]["count"] == 1  # new configuration: new environment
     _, body = invoke(aws, name, {"sleep": 5})
     assert body["errorType"] == "Sandbox.Timedout"
@@ -693,7 +705,7 @@ ROLE_NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lam
 
 
 def create(lam, name, role):
-    return lam.create_function(
+    created = lam.create_function(
         FunctionName=name,
         Runtime="python3.12",
         Role=role,
@@ -701,6 +713,8 @@ def create(lam, name, role):
         Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
         Timeout=3,
     )
+    ready(lam, name)
+    return created
 
 
 def test_a_role_lambda_cannot_assume_yet_is_refused_until_it_propagates(aws):
@@ -844,3 +858,38 @@ def test_each_function_and_role_gets_access_keys_of_its_own():
     key = awslambda.access_key_of(function("a", "r1"))
     assert awslambda.identity_of_access_key(key) == ("arn:aws:iam::123456789012:role/r1", "a")
     assert awslambda.identity_of_access_key("testing") is None
+
+
+CONFLICT = "The operation cannot be performed at this time. "
+
+
+def test_a_function_refuses_updates_while_pending_or_while_an_update_is_in_progress(aws, role):
+    lam = aws("lambda")
+    name = unique("fn")
+    created = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="handlers.consume",
+        Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+        Timeout=3,
+    )
+    assert lam.get_function(FunctionName=name)["Configuration"]["State"] == "Pending"
+    with pytest.raises(ClientError) as conflict:
+        lam.update_function_configuration(FunctionName=name, Timeout=4)
+    assert error_of(conflict) == (
+        "ResourceConflictException",
+        CONFLICT + "The function is currently in the following state: Pending",
+    )
+    ready(lam, name)
+    lam.update_function_configuration(FunctionName=name, Timeout=4)
+    assert lam.get_function(FunctionName=name)["Configuration"]["LastUpdateStatus"] == "InProgress"
+    with pytest.raises(ClientError) as conflict:
+        lam.update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS + "\n"}))
+    assert error_of(conflict) == (
+        "ResourceConflictException",
+        CONFLICT + f"An update is in progress for resource: {created['FunctionArn']}",
+    )
+    ready(lam, name)
+    assert lam.get_function(FunctionName=name)["Configuration"]["LastUpdateStatus"] == "Successful"
+    lam.update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS + "\n"}))

@@ -32,6 +32,10 @@ message whatever happened. Here, for the Python runtimes (python3.9-python3.13, 
   whose role later loses ReceiveMessage stops receiving and says why in ``LastProcessingResult``.
   Each execution environment gets credentials of its own (an access key id per function and role),
   so the other extensions can tell the function's calls from the user's (:func:`identity_of_access_key`).
+* **Function states**: a new function is ``Pending`` and an updated one ``LastUpdateStatus: InProgress``
+  for the ``lambda-update`` window; UpdateFunctionConfiguration / UpdateFunctionCode meanwhile answer
+  ``ResourceConflictException`` "The operation cannot be performed at this time. The function is
+  currently in the following state: Pending" / "… An update is in progress for resource: <arn>".
 * **Mapping states**: a mapping is ``Creating`` (then Enabled/Disabled), ``Updating``/``Enabling``/
   ``Disabling`` after an update and ``Deleting`` after a delete, for the ``lambda-mapping`` window;
   Update/DeleteEventSourceMapping meanwhile answer ``ResourceInUseException`` "Cannot update (delete)
@@ -1057,29 +1061,89 @@ def _check_role(account_id: str, role_arn: str | None) -> None:
         )
 
 
+_function_phases: dict[str, str] = {}  # function ARN -> "Pending" after create, "InProgress" after an update
+
+
+def _begin_function_phase(function: Any, phase: str) -> None:
+    from refarch_emulator import consistency
+
+    _function_phases[function.function_arn] = phase
+    consistency.changed("lambda-update", function.function_arn)
+
+
+def function_phase(function: Any) -> str | None:
+    """ "Pending" or "InProgress" while the function's last create/update is inside its window, else None."""
+    from refarch_emulator import consistency
+
+    phase = _function_phases.get(function.function_arn)
+    if phase is not None and consistency.settling("lambda-update", function.function_arn):
+        return phase
+    return None
+
+
+def _refuse_while_updating(self: Any, function_name: str) -> None:
+    from moto.awslambda.exceptions import LambdaClientError
+
+    try:
+        function = self.get_function(function_name)
+    except Exception:
+        return  # moto answers the missing function
+    phase = function_phase(function)
+    if phase == "Pending":
+        detail = "The function is currently in the following state: Pending"
+    elif phase == "InProgress":
+        detail = f"An update is in progress for resource: {function.function_arn}"
+    else:
+        return
+    raise LambdaClientError("ResourceConflictException", f"The operation cannot be performed at this time. {detail}")
+
+
+def _function_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    configuration = _originals["LambdaFunction.get_configuration"](self, *args, **kwargs)
+    phase = function_phase(self)
+    if phase == "Pending":
+        configuration["State"] = "Pending"
+        configuration["StateReason"] = "The function is being created."
+        configuration["StateReasonCode"] = "Creating"
+    elif phase == "InProgress":
+        configuration["LastUpdateStatus"] = "InProgress"
+        configuration["LastUpdateStatusReason"] = "The function is being created."
+        configuration["LastUpdateStatusReasonCode"] = "Creating"
+    return configuration
+
+
 def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     _check_environment(spec)
     _check_role(self.account_id, spec.get("Role"))
     if spec.get("PackageType", "Zip") == "Zip":
         _check_zip(spec.get("Code"))
-    return _originals["create_function"](self, spec)
+    function = _originals["create_function"](self, spec)
+    _begin_function_phase(function, "Pending")
+    return function
 
 
 def _update_function_code(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_zip(body)
-    return _originals["update_function_code"](self, function_name, qualifier, body)
+    _refuse_while_updating(self, function_name)
+    result = _originals["update_function_code"](self, function_name, qualifier, body)
+    _begin_function_phase(self.get_function(function_name), "InProgress")
+    return result
 
 
 def _update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_environment(body)
     if body.get("Role"):
         _check_role(self.account_id, body["Role"])
-    return _originals["update_function_configuration"](self, function_name, qualifier, body)
+    _refuse_while_updating(self, function_name)
+    result = _originals["update_function_configuration"](self, function_name, qualifier, body)
+    _begin_function_phase(self.get_function(function_name), "InProgress")
+    return result
 
 
 def _reset(self: Any) -> None:
     _stop_pollers(self)
     _pool.clear()
+    _function_phases.clear()
     for uuid_ in list(getattr(self, "_event_source_mappings", {})):
         _phases.pop(uuid_, None)
         _deleting.discard(uuid_)
@@ -1121,10 +1185,12 @@ def install() -> None:
 
     if _originals:
         return
-    from moto.awslambda.models import EventSourceMapping
+    from moto.awslambda.models import EventSourceMapping, LambdaFunction
 
     for name, replacement in _PATCHES.items():
         _originals[name] = getattr(LambdaSimpleBackend, name)
         setattr(LambdaSimpleBackend, name, replacement)
     _originals["EventSourceMapping.get_configuration"] = EventSourceMapping.get_configuration
     EventSourceMapping.get_configuration = _mapping_configuration
+    _originals["LambdaFunction.get_configuration"] = LambdaFunction.get_configuration
+    LambdaFunction.get_configuration = _function_configuration
