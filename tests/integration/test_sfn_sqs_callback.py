@@ -190,6 +190,15 @@ def transient_send_message_failure_is_retried(aws):
     )
 
 
+def deploy_again_at_once_and_remove(aws, watch):
+    redeployed = deploy(aws)
+    watch.lap("deploy again after teardown")
+    assert resource_changes(redeployed) == [True] * len(RESOURCE_TASKS)
+    assert [e["status"] for e in task_result(redeployed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "FAILED", "FAILED"]
+    gone = run_playbook(TEARDOWN, aws.environment())
+    assert gone.rc == 0, gone.stdout[-4000:]
+
+
 def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     watch = Stopwatch()
     # 1. check mode on an empty account: every resource would change, nothing is written
@@ -266,12 +275,7 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     teardown_leaves_only_look_alikes(aws, watch)
 
     # 8. deploy again straight after the teardown (names reused, roles new and propagating), and remove it
-    redeployed = deploy(aws)
-    watch.lap("deploy again after teardown")
-    assert resource_changes(redeployed) == [True] * len(RESOURCE_TASKS)
-    assert [e["status"] for e in task_result(redeployed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "FAILED", "FAILED"]
-    gone = run_playbook(TEARDOWN, aws.environment())
-    assert gone.rc == 0, gone.stdout[-4000:]
+    deploy_again_at_once_and_remove(aws, watch)
 
 
 def test_bad_role_input_stops_before_any_api_call(aws):
