@@ -92,6 +92,20 @@ WINDOWS = {
         20.0,
         "https://repost.aws/knowledge-center/troubleshoot-dependency-error-delete-vpc",
     ),
+    # DeleteStateMachine is asynchronous: the name cannot be used again until the deletion is done
+    # (CreateStateMachine meanwhile answers StateMachineDeleting).
+    "states-delete": Window(
+        "REFARCH_EMULATOR_STATES_DELETE_SECONDS",
+        5.0,
+        "https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html",
+    ),
+    # A new function is Pending, an updated one LastUpdateStatus InProgress, for a moment: another update
+    # meanwhile answers ResourceConflictException.
+    "lambda-update": Window(
+        "REFARCH_EMULATOR_LAMBDA_UPDATE_SECONDS",
+        2.0,
+        "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html",
+    ),
     # A Lambda event source mapping passes through Creating/Updating/Deleting.
     "lambda-mapping": Window(
         "REFARCH_EMULATOR_LAMBDA_MAPPING_SECONDS",
