@@ -84,3 +84,20 @@ def trust_policy(service: str) -> str:
 
     statement = {"Effect": "Allow", "Principal": {"Service": service}, "Action": "sts:AssumeRole"}
     return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def create_queue(sqs, **kwargs) -> dict:
+    """CreateQueue, then wait (bounded) until the queue answers: SQS asks to "wait at least one second
+    after the queue is created to be able to use the queue", and the emulator plays that window."""
+    import time
+
+    response = sqs.create_queue(**kwargs)
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            sqs.get_queue_attributes(QueueUrl=response["QueueUrl"], AttributeNames=["QueueArn"])
+            return response
+        except sqs.exceptions.QueueDoesNotExist:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)

@@ -16,7 +16,7 @@ from botocore.exceptions import ClientError
 
 from refarch_emulator.extensions import awslambda
 from refarch_emulator.extensions.awslambda import batch_item_failures
-from refarch_emulator.testing import reset, trust_policy, zip_bytes
+from refarch_emulator.testing import create_queue, reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
@@ -303,7 +303,7 @@ def test_logging_module_writes_lambda_formatted_lines(aws, make_function):
 
 def test_handler_aws_calls_reach_the_emulator(aws, make_function):
     sqs = aws("sqs")
-    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
+    output = create_queue(sqs, QueueName=unique("output"))["QueueUrl"]
     name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
     _, body = invoke(aws, name, {"hello": "world"})
     assert body == "sent"
@@ -367,7 +367,7 @@ def test_timeout_kills_the_handler(aws, make_function):
 
 def test_event_invocation_returns_at_once_and_runs_in_background(aws, make_function):
     sqs = aws("sqs")
-    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
+    output = create_queue(sqs, QueueName=unique("output"))["QueueUrl"]
     name = make_function("handlers.forward", environment={"OUTPUT_QUEUE_URL": output})
     response = aws("lambda").invoke(FunctionName=name, InvocationType="Event", Payload=b'{"async": true}')
     assert response["StatusCode"] == 202
@@ -470,9 +470,10 @@ def wait_for(predicate, timeout=15, interval=0.2):
 @pytest.fixture
 def queues(aws):
     sqs = aws("sqs")
-    dlq = sqs.create_queue(QueueName=unique("work-dlq"))["QueueUrl"]
+    dlq = create_queue(sqs, QueueName=unique("work-dlq"))["QueueUrl"]
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    work = sqs.create_queue(
+    work = create_queue(
+        sqs,
         QueueName=unique("work"),
         Attributes={
             "VisibilityTimeout": "4",
@@ -480,7 +481,7 @@ def queues(aws):
         },
     )["QueueUrl"]
     work_arn = sqs.get_queue_attributes(QueueUrl=work, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
-    output = sqs.create_queue(QueueName=unique("output"))["QueueUrl"]
+    output = create_queue(sqs, QueueName=unique("output"))["QueueUrl"]
     return {"work": work, "work_arn": work_arn, "dlq": dlq, "output": output}
 
 
@@ -631,7 +632,7 @@ def test_reset_stops_pollers_and_the_server_keeps_serving(aws, endpoint, queues,
     aws("lambda").create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
     reset(endpoint)
     sqs = aws("sqs")
-    work = sqs.create_queue(QueueName=queues["work"].rsplit("/", 1)[1])["QueueUrl"]  # same name as before
+    work = create_queue(sqs, QueueName=queues["work"].rsplit("/", 1)[1])["QueueUrl"]  # same name as before
     sqs.send_message(QueueUrl=work, MessageBody="after reset")
     time.sleep(1.5)
     assert queue_counts(sqs, work) == (1, 0)  # the old poller is gone

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from botocore.retries.standard import ThrottledRetryableChecker, TransientRetryableChecker
 
 from refarch_emulator.faults import FaultProxy, error_response
+from refarch_emulator.testing import create_queue
 
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
 THROTTLING_CODES = ThrottledRetryableChecker._THROTTLED_ERROR_CODES
@@ -90,7 +91,7 @@ def test_a_client_with_retries_survives_20_percent_faults(endpoint):
         iam = client("iam", proxy.url, attempts=10)
         s3.create_bucket(Bucket="faults-survive")
         for index in range(8):
-            url = sqs.create_queue(QueueName=f"faults-survive-{index}")["QueueUrl"]
+            url = create_queue(sqs, QueueName=f"faults-survive-{index}")["QueueUrl"]
             sqs.send_message(QueueUrl=url, MessageBody=str(index))
             s3.put_object(Bucket="faults-survive", Key=f"k{index}", Body=f"body {index}".encode())
             assert s3.get_object(Bucket="faults-survive", Key=f"k{index}")["Body"].read() == f"body {index}".encode()

@@ -11,7 +11,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, error, trust_policy, zip_bytes
+from refarch_emulator.testing import client, create_queue, error, trust_policy, zip_bytes
 
 VERIFIER = """
 import json
@@ -83,7 +83,7 @@ def stack(aws, shared_role):
     sqs, lam, sfn = aws("sqs"), aws("lambda"), aws("stepfunctions")
     suffix = uuid.uuid4().hex[:8]
     role = shared_role
-    queue = sqs.create_queue(QueueName=f"verify-{suffix}", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
+    queue = create_queue(sqs, QueueName=f"verify-{suffix}", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_function(
         FunctionName=f"verifier-{suffix}",
@@ -461,7 +461,7 @@ def send_only_to(queue_arn: str) -> str:
 def test_send_message_needs_the_state_machine_roles_permission_on_the_queue(aws, stack):
     iam, sqs, sfn = aws("iam"), aws("sqs"), aws("stepfunctions")
     suffix = uuid.uuid4().hex[:8]
-    other = sqs.create_queue(QueueName=f"other-{suffix}")["QueueUrl"]
+    other = create_queue(sqs, QueueName=f"other-{suffix}")["QueueUrl"]
     other_arn = sqs.get_queue_attributes(QueueUrl=other, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     role = usable_role(iam, f"send-other-{suffix}", policy=send_only_to(other_arn))
     definition = {
