@@ -12,7 +12,7 @@ from refarch_emulator.testing import client, error, private_emulator
 
 DELAY = 0.3
 EB_DELAY = 0.8  # longer than an action, so the deploy visibly waits for the environment
-STACK = "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
+STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # current in the emulator's platform catalogue
 TRUST = {
     "Version": "2012-10-17",
     "Statement": [

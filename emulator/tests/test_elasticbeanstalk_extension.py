@@ -38,7 +38,9 @@ def app(endpoint, eb):
     return name
 
 
-STACK = "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
+STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # the current version of its branch
+BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
+ARN = "arn:aws:elasticbeanstalk:us-east-1::platform/"
 
 
 def wait_status(eb, env_id, status, timeout=10):
@@ -133,9 +135,7 @@ def test_environment_lifecycle_launch_update_terminate(eb, app):
     assert created["Health"] == "Grey"
     assert created["CNAME"] == f"{app}-web.us-east-1.elasticbeanstalk.com"
     assert created["VersionLabel"] == "v1"
-    assert created["PlatformArn"] == (
-        "arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.6.0"
-    )
+    assert created["PlatformArn"] == f"{ARN}{BRANCH}/4.10.0"
     assert created["Tier"] == {"Name": "WebServer", "Type": "Standard", "Version": "1.0"}
 
     ready = wait_status(eb, env_id, "Ready")
@@ -325,23 +325,156 @@ def test_platform_versions(eb):
         ]
     )["PlatformSummaryList"]
     arns = {p["PlatformArn"] for p in python}
-    assert "arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.6.0" in arns
+    assert f"{ARN}{BRANCH}/4.6.0" in arns and f"{ARN}{BRANCH}/4.10.0" in arns
     assert all(p["PlatformStatus"] == "Ready" and p["OperatingSystemVersion"] == "2023" for p in python)
     branch = eb.list_platform_versions(
         Filters=[
-            {
-                "Type": "PlatformBranchName",
-                "Operator": "=",
-                "Values": ["Python 3.11 running on 64bit Amazon Linux 2023"],
-            }
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformStatus", "Operator": "=", "Values": ["Ready"]},
         ]
     )["PlatformSummaryList"]
-    assert len(branch) == 1
-    described = eb.describe_platform_version(PlatformArn=branch[0]["PlatformArn"])["PlatformDescription"]
+    assert [p["PlatformVersion"] for p in branch] == ["4.3.0", "4.5.2", "4.6.0", "4.9.1", "4.10.0"]
+    assert {p["PlatformBranchLifecycleState"] for p in branch} == {"Supported"}
+    # One Recommended version per branch (the newest); the others have no PlatformLifecycleState.
+    assert [p.get("PlatformLifecycleState") for p in branch] == [None, None, None, None, "Recommended"]
+    recommended = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformLifecycleState", "Operator": "=", "Values": ["recommended"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in recommended] == ["4.10.0"]
+    newer = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformVersion", "Operator": ">", "Values": ["4.9.1"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in newer] == ["4.10.0"]  # compared as versions, not as text
+    described = eb.describe_platform_version(PlatformArn=branch[-1]["PlatformArn"])["PlatformDescription"]
     assert described["SolutionStackName"] == STACK
+    assert described["PlatformBranchLifecycleState"] == "Supported"
+    assert described["ProgrammingLanguages"] == [{"Name": "Python"}]
     with pytest.raises(ClientError) as bad:
         eb.describe_platform_version(PlatformArn="arn:aws:elasticbeanstalk:us-east-1::platform/Nope/1.0.0")
     assert error(bad)[0] == "InvalidParameterValue"
+
+
+def test_platform_branches_and_their_filters(eb):
+    everything = eb.list_platform_branches()["PlatformBranchSummaryList"]
+    states = {b["BranchName"]: b["LifecycleState"] for b in everything}
+    assert states[BRANCH] == "Supported"
+    assert states["Python 3.9 running on 64bit Amazon Linux 2023"] == "Deprecated"
+    assert states["Python 3.8 running on 64bit Amazon Linux 2"] == "Retired"
+    assert states["Python 3.14 running on 64bit Amazon Linux 2023"] == "Beta"
+    usable = eb.list_platform_branches(
+        Filters=[
+            {"Attribute": "PlatformName", "Operator": "=", "Values": ["Python"]},
+            {"Attribute": "LifecycleState", "Operator": "in", "Values": ["supported", "beta"]},
+            {"Attribute": "TierType", "Operator": "=", "Values": ["WebServer/Standard"]},
+        ]
+    )["PlatformBranchSummaryList"]
+    assert sorted(b["BranchName"] for b in usable) == [
+        "Python 3.11 running on 64bit Amazon Linux 2023",
+        "Python 3.12 running on 64bit Amazon Linux 2023",
+        "Python 3.13 running on 64bit Amazon Linux 2023",
+        "Python 3.14 running on 64bit Amazon Linux 2023",
+    ]
+    assert all(b["SupportedTierList"] == ["WebServer/Standard", "Worker/SQS/HTTP"] for b in usable)
+    al2 = eb.list_platform_branches(
+        Filters=[{"Attribute": "BranchName", "Operator": "ends_with", "Values": ["Amazon Linux 2"]}]
+    )["PlatformBranchSummaryList"]
+    assert [b["BranchName"] for b in al2] == ["Python 3.8 running on 64bit Amazon Linux 2"]
+    page = eb.list_platform_branches(MaxRecords=2)
+    assert len(page["PlatformBranchSummaryList"]) == 2 and page["NextToken"]
+    for bad in (
+        {"Attribute": "Colour", "Operator": "=", "Values": ["x"]},
+        {"Attribute": "LifecycleState", "Operator": "contains", "Values": ["sup"]},
+    ):
+        with pytest.raises(ClientError) as refused:
+            eb.list_platform_branches(Filters=[bad])
+        assert error(refused)[0] == "InvalidParameterValue"
+
+
+def test_only_current_platforms_are_accepted(eb, app):
+    stacks = eb.list_available_solution_stacks()["SolutionStacks"]
+    assert STACK in stacks
+    assert "64bit Amazon Linux 2023 v4.6.0 running Python 3.11" not in stacks  # an older version of the branch
+    assert not [s for s in stacks if "Amazon Linux 2 v" in s]  # the retired branch
+    refused = [
+        (
+            dict(SolutionStackName="64bit Amazon Linux 2023 v4.6.0 running Python 3.11"),
+            "No Solution Stack named '64bit Amazon Linux 2023 v4.6.0 running Python 3.11' found.",
+        ),
+        (
+            dict(SolutionStackName="64bit Amazon Linux 2 v3.6.2 running Python 3.8"),
+            "No Solution Stack named '64bit Amazon Linux 2 v3.6.2 running Python 3.8' found.",
+        ),
+        (
+            dict(PlatformArn=f"{ARN}Python 3.8 running on 64bit Amazon Linux 2/3.6.2"),
+            f"No Platform named '{ARN}Python 3.8 running on 64bit Amazon Linux 2/3.6.2' found.",
+        ),
+    ]
+    for platform, message in refused:
+        with pytest.raises(ClientError) as excinfo:
+            eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", **platform)
+        assert error(excinfo) == ("InvalidParameterValue", message)
+    older = eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", PlatformArn=f"{ARN}{BRANCH}/4.6.0")
+    assert older["SolutionStackName"] == "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
+    wait_status(eb, older["EnvironmentId"], "Ready")
+    with pytest.raises(ClientError) as update:
+        eb.update_environment(
+            EnvironmentName=f"{app}-old", SolutionStackName="64bit Amazon Linux 2023 v4.9.1 running Python 3.11"
+        )
+    assert error(update) == (
+        "InvalidParameterValue",
+        "No Solution Stack named '64bit Amazon Linux 2023 v4.9.1 running Python 3.11' found.",
+    )
+
+
+def test_launch_fails_while_the_instance_profile_is_unknown(endpoint, eb, app):
+    iam = client(endpoint, "iam")
+    name = f"{app}-ec2"
+    iam.create_role(
+        RoleName=name,
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )
+    iam.create_instance_profile(InstanceProfileName=name)
+    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    profile = [{"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": name}]
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    # Accepted, as on AWS: the launch itself fails, and only the events say why.
+    early = eb.create_environment(
+        ApplicationName=app, EnvironmentName=f"{app}-ip", SolutionStackName=STACK, OptionSettings=profile
+    )
+    assert early["Status"] == "Launching"
+    failed = wait_status(eb, early["EnvironmentId"], "Ready")
+    assert failed["Health"] == "Grey"
+    errors = eb.describe_events(EnvironmentId=early["EnvironmentId"], Severity="ERROR", StartTime=start)["Events"]
+    assert [e["Message"] for e in errors] == [
+        "Failed to launch environment.",
+        f"The instance profile {name} associated with the environment does not exist.",
+    ]
+    missing = eb.create_environment(
+        ApplicationName=app,
+        EnvironmentName=f"{app}-nope",
+        SolutionStackName=STACK,
+        OptionSettings=[dict(profile[0], Value="no-such-profile")],
+    )
+    wait_status(eb, missing["EnvironmentId"], "Ready")
+    assert eb.describe_events(EnvironmentId=missing["EnvironmentId"], Severity="ERROR")["Events"][-1]["Message"] == (
+        "The instance profile no-such-profile associated with the environment does not exist."
+    )
+    eb.terminate_environment(EnvironmentId=early["EnvironmentId"])
+    wait_status(eb, early["EnvironmentId"], "Terminated")
+    time.sleep(2.1)  # the IAM window at the test suites' time scale (10 s x 0.2)
+    later = eb.create_environment(
+        ApplicationName=app, EnvironmentName=f"{app}-ip", SolutionStackName=STACK, OptionSettings=profile
+    )
+    ready = wait_status(eb, later["EnvironmentId"], "Ready")
+    assert ready["Health"] == "Green"
+    assert eb.describe_events(EnvironmentId=later["EnvironmentId"], Severity="ERROR")["Events"] == []
 
 
 def test_resources_and_tagging_api(endpoint, eb, app):
