@@ -1,6 +1,9 @@
 """Elastic Beanstalk extension: application versions, environment lifecycle, events, platforms."""
 
+import json
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -218,10 +221,10 @@ def test_describe_environments_filters(eb, app):
     two = eb.create_environment(
         ApplicationName=app,
         EnvironmentName=f"{app}-b",
-        PlatformArn="arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.12 running on 64bit Amazon Linux 2023/4.6.0",
+        PlatformArn=f"{ARN}Python 3.12 running on 64bit Amazon Linux 2023/4.10.0",
         Tier={"Name": "Worker", "Type": "SQS/HTTP"},
     )
-    assert two["SolutionStackName"] == "64bit Amazon Linux 2023 v4.6.0 running Python 3.12"
+    assert two["SolutionStackName"] == "64bit Amazon Linux 2023 v4.10.0 running Python 3.12"
     assert "CNAME" not in two  # worker environments have none
     assert two["Tier"]["Name"] == "Worker"
     assert one["CNAME"].startswith(f"{app}-a.eba-")
@@ -419,17 +422,58 @@ def test_only_current_platforms_are_accepted(eb, app):
         with pytest.raises(ClientError) as excinfo:
             eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", **platform)
         assert error(excinfo) == ("InvalidParameterValue", message)
-    older = eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", PlatformArn=f"{ARN}{BRANCH}/4.6.0")
-    assert older["SolutionStackName"] == "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
-    wait_status(eb, older["EnvironmentId"], "Ready")
-    with pytest.raises(ClientError) as update:
-        eb.update_environment(
-            EnvironmentName=f"{app}-old", SolutionStackName="64bit Amazon Linux 2023 v4.9.1 running Python 3.11"
-        )
-    assert error(update) == (
-        "InvalidParameterValue",
-        "No Solution Stack named '64bit Amazon Linux 2023 v4.9.1 running Python 3.11' found.",
+    with pytest.raises(ClientError) as older:  # an older version this account never used
+        eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", PlatformArn=f"{ARN}{BRANCH}/4.6.0")
+    assert error(older) == ("InvalidParameterValue", f"No Platform named '{ARN}{BRANCH}/4.6.0' found.")
+
+
+def release(endpoint, branch, version):
+    request = urllib.request.Request(
+        f"{endpoint}/refarch-emulator/elasticbeanstalk/platforms/{urllib.parse.quote(branch)}/{version}", method="POST"
     )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_a_new_release_supersedes_the_version_an_environment_runs(endpoint, eb, app):
+    branch = "Node.js 20 running on 64bit Amazon Linux 2023"
+    running = eb.create_environment(
+        ApplicationName=app,
+        EnvironmentName=f"{app}-node",
+        SolutionStackName="64bit Amazon Linux 2023 v6.6.2 running Node.js 20",
+    )
+    wait_status(eb, running["EnvironmentId"], "Ready")
+    assert release(endpoint, branch, "6.7.0") == {"PlatformBranchName": branch, "PlatformVersion": "6.7.0"}
+    versions = eb.list_platform_versions(Filters=[{"Type": "PlatformBranchName", "Operator": "=", "Values": [branch]}])
+    states = {p["PlatformVersion"]: p.get("PlatformLifecycleState") for p in versions["PlatformSummaryList"]}
+    assert states == {"6.2.0": None, "6.4.0": None, "6.6.2": None, "6.7.0": "Recommended"}
+    assert (
+        "64bit Amazon Linux 2023 v6.6.2 running Node.js 20" not in eb.list_available_solution_stacks()["SolutionStacks"]
+    )
+    with pytest.raises(ClientError) as by_name:
+        eb.create_environment(
+            ApplicationName=app,
+            EnvironmentName=f"{app}-n2",
+            SolutionStackName="64bit Amazon Linux 2023 v6.6.2 running Node.js 20",
+        )
+    assert error(by_name)[0] == "InvalidParameterValue"
+    # The account used 6.6.2: its ARN still creates environments; the running one keeps it.
+    again = eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-n2", PlatformArn=f"{ARN}{branch}/6.6.2")
+    assert again["PlatformArn"] == f"{ARN}{branch}/6.6.2"
+    assert eb.describe_environments(EnvironmentIds=[running["EnvironmentId"]])["Environments"][0]["PlatformArn"] == (
+        f"{ARN}{branch}/6.6.2"
+    )
+    moved = eb.update_environment(EnvironmentId=running["EnvironmentId"], PlatformArn=f"{ARN}{branch}/6.7.0")
+    assert moved["PlatformArn"] == f"{ARN}{branch}/6.7.0"
+    with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10):
+        pass  # the releases go with the rest of the state
+    current = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [branch]},
+            {"Type": "PlatformLifecycleState", "Operator": "=", "Values": ["recommended"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in current] == ["6.6.2"]
 
 
 def test_launch_fails_while_the_instance_profile_is_unknown(endpoint, eb, app):

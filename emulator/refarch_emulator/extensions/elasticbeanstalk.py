@@ -22,6 +22,7 @@ State changes are evaluated lazily on every request (no background thread), so a
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -109,6 +110,11 @@ CATALOGUE = [
     ("Node.js", "Node.js 20", "Amazon Linux 2023", "Supported", 2, ["6.2.0", "6.4.0", "6.6.2"]),
     ("Docker", "Docker", "Amazon Linux 2023", "Supported", 2, ["4.4.0", "4.6.1"]),
 ]
+# Versions AWS released since (test-only hook below), per branch; cleared by /moto-api/reset.
+_RELEASES: dict[str, list[str]] = {}
+RELEASE_PATH = re.compile(
+    r"^/refarch-emulator/elasticbeanstalk/platforms/(?P<branch>[^/]+)/(?P<version>\d+\.\d+\.\d+)$"
+)
 TIERS = ["WebServer/Standard", "Worker/SQS/HTTP"]
 ADDONS = ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"]
 
@@ -116,9 +122,10 @@ ADDONS = ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"]
 def _platforms(region: str) -> list[dict[str, Any]]:
     """Every version of every branch: name, ARN, lifecycle and summary as AWS shows them."""
     platforms = []
-    for platform_name, runtime, os_name, branch_state, _, versions in CATALOGUE:
+    for platform_name, runtime, os_name, branch_state, _, listed in CATALOGUE:
         branch = f"{runtime} running on 64bit {os_name}"
         os_version = os_name.rsplit(" ", 1)[1]
+        versions = listed + _RELEASES.get(branch, [])
         for version in versions:
             newest = version == versions[-1]
             platforms.append(
@@ -139,7 +146,7 @@ def _platforms(region: str) -> list[dict[str, Any]]:
                     "PlatformName": branch,
                     "ProgrammingLanguageName": None if platform_name == "Docker" else platform_name,
                     "_current": newest and branch_state != "Retired",
-                    "_usable": branch_state != "Retired",
+                    "_retired": branch_state == "Retired",
                 }
             )
     return platforms
@@ -383,7 +390,13 @@ def _validate_options(options: list[dict[str, Any]]) -> None:
 def _state(backend) -> dict[str, Any]:
     state = backend.__dict__.get("_refarch")
     if state is None:
-        state = backend.__dict__["_refarch"] = {"versions": {}, "envs": [], "events": [], "app_meta": {}}
+        state = backend.__dict__["_refarch"] = {
+            "versions": {},
+            "envs": [],
+            "events": [],
+            "app_meta": {},
+            "used_platforms": set(),
+        }
     return state
 
 
@@ -683,8 +696,8 @@ def _paginate(items: list, max_records: int | None, token: str | None) -> tuple[
 
 
 def _resolve_platform(backend, stack: str | None, arn: str | None, template: str | None) -> dict[str, Any]:
-    """The platform a request names; only a current solution stack name, only a platform ARN of a
-    branch that is not retired (see CATALOGUE)."""
+    """The platform a request names: a solution stack name only of a current version; a platform ARN
+    of a current version or of one this account has used, never of a retired branch (see CATALOGUE)."""
     region = backend.region_name
     if stack and arn:
         raise InvalidParameterCombination("You cannot specify both SolutionStackName and PlatformArn.")
@@ -695,7 +708,10 @@ def _resolve_platform(backend, stack: str | None, arn: str | None, template: str
         return platform
     if arn:
         platform = _platform_by(region, "PlatformArn", arn)
-        if platform is None or not platform["_usable"]:
+        # An older version stays available to an account that used it (platforms glossary: "accounts
+        # ... still using an older platform version ... can still access it"); a retired branch to nobody.
+        known = platform is not None and (platform["_current"] or arn in _state(backend)["used_platforms"])
+        if not known or platform["_retired"]:
             raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
         return platform
     if template:
@@ -762,6 +778,7 @@ def create_environment(self) -> ActionResult:
         if env.cname and any(e.cname == env.cname and e.status != "Terminated" for e in _state(backend)["envs"]):
             raise InvalidParameterValueError(f"DNS name ({env.cname}) is not available.")
         _state(backend)["envs"].append(env)
+        _state(backend)["used_platforms"].add(platform["PlatformArn"])
         app.environments[name] = env
         rf_event(backend, env, "INFO", "createEnvironment is starting.")
         errors = _launch_errors(backend, env)
@@ -835,6 +852,7 @@ def update_environment(self) -> ActionResult:
         if description is not None:
             env.description = description or None
         env.platform = platform
+        _state(backend)["used_platforms"].add(platform["PlatformArn"])
         env.apply_options(settings, removals)
         if label:
             env.version_label = label
@@ -1125,7 +1143,63 @@ RESPONSE_METHODS = (
 )
 
 
+# ------------------------------------------------------------------------------ test-only hook
+
+
+def _release_hook(environ: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``POST /refarch-emulator/elasticbeanstalk/platforms/<branch>/<version>`` (branch URL-encoded):
+    AWS releases ``version`` on the branch, which becomes its Recommended one. Test-only, never on AWS."""
+    from urllib.parse import unquote
+
+    match = RELEASE_PATH.match(environ.get("PATH_INFO", ""))
+    if match is None or environ.get("REQUEST_METHOD") != "POST":
+        return None
+    branch = unquote(match["branch"])
+    if not any(branch == f"{runtime} running on 64bit {os_name}" for _, runtime, os_name, *_ in CATALOGUE):
+        return "404 Not Found", {"message": f"no platform branch {branch}"}
+    with _LOCK:
+        if (
+            _platform_by(
+                "us-east-1", "PlatformArn", f"arn:aws:elasticbeanstalk:us-east-1::platform/{branch}/{match['version']}"
+            )
+            is None
+        ):
+            _RELEASES.setdefault(branch, []).append(match["version"])
+    return "200 OK", {"PlatformBranchName": branch, "PlatformVersion": match["version"]}
+
+
+def _wrap_dispatcher() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+    if getattr(original, "_refarch_eb_releases", False):
+        return
+
+    def __call__(self, environ, start_response):
+        answer = _release_hook(environ)
+        if answer is None:
+            return original(self, environ, start_response)
+        status, body = answer
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps(body).encode()]
+
+    __call__._refarch_eb_releases = True  # type: ignore[attr-defined]
+    DomainDispatcherApplication.__call__ = __call__
+
+
+def _reset(self) -> None:
+    _RELEASES.clear()
+    _originals["reset"](self)
+
+
+_originals: dict[str, Any] = {}
+
+
 def install() -> None:
+    _wrap_dispatcher()
+    if "reset" not in _originals:
+        _originals["reset"] = eb_models.EBBackend.reset
+        eb_models.EBBackend.reset = _reset
     for method in RESPONSE_METHODS:
         setattr(eb_responses.EBResponse, method.__name__, method)
     eb_models.EBBackend.rf_event = rf_event
