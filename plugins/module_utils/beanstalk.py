@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 import hashlib
 import io
 import os
+import re
 import zipfile
 
 try:
@@ -23,7 +24,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 # Statuses of an environment that are settled; anything else is on its way somewhere.
@@ -33,7 +34,112 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 BUNDLE_EXCLUDES = ("__pycache__", ".pytest_cache", ".git")
 
 
+# A platform branch in this state takes no new environment ("Retired platform branches are no longer
+# available for creating new environments", Elastic Beanstalk platforms guide); a Deprecated one still
+# does but is not recommended.
+RETIRED = "Retired"
+DEPRECATED = "Deprecated"
+# The events of a launch that failed (the environment still ends Ready, with health Grey).
+LAUNCH_FAILED = ("Failed to launch environment.", "Create environment operation is complete, but with errors.")
+# Elastic Beanstalk's event while IAM does not show it the instance profile yet (seconds after it was
+# created; cloudposse/terraform-aws-elastic-beanstalk-environment#267): the launch fails with it.
+PROFILE_NOT_VISIBLE = re.compile(r"^The instance profile \S+ associated with the environment does not exist\.$")
+
+
+class LaunchFailed(Exception):
+    """An environment whose launch failed; ``messages``: its ERROR events, newest first."""
+
+    def __init__(self, environment_id, messages):
+        super(LaunchFailed, self).__init__("; ".join(messages))
+        self.environment_id = environment_id
+        self.messages = messages
+
+    @property
+    def instance_profile_not_visible(self):
+        return any(PROFILE_NOT_VISIBLE.match(m) for m in self.messages)
+
+
 # ---------------------------------------------------------------- pure functions
+
+
+def platform_version_key(version):
+    """``"4.10.0"`` → ``(4, 10, 0)``: platform versions are semantic versions, compared as numbers."""
+    return tuple(int(part) for part in re.findall(r"\d+", version or ""))
+
+
+def parse_platform_arn(arn):
+    """``(branch, version)`` of a platform ARN, or None when it is not one.
+
+    ``arn:aws:elasticbeanstalk:<region>:<account, empty for AWS's>:platform/<branch>/<version>``"""
+    match = re.match(r"^arn:[^:]+:elasticbeanstalk:[^:]*:[^:]*:platform/(?P<branch>.+)/(?P<version>[^/]+)$", arn or "")
+    return (match.group("branch"), match.group("version")) if match else None
+
+
+def normalize_platform(summary):
+    """A PlatformSummary as the modules return it."""
+    return dict(
+        arn=summary["PlatformArn"],
+        branch=summary.get("PlatformBranchName"),
+        version=summary.get("PlatformVersion"),
+        status=summary.get("PlatformStatus"),
+        branch_lifecycle_state=summary.get("PlatformBranchLifecycleState"),
+        recommended=(summary.get("PlatformLifecycleState") or "").lower() == "recommended",
+    )
+
+
+class PlatformChoiceError(Exception):
+    pass
+
+
+def newest_platform(summaries, branch):
+    """The newest Ready version of ``branch`` (by semantic version) among ``summaries``, normalized;
+    raises PlatformChoiceError when the branch has none or is retired."""
+    ready = [s for s in summaries or [] if s.get("PlatformBranchName") == branch and s.get("PlatformStatus") == "Ready"]
+    if not ready:
+        raise PlatformChoiceError(
+            "no Ready platform version on the Elastic Beanstalk platform branch %r (ListPlatformBranches lists the "
+            "branches, e.g. 'Python 3.11 running on 64bit Amazon Linux 2023')" % branch
+        )
+    newest = normalize_platform(max(ready, key=lambda s: platform_version_key(s.get("PlatformVersion"))))
+    if newest["branch_lifecycle_state"] == RETIRED:
+        raise PlatformChoiceError(
+            "the Elastic Beanstalk platform branch %r is retired: AWS creates no environment on it; choose a "
+            "Supported branch" % branch
+        )
+    return newest
+
+
+def choose_platform(summaries, branch, pinned_arn=None):
+    """``(platform, latest)``: the platform a new environment gets and the newest one of its branch.
+
+    ``platform`` is ``pinned_arn`` when given (as listed, or as its ARN says when the branch does not
+    list it: AWS then decides), else ``latest``, the branch's newest Ready version.
+    """
+    latest = newest_platform(summaries, branch)
+    if not pinned_arn:
+        return latest, latest
+    listed = [normalize_platform(s) for s in summaries or [] if s.get("PlatformArn") == pinned_arn]
+    if listed:
+        return listed[0], latest
+    _, version = parse_platform_arn(pinned_arn) or (branch, None)
+    return dict(
+        arn=pinned_arn, branch=branch, version=version, status=None, branch_lifecycle_state=None, recommended=False
+    ), latest
+
+
+def newer_platform(current_arn, latest):
+    """``latest`` when it is a newer version of the branch ``current_arn`` is on, else None."""
+    current = parse_platform_arn(current_arn)
+    if not current or not latest or current[0] != latest["branch"]:
+        return None
+    return latest if platform_version_key(latest["version"]) > platform_version_key(current[1]) else None
+
+
+def launch_failure(events):
+    """The ERROR messages of a launch that failed, or [] when ``events`` (DescribeEvents, newest first)
+    say nothing failed."""
+    messages = [e.get("Message", "") for e in events or [] if e.get("Severity") in ("ERROR", "FATAL")]
+    return messages if any(m in LAUNCH_FAILED for m in messages) else []
 
 
 def tags_to_dict(tags):
@@ -311,6 +417,20 @@ def create_environment(client, desired):
     return retry_until_role_propagates(
         lambda: client.create_environment(aws_retry=True, **desired), ["InvalidParameterValue"]
     )
+
+
+def list_platform_versions(client, branch):
+    """Every Ready version of the platform branch (one ListPlatformVersions query, all pages)."""
+    filters = [
+        dict(Type="PlatformBranchName", Operator="=", Values=[branch]),
+        dict(Type="PlatformStatus", Operator="=", Values=["Ready"]),
+    ]
+    return paginate(client, "list_platform_versions", Filters=filters).get("PlatformSummaryList", [])
+
+
+def environment_error_events(client, environment_id):
+    """The ERROR and FATAL events of one environment (by id: a relaunch has a new one), newest first."""
+    return client.describe_events(EnvironmentId=environment_id, Severity="ERROR", aws_retry=True)["Events"]
 
 
 def update_environment(client, application, name, update):

@@ -83,6 +83,35 @@ def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep,
         sleep(min(delay, max(0.0, deadline - clock())))
 
 
+def retry_while(call, retryable, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
+    """``call()``, again every ``delay`` seconds while what it raises is ``retryable(error)``, for at
+    most ``timeout`` seconds; any other error, or the same one once the time is up, is raised."""
+    deadline = clock() + timeout
+    while True:
+        try:
+            return call()
+        except Exception as error:
+            if not retryable(error) or clock() >= deadline:
+                raise
+        sleep(delay)
+
+
+def role_not_yet_usable(codes):
+    """Whether a ClientError says a new IAM role is not usable yet: one of ``codes`` with a message
+    naming AssumeRole or the profile (CodeBuild, CodePipeline and Elastic Beanstalk word it so)."""
+    import botocore.exceptions
+
+    def retryable(error):
+        if not isinstance(error, botocore.exceptions.ClientError):
+            return False
+        details = error.response.get("Error", {})
+        message = details.get("Message", "")
+        propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
+        return details.get("Code") in codes and propagating
+
+    return retryable
+
+
 def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
     """``call()``, retried while AWS answers one of ``codes`` because a new IAM role is not usable yet.
 
@@ -90,16 +119,4 @@ def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sle
     CodeBuild, CodePipeline and Elastic Beanstalk reject it with a validation error that names
     AssumeRole or the profile. Only those messages are retried; any other error is raised at once.
     """
-    import botocore.exceptions
-
-    deadline = clock() + timeout
-    while True:
-        try:
-            return call()
-        except botocore.exceptions.ClientError as error:
-            details = error.response.get("Error", {})
-            message = details.get("Message", "")
-            propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
-            if details.get("Code") not in codes or not propagating or clock() >= deadline:
-                raise
-        sleep(delay)
+    return retry_while(call, role_not_yet_usable(codes), timeout, delay, sleep, clock)

@@ -17,7 +17,9 @@ description:
     others AWS sets are left alone.
   - Waits with its own timeout until the environment is C(Ready) and its health C(Green)
     (real environments take 5-20 minutes; botocore's waiter gives up after 400 seconds), and on
-    failure reports the environment's latest error events.
+    failure reports the environment's latest error events. A launch that fails (AWS accepts the
+    environment, then records C(Failed to launch environment.) and leaves it Ready with health Grey)
+    is reported as soon as it is Ready, with its error events.
   - Written because neither amazon.aws nor community.aws has an environment module.
   - The tier of an existing environment cannot change in place (AWS needs a new environment);
     the module fails and says so.
@@ -46,8 +48,26 @@ options:
       - One of O(solution_stack_name) or O(platform_arn) is required to create an environment.
     type: str
   platform_arn:
-    description: Platform ARN, instead of O(solution_stack_name).
+    description:
+      - Platform ARN, instead of O(solution_stack_name);
+        M(refarch.aws.elasticbeanstalk_platform_info) finds the current one of a platform branch.
     type: str
+  update_platform:
+    description:
+      - Whether an existing environment that runs another platform moves to O(platform_arn) or
+        O(solution_stack_name) (a platform update replaces or reboots its instances).
+      - With C(false) the platform applies at creation only, and a rerun keeps the environment on the
+        platform it runs.
+    type: bool
+    default: true
+  launch_attempts:
+    description:
+      - How many times to launch a new environment whose launch fails because Elastic Beanstalk does not
+        see its instance profile yet (C(The instance profile ... associated with the environment does not
+        exist.), for a few seconds after IAM created it). The failed environment is terminated first.
+        Any other launch failure is reported at once.
+    type: int
+    default: 3
   version_label:
     description: Application version to deploy; left alone when not set.
     type: str
@@ -140,6 +160,8 @@ environment:
     status: {description: "C(Launching), C(Updating), C(Ready), and so on.", type: str, returned: when present}
     health: {description: "C(Green), C(Yellow), C(Red) or C(Grey).", type: str, returned: when present}
     version_label: {description: Deployed version., type: str, returned: when present}
+    platform_arn: {description: The platform version it runs., type: str, returned: when present}
+    solution_stack_name: {description: Its solution stack name., type: str, returned: when present}
     cname: {description: CNAME of a web server environment., type: str, returned: when present}
     option_settings:
       description: The option settings you listed, as the environment has them.
@@ -156,7 +178,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, retry_while, wait_for
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
     OWNERSHIP_ARGUMENT_SPEC,
@@ -244,10 +266,12 @@ def create(module, client, desired, wanted_tags):
         return dict(changed=True, environment=after, diff=diff_result(None, after))
     if params["initial_version_label"] and "VersionLabel" not in desired:
         desired = dict(desired, VersionLabel=params["initial_version_label"])
-    beanstalk.create_environment(client, desired)
     if params["wait"]:
-        env = wait_ready(module, client, params["wait_for_health"])
+        env = launch(module, client, desired)
+        if params["wait_for_health"]:
+            env = wait_ready(module, client, True)
     else:
+        beanstalk.create_environment(client, desired)
         env = beanstalk.describe_environment(client, params["application_name"], params["name"])
     settings = beanstalk.describe_option_settings(client, params["application_name"], params["name"])
     return dict(
@@ -257,6 +281,48 @@ def create(module, client, desired, wanted_tags):
     )
 
 
+def launch_once(module, client, desired):
+    """Create the environment and wait until it is Ready: launched, or failed (then LaunchFailed, the
+    failed environment terminated first when another attempt may succeed)."""
+    created = beanstalk.create_environment(client, desired)
+    env = wait_ready(module, client, False)
+    errors = beanstalk.launch_failure(beanstalk.environment_error_events(client, created["EnvironmentId"]))
+    if not errors:
+        return env
+    failure = beanstalk.LaunchFailed(created["EnvironmentId"], errors)
+    if failure.instance_profile_not_visible:
+        beanstalk.terminate_environment(client, module.params["name"])
+        wait_gone(module, client)
+    raise failure
+
+
+def launch(module, client, desired):
+    """The new environment, Ready; a launch that failed only because the instance profile was not visible
+    yet is tried again, up to ``launch_attempts`` times; any other failure ends the module."""
+    params = module.params
+    attempts = [0]
+
+    def attempt():
+        attempts[0] += 1
+        return launch_once(module, client, desired)
+
+    def retryable(error):
+        return (
+            isinstance(error, beanstalk.LaunchFailed)
+            and error.instance_profile_not_visible
+            and attempts[0] < params["launch_attempts"]
+        )
+
+    try:
+        return retry_while(attempt, retryable, timeout=params["wait_timeout"], delay=params["poll_interval"])
+    except beanstalk.LaunchFailed as e:
+        module.fail_json(
+            msg="environment %s failed to launch (attempt %d of %d): %s"
+            % (params["name"], attempts[0], params["launch_attempts"], " | ".join(e.messages)),
+            environment_id=e.environment_id,
+        )
+
+
 def update(module, client, env, tags, desired, wanted_tags):
     params = module.params
     name = params["name"]
@@ -264,6 +330,8 @@ def update(module, client, env, tags, desired, wanted_tags):
         env = wait_ready(module, client, False)  # AWS refuses updates while one is in progress
     settings = beanstalk.describe_option_settings(client, params["application_name"], name)
     before = view(env, settings, tags, desired["OptionSettings"])
+    if not params["update_platform"]:  # the platform applies at creation only
+        desired = dict((k, v) for k, v in desired.items() if k not in ("SolutionStackName", "PlatformArn"))
     changed, changes, (to_set, to_remove) = beanstalk.environment_changes(desired, env, settings, tags)
     if "replace:tier" in changed:
         module.fail_json(
@@ -315,6 +383,8 @@ def main():
         description=dict(type="str"),
         solution_stack_name=dict(type="str"),
         platform_arn=dict(type="str"),
+        update_platform=dict(type="bool", default=True),
+        launch_attempts=dict(type="int", default=3),
         version_label=dict(type="str"),
         initial_version_label=dict(type="str"),
         tier=dict(type="str", choices=["WebServer", "Worker"], default="WebServer"),
@@ -345,6 +415,8 @@ def main():
         module.fail_json(msg="name must be 4 to 40 characters long, got %r" % module.params["name"])
     if module.params["poll_interval"] < 1 or module.params["wait_timeout"] < 1:
         module.fail_json(msg="poll_interval and wait_timeout must be positive")
+    if module.params["launch_attempts"] < 1:
+        module.fail_json(msg="launch_attempts must be at least 1, got %d" % module.params["launch_attempts"])
     client = aws_client(module, "elasticbeanstalk")
     try:
         result = run(module, client)
