@@ -5,6 +5,7 @@ teardown leaves nothing of the stack and never touches a look-alike without our 
 from __future__ import annotations
 
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -216,6 +217,76 @@ def teardown_leaves_only_look_alikes(aws):
     assert aws.client("iam").list_instance_profiles()["InstanceProfiles"] == []
     assert aws.client("codeconnections").list_connections()["Connections"] == []
     assert ok(run_playbook(TEARDOWN, aws.environment())).changed == 0
+
+
+BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
+PLATFORM = f"arn:aws:elasticbeanstalk:us-east-1::platform/{BRANCH}/"
+SUMMARY = "refarch.aws.beanstalk_codepipeline : What this stack deployed, for the deployment summary"
+
+
+def summary(run):
+    return run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
+
+
+def environment_platform(aws):
+    eb = aws.client("elasticbeanstalk")
+    return eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0][
+        "PlatformArn"
+    ]
+
+
+def release_platform(aws, version):
+    """AWS releases a new version of the branch (the emulator's test-only hook)."""
+    path = f"/refarch-emulator/elasticbeanstalk/platforms/{urllib.parse.quote(BRANCH)}/{version}"
+    with urllib.request.urlopen(urllib.request.Request(aws.url + path, method="POST"), timeout=10):
+        pass
+
+
+def test_the_platform_comes_from_the_branch_and_stays_until_the_user_moves_it(aws):
+    first = ok(deploy(aws))
+    assert environment_platform(aws) == PLATFORM + "4.10.0"  # the branch's newest in the emulator's catalogue
+    assert summary(first)["platform"] == PLATFORM + "4.10.0" and summary(first)["platform_newer"] == "none"
+
+    release_platform(aws, "4.11.0")
+    aws.clear_calls()
+    rerun = ok(deploy(aws))
+    assert rerun.changed == 0 and aws.mutating_calls() == []
+    assert environment_platform(aws) == PLATFORM + "4.10.0"  # a rerun leaves a running environment's platform
+    assert summary(rerun)["platform"] == PLATFORM + "4.10.0"
+    assert summary(rerun)["platform_newer"].startswith(PLATFORM + "4.11.0 is newer on the branch")
+
+    moved = ok(deploy(aws, beanstalk_codepipeline_platform_update=True))
+    assert moved.changed == 1 and aws.mutating_calls() == ["elasticbeanstalk:UpdateEnvironment"]
+    assert environment_platform(aws) == PLATFORM + "4.11.0"
+    assert summary(moved)["platform_newer"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("platform", "message", "tried"),
+    [
+        # The old fixed default's version, pinned: AWS refuses it at CreateEnvironment, with its message.
+        (
+            {"beanstalk_codepipeline_platform_arn": PLATFORM + "4.6.0"},
+            f"No Platform named '{PLATFORM}4.6.0' found.",
+            True,
+        ),
+        # A retired branch, or no such branch: refused before any environment call.
+        (
+            {"beanstalk_codepipeline_platform_branch": "Python 3.8 running on 64bit Amazon Linux 2"},
+            "the Elastic Beanstalk platform branch 'Python 3.8 running on 64bit Amazon Linux 2' is retired",
+            False,
+        ),
+        (
+            {"beanstalk_codepipeline_platform_branch": "Python 2.7 running on 64bit Amazon Linux"},
+            "no Ready platform version on the Elastic Beanstalk platform branch",
+            False,
+        ),
+    ],
+)
+def test_a_platform_aws_does_not_take_is_refused_with_its_message(aws, platform, message, tried):
+    run = deploy(aws, **platform)
+    assert run.rc != 0 and message in run.stdout, run.stdout[-3000:]
+    assert ("elasticbeanstalk:CreateEnvironment" in aws.mutating_calls()) is tried
 
 
 def test_the_github_token_never_appears_in_output(aws):
