@@ -520,6 +520,25 @@ def test_launch_fails_while_the_instance_profile_is_unknown(endpoint, eb, app):
     assert ready["Health"] == "Green"
     assert eb.describe_events(EnvironmentId=later["EnvironmentId"], Severity="ERROR")["Events"] == []
 
+    # An update to a profile created a moment ago fails the same way; the configuration stays as it was.
+    iam.create_instance_profile(InstanceProfileName=f"{name}-2")
+    iam.add_role_to_instance_profile(InstanceProfileName=f"{name}-2", RoleName=name)
+    updated = eb.update_environment(
+        EnvironmentId=later["EnvironmentId"], OptionSettings=[dict(profile[0], Value=f"{name}-2")]
+    )
+    assert updated["Status"] == "Updating"
+    after = wait_status(eb, later["EnvironmentId"], "Ready")
+    assert after["Health"] == "Green"  # the instances it had still run
+    assert [
+        e["Message"] for e in eb.describe_events(EnvironmentId=later["EnvironmentId"], Severity="ERROR")["Events"]
+    ] == [
+        "Failed to deploy configuration.",
+        f"The instance profile {name}-2 associated with the environment does not exist.",
+    ]
+    options = eb.describe_configuration_settings(ApplicationName=app, EnvironmentName=f"{app}-ip")
+    values = {o["OptionName"]: o["Value"] for o in options["ConfigurationSettings"][0]["OptionSettings"]}
+    assert values["IamInstanceProfile"] == name
+
 
 def test_resources_and_tagging_api(endpoint, eb, app):
     env = eb.create_environment(

@@ -39,18 +39,24 @@ BUNDLE_EXCLUDES = ("__pycache__", ".pytest_cache", ".git")
 # does but is not recommended.
 RETIRED = "Retired"
 DEPRECATED = "Deprecated"
-# The events of a launch that failed (the environment still ends Ready, with health Grey).
-LAUNCH_FAILED = ("Failed to launch environment.", "Create environment operation is complete, but with errors.")
+# The events of a launch or an update that failed: the call was accepted, the environment ends Ready
+# (with health Grey after a launch; an update is rolled back), and only these events say so.
+FAILED_OPERATION = (
+    "Failed to launch environment.",
+    "Create environment operation is complete, but with errors.",
+    "Failed to deploy configuration.",
+    "Update environment operation is complete, but with errors.",
+)
 # Elastic Beanstalk's event while IAM does not show it the instance profile yet (seconds after it was
 # created; cloudposse/terraform-aws-elastic-beanstalk-environment#267): the launch fails with it.
 PROFILE_NOT_VISIBLE = re.compile(r"^The instance profile \S+ associated with the environment does not exist\.$")
 
 
-class LaunchFailed(Exception):
-    """An environment whose launch failed; ``messages``: its ERROR events, newest first."""
+class OperationFailed(Exception):
+    """A launch or update of an environment that failed; ``messages``: its ERROR events, newest first."""
 
     def __init__(self, environment_id, messages):
-        super(LaunchFailed, self).__init__("; ".join(messages))
+        super(OperationFailed, self).__init__("; ".join(messages))
         self.environment_id = environment_id
         self.messages = messages
 
@@ -135,11 +141,11 @@ def newer_platform(current_arn, latest):
     return latest if platform_version_key(latest["version"]) > platform_version_key(current[1]) else None
 
 
-def launch_failure(events):
-    """The ERROR messages of a launch that failed, or [] when ``events`` (DescribeEvents, newest first)
-    say nothing failed."""
+def failure_messages(events):
+    """The ERROR messages of a launch or update that failed, or [] when ``events`` (DescribeEvents,
+    newest first) say nothing failed."""
     messages = [e.get("Message", "") for e in events or [] if e.get("Severity") in ("ERROR", "FATAL")]
-    return messages if any(m in LAUNCH_FAILED for m in messages) else []
+    return messages if any(m in FAILED_OPERATION for m in messages) else []
 
 
 def tags_to_dict(tags):
@@ -428,9 +434,13 @@ def list_platform_versions(client, branch):
     return paginate(client, "list_platform_versions", Filters=filters).get("PlatformSummaryList", [])
 
 
-def environment_error_events(client, environment_id):
-    """The ERROR and FATAL events of one environment (by id: a relaunch has a new one), newest first."""
-    return client.describe_events(EnvironmentId=environment_id, Severity="ERROR", aws_retry=True)["Events"]
+def environment_error_events(client, environment_id, since=None):
+    """The ERROR and FATAL events of one environment (by id: a relaunch has a new one), newest first;
+    only those from ``since`` on when given."""
+    kwargs = dict(EnvironmentId=environment_id, Severity="ERROR")
+    if since is not None:
+        kwargs["StartTime"] = since
+    return client.describe_events(aws_retry=True, **kwargs)["Events"]
 
 
 def update_environment(client, application, name, update):

@@ -10,6 +10,7 @@ import urllib.request
 
 import pytest
 
+from tests.support.emulator import Emulator
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
@@ -37,6 +38,16 @@ def deploy(aws, *args, **extra):
 def ok(run):
     assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
     return run
+
+
+def live_environment(aws):
+    """The stack's environment; not a terminated one of the same name (a relaunch leaves one, visible
+    for an hour as on AWS)."""
+    eb = aws.client("elasticbeanstalk")
+    (env,) = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"], IncludeDeleted=False)[
+        "Environments"
+    ]
+    return env
 
 
 def read_back(aws):
@@ -81,8 +92,7 @@ def test_deploy_rerun_check_update_approve_reject_teardown(aws):
     assert [r["RoleName"] for r in profile["Roles"]] == [f"{NAME}-eb-ec2"]
     policy = iam.get_role_policy(RoleName=f"{NAME}-codebuild", PolicyName="build")["PolicyDocument"]
     assert all(s["Resource"] != "*" for s in policy["Statement"])
-    eb = aws.client("elasticbeanstalk")
-    env = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    env = live_environment(aws)
     assert env["VersionLabel"].startswith("v-")
 
     aws.clear_calls()
@@ -144,8 +154,7 @@ def approve(aws, **extra):
 
 
 def review_approval_and_rejection(aws):
-    eb = aws.client("elasticbeanstalk")
-    initial_label = eb.describe_environments(ApplicationName=NAME)["Environments"][0]["VersionLabel"]
+    initial_label = live_environment(aws)["VersionLabel"]
     mark_connection_available(aws)  # stands in for the console handshake
     cp = aws.client("codepipeline")
 
@@ -171,8 +180,7 @@ def review_approval_and_rejection(aws):
         == "Succeeded"
     )
     assert stage_status(aws, first, "Deploy") == "Succeeded"
-    eb = aws.client("elasticbeanstalk")
-    shipped = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    shipped = live_environment(aws)
     assert shipped["VersionLabel"] != initial_label  # the pipeline deployed its own version
     aws.clear_calls()
     rerun = ok(deploy(aws, **UPDATED))  # a rerun of the role never rolls the pipeline's deployment back
@@ -229,10 +237,7 @@ def summary(run):
 
 
 def environment_platform(aws):
-    eb = aws.client("elasticbeanstalk")
-    return eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0][
-        "PlatformArn"
-    ]
+    return live_environment(aws)["PlatformArn"]
 
 
 def release_platform(aws, version):
@@ -287,6 +292,29 @@ def test_a_platform_aws_does_not_take_is_refused_with_its_message(aws, platform,
     run = deploy(aws, **platform)
     assert run.rc != 0 and message in run.stdout, run.stdout[-3000:]
     assert ("elasticbeanstalk:CreateEnvironment" in aws.mutating_calls()) is tried
+
+
+def test_a_launch_before_the_instance_profile_is_visible_is_launched_again(tmp_path, monkeypatch):
+    """On an emulator of its own whose IAM changes take 15 s to be seen: the environment is created
+    seconds after its instance profile, so its first launch fails as on AWS, and is launched again."""
+    monkeypatch.setenv("REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS", "15")
+    slow_iam = Emulator(tmp_path).start()
+    try:
+        run = ok(
+            run_playbook(DEPLOY, slow_iam.environment(), extra_vars=dict(VARS, beanstalk_codepipeline_poll_interval=5))
+        )
+        eb = slow_iam.client("elasticbeanstalk")
+        messages = [e["Message"] for e in reversed(eb.describe_events(ApplicationName=NAME)["Events"])]
+        assert messages.index(f"The instance profile {NAME}-eb-ec2 associated with the environment does not exist.") < (
+            messages.index(f"Successfully launched environment: {NAME}-env")
+        )
+        launches = [c.action for c in slow_iam.calls() if c.action in ("CreateEnvironment", "TerminateEnvironment")]
+        assert launches[:3] == ["CreateEnvironment", "TerminateEnvironment", "CreateEnvironment"]
+        env = eb.describe_environments(ApplicationName=NAME, IncludeDeleted=False)["Environments"]
+        assert [(e["Status"], e["Health"]) for e in env] == [("Ready", "Green")]
+        assert run.changed > 0
+    finally:
+        slow_iam.stop()
 
 
 def test_the_github_token_never_appears_in_output(aws):

@@ -305,10 +305,13 @@ class Environment:
         self.pending, self.status, self.abortable, self.date_updated = None, final, False, _now()
         if self.errors:
             # A launch that failed ends Ready with no instance reporting health (Grey), as on AWS,
-            # where only the events say why; the environment can be terminated or rebuilt.
+            # where only the events say why; the environment can be terminated or rebuilt. An update
+            # that failed leaves the instances as they were (and their health).
             for message in self.errors:
                 self.backend.rf_event(self, "ERROR", message)
-            self.errors, self.health, self.health_status = [], "Grey", "No Data"
+            if self.health_status == "Pending":
+                self.health, self.health_status = "Grey", "No Data"
+            self.errors = []
             return
         if final == "Ready":
             if self.health == "Grey":
@@ -727,14 +730,27 @@ def _launch_errors(backend, env: Environment) -> list[str]:
     events (jhipster/generator-jhipster#2452, aws/aws-elastic-beanstalk-cli#26,
     cloudposse/terraform-aws-elastic-beanstalk-environment#267).
     """
+    profile = env.options.get(("aws:autoscaling:launchconfiguration", "IamInstanceProfile", ""))
+    errors = _profile_errors(
+        backend,
+        [{"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": profile}],
+    )
+    return [*errors, "Failed to launch environment."] if errors else []
+
+
+def _profile_errors(backend, settings: list[dict[str, Any]]) -> list[str]:
+    """The event for an ``IamInstanceProfile`` setting naming a profile IAM does not show (yet), or []."""
     from refarch_emulator.extensions import iam
 
-    profile = env.options.get(("aws:autoscaling:launchconfiguration", "IamInstanceProfile", ""))
-    if profile and iam.instance_profile_problem(backend.account_id, profile) in ("missing", "propagating"):
-        return [
-            f"The instance profile {profile} associated with the environment does not exist.",
-            "Failed to launch environment.",
-        ]
+    for setting in settings:
+        if (setting.get("Namespace"), setting.get("OptionName")) != (
+            "aws:autoscaling:launchconfiguration",
+            "IamInstanceProfile",
+        ):
+            continue
+        profile = setting.get("Value")
+        if profile and iam.instance_profile_problem(backend.account_id, profile) in ("missing", "propagating"):
+            return [f"The instance profile {profile} associated with the environment does not exist."]
     return []
 
 
@@ -848,6 +864,11 @@ def update_environment(self) -> ActionResult:
         settings = self._get_param("OptionSettings") or []
         removals = self._get_param("OptionsToRemove") or []
         _validate_options(settings + removals)
+        profile_errors = _profile_errors(backend, settings)
+        if profile_errors:  # AWS rolls the configuration back; only the events say why
+            rf_event(backend, env, "INFO", "Environment update is starting.")
+            env.begin("Updating", "Ready", [], [*profile_errors, "Failed to deploy configuration."])
+            return ActionResult(env.describe())
         description = self._get_param("Description")
         if description is not None:
             env.description = description or None
@@ -1196,10 +1217,13 @@ _originals: dict[str, Any] = {}
 
 
 def install() -> None:
+    # /moto-api/reset goes through MotoAPIBackend.reset whether or not an EB backend exists yet.
+    from moto.moto_api._internal.models import MotoAPIBackend
+
     _wrap_dispatcher()
     if "reset" not in _originals:
-        _originals["reset"] = eb_models.EBBackend.reset
-        eb_models.EBBackend.reset = _reset
+        _originals["reset"] = MotoAPIBackend.reset
+        MotoAPIBackend.reset = _reset
     for method in RESPONSE_METHODS:
         setattr(eb_responses.EBResponse, method.__name__, method)
     eb_models.EBBackend.rf_event = rf_event

@@ -375,14 +375,22 @@ def test_platform_arns_are_parsed():
         ),
         (["Failed to launch environment.", "Environment must have instance profile associated with it."], True, False),
         (["Create environment operation is complete, but with errors."], True, False),
+        (
+            [
+                "Failed to deploy configuration.",
+                "The instance profile p associated with the environment does not exist.",
+            ],
+            True,
+            True,
+        ),
         (["The instance profile web-ec2 associated with the environment does not exist."], False, False),  # no failure
         ([], False, False),
     ],
 )
-def test_a_failed_launch_is_read_from_its_events(messages, failed, profile):
-    errors = beanstalk.launch_failure([{"Message": m, "Severity": "ERROR"} for m in messages])
+def test_a_failed_launch_or_update_is_read_from_its_events(messages, failed, profile):
+    errors = beanstalk.failure_messages([{"Message": m, "Severity": "ERROR"} for m in messages])
     assert bool(errors) is failed
-    assert beanstalk.LaunchFailed("e-1", errors).instance_profile_not_visible is profile
+    assert beanstalk.OperationFailed("e-1", errors).instance_profile_not_visible is profile
 
 
 def test_the_branch_versions_are_one_filtered_query():

@@ -1,6 +1,8 @@
 """The environment module's runner with a stubbed client: the Stubber fails on any call not queued,
 so these tests prove which calls check mode and a no-op run make."""
 
+from datetime import UTC, datetime
+
 import pytest
 from ansible_collections.refarch.aws.plugins.modules import elasticbeanstalk_environment as module_under_test
 
@@ -26,7 +28,7 @@ class FakeModule:
             solution_stack_name="64bit Amazon Linux 2023 v4.6.0 running Python 3.11",
             platform_arn=None,
             update_platform=True,
-            launch_attempts=3,
+            attempts=3,
             version_label=None,
             initial_version_label="v-1",
             tier="WebServer",
@@ -93,11 +95,7 @@ def test_an_update_is_one_call_then_a_wait_for_ready_and_green():
     client, stub = stubbed("elasticbeanstalk")
     queue_reads(stub, environment())
     changed = [{"Namespace": "aws:ec2:instances", "OptionName": "InstanceTypes", "Value": "t3.small"}]
-    stub.add_response(
-        "update_environment",
-        {},
-        {"ApplicationName": "web", "EnvironmentName": "web-env", "OptionSettings": changed},
-    )
+    queue_update(stub, changed, [])
     stub.add_response("describe_environments", {"Environments": [environment(Status="Ready", Health="Green")]})
     stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": changed}]})
     params = dict(
@@ -107,6 +105,24 @@ def test_an_update_is_one_call_then_a_wait_for_ready_and_green():
         result = module_under_test.run(FakeModule(**params), client)
     stub.assert_no_pending_responses()
     assert result["changed"] is True
+
+
+UPDATED_AT = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def queue_update(stub, changed, errors):
+    """One UpdateEnvironment, the wait for Ready, and the error events since the update."""
+    stub.add_response(
+        "update_environment",
+        {"EnvironmentId": "e-abc", "EnvironmentName": "web-env", "DateUpdated": UPDATED_AT},
+        {"ApplicationName": "web", "EnvironmentName": "web-env", "OptionSettings": changed},
+    )
+    stub.add_response("describe_environments", {"Environments": [environment(Status="Ready", Health="Green")]})
+    stub.add_response(
+        "describe_events",
+        {"Events": [{"Message": m, "Severity": "ERROR"} for m in errors]},
+        {"EnvironmentId": "e-abc", "Severity": "ERROR", "StartTime": UPDATED_AT},
+    )
 
 
 def test_an_environment_without_our_tag_is_refused():
@@ -194,8 +210,8 @@ def test_launch_attempts_are_bounded(monkeypatch):
     for env_id in ("e-1", "e-2"):
         queue_launch(stub, env_id, ["Failed to launch environment.", PROFILE_EVENT])
         queue_terminate(stub)
-    with stub, pytest.raises(Failed, match=r"failed to launch \(attempt 2 of 2\): Failed to launch environment"):
-        module_under_test.run(FakeModule(launch_attempts=2), client)
+    with stub, pytest.raises(Failed, match=r"the launch failed \(attempt 2 of 2\): Failed to launch environment"):
+        module_under_test.run(FakeModule(attempts=2), client)
     stub.assert_no_pending_responses()
 
 
@@ -209,3 +225,66 @@ def test_any_other_launch_failure_is_reported_at_once_and_the_environment_left_t
     with stub, pytest.raises(Failed, match=r"attempt 1 of 3.*must have instance profile"):
         module_under_test.run(FakeModule(), client)
     stub.assert_no_pending_responses()  # no TerminateEnvironment, no second CreateEnvironment
+
+
+NEW_PROFILE = [
+    {"namespace": "aws:autoscaling:launchconfiguration", "option_name": "IamInstanceProfile", "value": "web-ec2"}
+]
+NEW_PROFILE_API = [
+    {"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": "web-ec2"}
+]
+
+
+def test_an_update_that_failed_on_a_not_yet_visible_instance_profile_is_applied_again(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment())
+    queue_update(stub, NEW_PROFILE_API, ["Failed to deploy configuration.", PROFILE_EVENT])
+    queue_update(stub, NEW_PROFILE_API, [])
+    stub.add_response("describe_environments", {"Environments": [environment()]})
+    stub.add_response(
+        "describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": NEW_PROFILE_API}]}
+    )
+    with stub:
+        result = module_under_test.run(FakeModule(option_settings=NEW_PROFILE), client)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is True
+    assert result["environment"]["option_settings"][0]["value"] == "web-ec2"
+
+
+def test_a_failed_update_is_reported_with_its_events_not_as_success(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment())
+    queue_update(stub, NEW_PROFILE_API, ["Failed to deploy configuration.", "Invalid option value."])
+    with stub, pytest.raises(Failed, match=r"the update failed \(attempt 1 of 3\): Failed to deploy configuration"):
+        module_under_test.run(FakeModule(option_settings=NEW_PROFILE), client)
+    stub.assert_no_pending_responses()
+
+
+def test_a_rerun_relaunches_an_environment_left_failed_by_a_not_yet_visible_profile(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-old", Health="Grey")]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    events = [{"Message": m, "Severity": "ERROR"} for m in ("Failed to launch environment.", PROFILE_EVENT)]
+    stub.add_response("describe_events", {"Events": events}, {"EnvironmentId": "e-old", "Severity": "ERROR"})
+    queue_terminate(stub)
+    queue_launch(stub, "e-new", [])
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-new")]})
+    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
+    with stub:
+        result = module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is True
+
+
+def test_a_rerun_reports_an_environment_whose_launch_failed_otherwise():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-old", Health="Grey")]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    events = [{"Message": "Failed to launch environment.", "Severity": "ERROR"}]
+    stub.add_response("describe_events", {"Events": events}, {"EnvironmentId": "e-old", "Severity": "ERROR"})
+    with stub, pytest.raises(Failed, match=r"failed to launch: Failed to launch environment\.; terminate it"):
+        module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()
