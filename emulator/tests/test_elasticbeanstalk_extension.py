@@ -552,3 +552,42 @@ def test_resources_and_tagging_api(endpoint, eb, app):
     tagging = client(endpoint, "resourcegroupstaggingapi")
     found = tagging.get_resources(TagFilters=[{"Key": "refarch:deployment", "Values": [app]}])
     assert [r["ResourceARN"] for r in found["ResourceTagMappingList"]] == [env["EnvironmentArn"]]
+
+
+def test_health_is_severe_while_the_service_role_cannot_be_assumed(endpoint, eb, app):
+    iam = client(endpoint, "iam")
+    trusted = iam.create_role(
+        RoleName=f"{app}-svc",
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"elasticbeanstalk.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )["Role"]["Arn"]
+    untrusted = iam.create_role(
+        RoleName=f"{app}-ec2svc",
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )["Role"]["Arn"]
+
+    def launch(name, role):
+        env = eb.create_environment(
+            ApplicationName=app,
+            EnvironmentName=name,
+            SolutionStackName=STACK,
+            OptionSettings=[
+                {"Namespace": "aws:elasticbeanstalk:environment", "OptionName": "ServiceRole", "Value": role}
+            ],
+        )
+        return wait_status(eb, env["EnvironmentId"], "Ready")
+
+    early = launch(f"{app}-svc1", trusted)  # seconds after the role was created
+    assert (early["Health"], early["HealthStatus"]) == ("Red", "Severe")
+    cause = f'Unable to assume role "{trusted}". Verify that the role exists and is configured correctly.'
+    assert eb.describe_environment_health(EnvironmentName=f"{app}-svc1", AttributeNames=["All"])["Causes"] == [cause]
+    wrong = launch(f"{app}-svc2", untrusted)
+    assert wrong["Health"] == "Red"
+    time.sleep(2.1)  # the IAM window at the test suites' time scale
+    settled = eb.describe_environments(EnvironmentIds=[early["EnvironmentId"]])["Environments"][0]
+    assert (settled["Health"], settled["HealthStatus"]) == ("Green", "Ok")
+    assert eb.describe_environments(EnvironmentIds=[wrong["EnvironmentId"]])["Environments"][0]["Health"] == "Red"
+    messages = [e["Message"] for e in eb.describe_events(EnvironmentId=early["EnvironmentId"])["Events"]]
+    assert messages[0] == "Environment health has transitioned from Severe to Ok."
+    assert f"Environment health has transitioned from Ok to Severe. {cause}" in messages

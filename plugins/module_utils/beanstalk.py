@@ -456,10 +456,11 @@ def terminate_environment(client, name):
 
 
 def recent_error_events(client, application, name, limit=5):
-    """The latest ERROR/FATAL events of an environment, for a failure message."""
+    """The latest WARN, ERROR and FATAL events of an environment, for a failure message (WARN: health
+    transitions name their cause, e.g. a service role Elastic Beanstalk cannot assume)."""
     try:
         events = client.describe_events(
-            ApplicationName=application, EnvironmentName=name, Severity="ERROR", MaxRecords=limit, aws_retry=True
+            ApplicationName=application, EnvironmentName=name, Severity="WARN", MaxRecords=limit, aws_retry=True
         )["Events"]
     except botocore.exceptions.ClientError:
         return []

@@ -277,6 +277,7 @@ class Environment:
         self.abortable = False
         self.pending: tuple[str, float, list[str]] | None = None
         self.errors: list[str] = []
+        self.causes: list[str] = []
         self.terminated_at: datetime | None = None
         self.environment_arn = make_arn(
             region, backend.account_id, "environment", f"{self.application_name}/{self.environment_name}"
@@ -298,8 +299,35 @@ class Environment:
         self.pending = (final, time.monotonic() + _delay(), done_messages)
         self.errors = list(errors or [])
 
+    def service_role_cause(self) -> str | None:
+        """Why Elastic Beanstalk cannot assume the environment's service role now, as enhanced health
+        reports it ("Unable to assume role …", onnela-lab/beiwe-backend#31), or None."""
+        from refarch_emulator.extensions import iam
+
+        role = self.options.get(("aws:elasticbeanstalk:environment", "ServiceRole", ""))
+        if not role:
+            return None
+        arn = role if role.startswith("arn:") else f"arn:aws:iam::{self.backend.account_id}:role/{role}"
+        if iam.role_problem(self.backend.account_id, arn, "elasticbeanstalk.amazonaws.com") is None:
+            return None
+        return f'Unable to assume role "{arn}". Verify that the role exists and is configured correctly.'
+
+    def check_health(self) -> None:
+        """A Ready environment's health: Severe (Red) while its service role cannot be assumed, Ok
+        (Green) again once it can (for a role still propagating, seconds later)."""
+        if self.status != "Ready" or self.health_status not in ("Ok", "Severe"):
+            return
+        cause = self.service_role_cause()
+        if cause and self.health_status == "Ok":
+            self.health, self.health_status, self.causes = "Red", "Severe", [cause]
+            self.backend.rf_event(self, "WARN", f"Environment health has transitioned from Ok to Severe. {cause}")
+        elif not cause and self.health_status == "Severe":
+            self.health, self.health_status, self.causes = "Green", "Ok", []
+            self.backend.rf_event(self, "INFO", "Environment health has transitioned from Severe to Ok.")
+
     def tick(self) -> None:
         if self.pending is None or time.monotonic() < self.pending[1]:
+            self.check_health()
             return
         final, _, messages = self.pending
         self.pending, self.status, self.abortable, self.date_updated = None, final, False, _now()
@@ -325,6 +353,7 @@ class Environment:
                 del app.environments[self.environment_name]
         for message in messages:
             self.backend.rf_event(self, "INFO", message)
+        self.check_health()
 
     @property
     def single_instance(self) -> bool:
@@ -970,7 +999,7 @@ def describe_environment_health(self) -> ActionResult:
                 "HealthStatus": env.health_status,
                 "Status": env.status,
                 "Color": env.health,
-                "Causes": [],
+                "Causes": list(env.causes),
                 "RefreshedAt": _now(),
             }
         )

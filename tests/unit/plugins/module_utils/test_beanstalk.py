@@ -274,7 +274,8 @@ def test_update_tags_sends_only_what_changes():
 
 def test_recent_error_events_swallows_errors():
     client, stub = stubbed("elasticbeanstalk")
-    stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]})
+    expected = {"ApplicationName": "web", "EnvironmentName": "web-env", "Severity": "WARN", "MaxRecords": 5}
+    stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]}, expected)
     stub.add_client_error("describe_events", "InvalidParameterValue", "x")
     with stub:
         assert beanstalk.recent_error_events(client, "web", "web-env") == ["Instance failed health check"]
