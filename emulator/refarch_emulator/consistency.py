@@ -79,11 +79,32 @@ WINDOWS = {
         60.0,
         "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html",
     ),
+    # Of those 60 s, requests "might succeed": the deleted queue answers for the first 20 s here,
+    # then no longer answers while its name is still held.
+    "sqs-delete-answers": Window(
+        "REFARCH_EMULATOR_SQS_DELETE_ANSWERS_SECONDS",
+        20.0,
+        "https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html",
+    ),
     # A deleted load balancer's network interfaces keep its security groups in use for a while.
     "elb-eni": Window(
         "REFARCH_EMULATOR_ELB_ENI_RELEASE_SECONDS",
         20.0,
         "https://repost.aws/knowledge-center/troubleshoot-dependency-error-delete-vpc",
+    ),
+    # DeleteStateMachine is asynchronous: the name cannot be used again until the deletion is done
+    # (CreateStateMachine meanwhile answers StateMachineDeleting).
+    "states-delete": Window(
+        "REFARCH_EMULATOR_STATES_DELETE_SECONDS",
+        5.0,
+        "https://docs.aws.amazon.com/step-functions/latest/apireference/API_DeleteStateMachine.html",
+    ),
+    # A new function is Pending, an updated one LastUpdateStatus InProgress, for a moment: another update
+    # meanwhile answers ResourceConflictException.
+    "lambda-update": Window(
+        "REFARCH_EMULATOR_LAMBDA_UPDATE_SECONDS",
+        2.0,
+        "https://docs.aws.amazon.com/lambda/latest/dg/functions-states.html",
     ),
     # A Lambda event source mapping passes through Creating/Updating/Deleting.
     "lambda-mapping": Window(

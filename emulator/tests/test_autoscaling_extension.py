@@ -41,17 +41,17 @@ def target_group(aws):
     ]
 
 
-def group(aws, capacity=6, on_demand_base=0, on_demand_percentage=0, **extra):
+def group(aws, capacity=6, on_demand_base=0, on_demand_percentage=0, overrides=None, **extra):
+    extra.setdefault("VPCZoneIdentifier", ",".join(s["SubnetId"] for s in subnets(aws)))
     aws("autoscaling").create_auto_scaling_group(
         AutoScalingGroupName="asg",
         MinSize=0,
         MaxSize=12,
         DesiredCapacity=capacity,
-        VPCZoneIdentifier=",".join(s["SubnetId"] for s in subnets(aws)),
         MixedInstancesPolicy={
             "LaunchTemplate": {
                 "LaunchTemplateSpecification": {"LaunchTemplateName": "web-lt", "Version": "$Latest"},
-                "Overrides": [{"InstanceType": "c5.large"}, {"InstanceType": "m5.large"}],
+                "Overrides": overrides or [{"InstanceType": "c5.large"}, {"InstanceType": "m5.large"}],
             },
             "InstancesDistribution": {
                 "OnDemandBaseCapacity": on_demand_base,
@@ -102,16 +102,102 @@ def test_spot_count_follows_the_distribution(policy, capacity, spot):
     assert autoscaling.spot_count(policy, capacity) == spot
 
 
-def test_instances_spread_over_every_az_with_launched_version(aws):
+def offering_subnets(aws):
+    """The default subnets whose AZ offers c5.large (every us-east-1 AZ but us-east-1e, AZ id use1-az3)."""
+    return [s for s in subnets(aws) if s["AvailabilityZone"] != "us-east-1e"]
+
+
+def test_instances_spread_over_every_offering_az_with_launched_version(aws):
     template(aws)
-    found = group(aws, capacity=6)
+    found = group(aws, capacity=5, VPCZoneIdentifier=",".join(s["SubnetId"] for s in offering_subnets(aws)))
     zones = sorted(i["AvailabilityZone"] for i in found["Instances"])
-    assert zones == sorted(s["AvailabilityZone"] for s in subnets(aws))
+    assert zones == sorted(s["AvailabilityZone"] for s in offering_subnets(aws))
     assert {i["LaunchTemplate"]["Version"] for i in found["Instances"]} == {"1"}
     described = aws("ec2").describe_instances(InstanceIds=[i["InstanceId"] for i in found["Instances"]])
     instances = [i for r in described["Reservations"] for i in r["Instances"]]
-    assert {i["SubnetId"] for i in instances} == {s["SubnetId"] for s in subnets(aws)}
+    assert {i["SubnetId"] for i in instances} == {s["SubnetId"] for s in offering_subnets(aws)}
     assert {i.get("InstanceLifecycle") for i in instances} == {"spot"}
+    activities = aws("autoscaling").describe_scaling_activities(AutoScalingGroupName="asg")["Activities"]
+    assert [a["StatusCode"] for a in activities] == ["Successful"] * 5
+
+
+def test_the_types_offerings_in_us_east_1():
+    """The figure the role's defaults state: us-east-1e (use1-az3) offers none of the 24 types."""
+    from moto.ec2.models.instance_types import INSTANCE_TYPE_OFFERINGS
+
+    types = set(yaml_defaults()["spot_asg_alb_instance_types"])
+    for location_type, empty in (("availability-zone", "us-east-1e"), ("availability-zone-id", "use1-az3")):
+        offerings = INSTANCE_TYPE_OFFERINGS[location_type]["us-east-1"]
+        zones = {o["Location"] for o in offerings}
+        offering = {o["Location"] for o in offerings if o["InstanceType"] in types}
+        assert zones - offering == {empty}
+
+
+def yaml_defaults():
+    import pathlib
+
+    import yaml
+
+    path = pathlib.Path(__file__).parents[2] / "roles" / "spot_asg_alb" / "defaults" / "main.yml"
+    return yaml.safe_load(path.read_text())
+
+
+def test_an_az_offering_none_of_the_types_fails_its_launches_as_a_scaling_activity(aws):
+    template(aws)
+    found = group(aws, capacity=6)  # every default subnet, us-east-1e among them
+    assert "us-east-1e" not in {i["AvailabilityZone"] for i in found["Instances"]}
+    assert len(found["Instances"]) == 6  # the capacity goes to the AZs that can take it
+    described = aws("ec2").describe_instances(InstanceIds=[i["InstanceId"] for i in found["Instances"]])
+    for instance in (i for r in described["Reservations"] for i in r["Instances"]):
+        assert instance["Placement"]["AvailabilityZone"] != "us-east-1e"
+    activities = aws("autoscaling").describe_scaling_activities(AutoScalingGroupName="asg")["Activities"]
+    failed = [a for a in activities if a["StatusCode"] == "Failed"]
+    assert failed, activities
+    message = (
+        "Could not launch Spot Instances. InvalidFleetConfiguration - Your requested instance type (c5.large) is not "
+        "supported in your requested Availability Zone (us-east-1e). Please retry your request by not specifying an "
+        "Availability Zone or choosing us-east-1a, us-east-1b, us-east-1c, us-east-1d, us-east-1f. "
+        "Launching EC2 instance failed."
+    )
+    assert failed[0]["StatusMessage"] == message
+    assert failed[0]["Description"] == f"Launching a new EC2 instance.  Status Reason: {message}"
+    assert '"Availability Zone": "us-east-1e"' in failed[0]["Details"]
+
+
+def test_the_templates_type_where_offered_then_the_first_offered_override(aws):
+    """a1.large is offered in us-east-1a-c only; m4.large everywhere, us-east-1e included."""
+    ec2 = aws("ec2")
+    data = {"ImageId": AMI, "InstanceType": "a1.large"}
+    ec2.create_launch_template(LaunchTemplateName="web-lt", LaunchTemplateData=data)
+    overrides = [{"InstanceType": "c5.large"}, {"InstanceType": "a1.large"}, {"InstanceType": "m4.large"}]
+    found = group(aws, capacity=6, overrides=overrides)
+    types = {i["AvailabilityZone"]: i["InstanceType"] for i in found["Instances"]}
+    assert types == {
+        "us-east-1a": "a1.large",
+        "us-east-1b": "a1.large",
+        "us-east-1c": "a1.large",
+        "us-east-1d": "c5.large",
+        "us-east-1e": "m4.large",
+        "us-east-1f": "c5.large",
+    }
+    activities = aws("autoscaling").describe_scaling_activities(AutoScalingGroupName="asg")["Activities"]
+    assert {a["StatusCode"] for a in activities} == {"Successful"}
+
+
+@pytest.mark.parametrize(
+    ("overrides", "template_type", "expected"),
+    [
+        (None, "c5.large", ["c5.large"]),
+        ([{"InstanceType": "m5.large"}, {"InstanceType": "c5.large"}], "c5.large", ["c5.large", "m5.large"]),
+        ([{"InstanceType": "m5.large"}], "c5.large", ["m5.large"]),
+    ],
+)
+def test_candidate_types(overrides, template_type, expected):
+    class Group:
+        instance_type = template_type
+        mixed_instances_policy = {"LaunchTemplate": {"Overrides": overrides}} if overrides else None
+
+    assert autoscaling.candidate_types(Group()) == expected
 
 
 def test_on_demand_base_is_not_spot(aws):

@@ -9,6 +9,7 @@ import sys
 import tempfile
 import time
 import uuid
+from types import SimpleNamespace
 
 import pytest
 from botocore.exceptions import ClientError
@@ -131,14 +132,49 @@ def unique(prefix):
     return f"{prefix}-{uuid.uuid4().hex[:8]}"
 
 
+# The test emulators run AWS's 10 s IAM propagation and 3 s mapping transitions at time scale 0.2.
+IAM_SECONDS = 2.0
+ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def usable_role(iam, name, policy=ALLOW_ALL, trust=None):
+    """A role Lambda trusts, with ``policy``, once IAM has propagated it."""
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust or trust_policy("lambda.amazonaws.com"))[
+        "Role"
+    ]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="policy", PolicyDocument=policy)
+    time.sleep(IAM_SECONDS + 0.3)
+    return arn
+
+
 @pytest.fixture
 def role(aws):
     iam = aws("iam")
     try:
         return iam.get_role(RoleName="lambda-role")["Role"]["Arn"]
     except ClientError:  # first test, or after the reset test
-        trust = trust_policy("lambda.amazonaws.com")
-        return iam.create_role(RoleName="lambda-role", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+        return usable_role(iam, "lambda-role")
+
+
+def ready(lam, name, timeout=10):
+    """``name`` once the function is Active and its last update Successful (Lambda refuses updates before)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        configuration = lam.get_function(FunctionName=name)["Configuration"]
+        done = configuration["State"] == "Active" and configuration.get("LastUpdateStatus") in (None, "Successful")
+        if done or time.monotonic() > deadline:
+            return name
+        time.sleep(0.1)
+
+
+def settled(lam, uuid_, timeout=10):
+    """The mapping once it is out of Creating/Updating/Enabling/Disabling (Lambda refuses changes before)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        mapping = lam.get_event_source_mapping(UUID=uuid_)
+        if mapping["State"] in ("Enabled", "Disabled") or time.monotonic() > deadline:
+            return mapping
+        time.sleep(0.1)
 
 
 @pytest.fixture
@@ -157,7 +193,7 @@ def make_function(aws, role):
             MemorySize=256,
             Environment={"Variables": environment or {}},
         )
-        return name
+        return ready(lam, name)
 
     return make
 
@@ -246,6 +282,7 @@ def test_environments_stay_warm_until_configuration_changes_or_a_timeout(aws, ma
     name = make_function("handlers.counter", timeout=1)
     assert [invoke(aws, name)[1]["count"] for _ in range(3)] == [1, 2, 3]  # module state survives
     aws("lambda").update_function_configuration(FunctionName=name, Environment={"Variables": {"V": "2"}})
+    ready(aws("lambda"), name)
     assert invoke(aws, name)[1]["count"] == 1  # new configuration: new environment
     _, body = invoke(aws, name, {"sleep": 5})
     assert body["errorType"] == "Sandbox.Timedout"
@@ -457,7 +494,8 @@ def test_message_reaches_the_handler_and_is_deleted(aws, queues, consumer):
     mapping = aws("lambda").create_event_source_mapping(
         EventSourceArn=queues["work_arn"], FunctionName=consumer, BatchSize=5
     )
-    assert mapping["State"] == "Enabled"
+    assert mapping["State"] == "Creating"
+    assert settled(aws("lambda"), mapping["UUID"])["State"] == "Enabled"
     started = time.monotonic()
     sqs.send_message(
         QueueUrl=queues["work"],
@@ -499,7 +537,8 @@ def test_report_batch_item_failures_keeps_only_the_named_messages(aws, queues, c
         Enabled=False,
         FunctionResponseTypes=["ReportBatchItemFailures"],
     )
-    assert mapping["State"] == "Disabled"
+    assert mapping["State"] == "Creating"
+    assert settled(lam, mapping["UUID"])["State"] == "Disabled"
     for body in ("ok-1", "partial-2", "ok-3"):
         sqs.send_message(QueueUrl=queues["work"], MessageBody=body)
     time.sleep(1.5)
@@ -529,6 +568,7 @@ def test_batches_respect_batch_size_and_scaling_config(aws, make_function, queue
     assert mapping["ScalingConfig"] == {"MaximumConcurrency": 2}
     for index in range(5):
         sqs.send_message(QueueUrl=queues["work"], MessageBody=f"m-{index}")
+    settled(lam, mapping["UUID"])
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
     deadline = time.monotonic() + 15
     sizes = []
@@ -545,9 +585,11 @@ def test_maximum_concurrency_bounds_concurrent_batches(aws, make_function, queue
     mapping = lam.create_event_source_mapping(
         EventSourceArn=queues["work_arn"], FunctionName=function, BatchSize=1, Enabled=False
     )
+    settled(lam, mapping["UUID"])
     lam.update_event_source_mapping(UUID=mapping["UUID"], ScalingConfig={"MaximumConcurrency": 2})
     for index in range(4):
         sqs.send_message(QueueUrl=queues["work"], MessageBody=f"m-{index}")
+    settled(lam, mapping["UUID"])
     lam.update_event_source_mapping(UUID=mapping["UUID"], Enabled=True)
     runs = drain(sqs, queues["output"], 4, timeout=30)
     assert len(runs) == 4
@@ -577,6 +619,7 @@ def test_deleted_mapping_stops_polling_and_duplicates_conflict(aws, queues, cons
     with pytest.raises(ClientError) as caught:
         lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
     assert caught.value.response["Error"]["Code"] == "ResourceConflictException"
+    settled(lam, mapping["UUID"])
     lam.delete_event_source_mapping(UUID=mapping["UUID"])
     time.sleep(1.5)
     sqs.send_message(QueueUrl=queues["work"], MessageBody="nobody listens")
@@ -654,3 +697,199 @@ def test_code_folders_of_emulators_no_longer_running_are_removed(tmp_path, monke
 )
 def test_batch_item_failures_rules(payload, expected):
     assert batch_item_failures(payload, ["a", "b"]) == expected
+
+
+# --- roles, permissions and mapping states, as Lambda checks them --------------------------------
+
+ROLE_NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
+
+
+def create(lam, name, role):
+    created = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="handlers.consume",
+        Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+        Timeout=3,
+    )
+    ready(lam, name)
+    return created
+
+
+def test_a_role_lambda_cannot_assume_yet_is_refused_until_it_propagates(aws):
+    iam, lam = aws("iam"), aws("lambda")
+    name = unique("new-role")
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com"))["Role"]["Arn"]
+    with pytest.raises(ClientError) as refused:
+        create(lam, unique("fn"), role)
+    assert error_of(refused) == ("InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
+    time.sleep(IAM_SECONDS + 0.3)
+    assert create(lam, unique("fn"), role)["Role"] == role
+
+
+def test_a_role_that_does_not_trust_lambda_or_is_missing_is_refused_at_create_and_update(aws, role):
+    iam, lam = aws("iam"), aws("lambda")
+    states_only = usable_role(iam, unique("states-only"), trust=trust_policy("states.amazonaws.com"))
+    for bad in (states_only, states_only.replace("states-only", "missing")):
+        with pytest.raises(ClientError) as refused:
+            create(lam, unique("fn"), bad)
+        assert error_of(refused) == ("InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
+    name = unique("fn")
+    create(lam, name, role)
+    with pytest.raises(ClientError) as refused:
+        lam.update_function_configuration(FunctionName=name, Role=states_only)
+    assert error_of(refused) == ("InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
+    lam.update_function_configuration(FunctionName=name, Timeout=4)  # no role: nothing to check
+    assert lam.get_function(FunctionName=name)["Configuration"]["Role"] == role
+
+
+def error_of(excinfo):
+    return excinfo.value.response["Error"]["Code"], excinfo.value.response["Error"]["Message"]
+
+
+def sqs_policy(queue_arn, actions):
+    statement = {"Effect": "Allow", "Action": [f"sqs:{a}" for a in actions], "Resource": queue_arn}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_a_mapping_needs_the_function_roles_sqs_permissions_on_the_queue(aws, queues):
+    iam, lam = aws("iam"), aws("lambda")
+    name = unique("consumer-role")
+    arn = usable_role(iam, name, policy=sqs_policy(queues["work_arn"], ["ReceiveMessage", "GetQueueAttributes"]))
+    function = unique("fn")
+    create(lam, function, arn)
+    with pytest.raises(ClientError) as refused:
+        lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
+    assert error_of(refused) == (
+        "InvalidParameterValueException",
+        "The provided execution role does not have permissions to call DeleteMessage on SQS",
+    )
+    # The missing action granted: refused while the policy change propagates, accepted after.
+    all_three = sqs_policy(queues["work_arn"], ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"])
+    iam.put_role_policy(RoleName=name, PolicyName="policy", PolicyDocument=all_three)
+    with pytest.raises(ClientError) as refused:
+        lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
+    assert error_of(refused) == (
+        "InvalidParameterValueException",
+        "The provided execution role does not have permissions to call ReceiveMessage on SQS",
+    )
+    time.sleep(IAM_SECONDS + 0.3)
+    mapping = lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
+    assert settled(lam, mapping["UUID"])["State"] == "Enabled"
+
+
+def test_a_poller_whose_role_loses_receive_message_stops_and_says_why(aws, queues):
+    iam, lam, sqs = aws("iam"), aws("lambda"), aws("sqs")
+    name = unique("consumer-role")
+    all_three = sqs_policy(queues["work_arn"], ["ReceiveMessage", "DeleteMessage", "GetQueueAttributes"])
+    arn = usable_role(iam, name, policy=all_three)
+    function = unique("fn")
+    lam.create_function(
+        FunctionName=function,
+        Runtime="python3.12",
+        Role=arn,
+        Handler="handlers.consume",
+        Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+        Timeout=3,
+        Environment={"Variables": {"OUTPUT_QUEUE_URL": queues["output"]}},
+    )
+    mapping = lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=function)
+    settled(lam, mapping["UUID"])
+    sqs.send_message(QueueUrl=queues["work"], MessageBody="before")
+    assert [r["body"] for r in drain(sqs, queues["output"], 1)] == ["before"]
+    iam.delete_role_policy(RoleName=name, PolicyName="policy")
+    time.sleep(IAM_SECONDS + 1.5)
+    sqs.send_message(QueueUrl=queues["work"], MessageBody="after")
+    time.sleep(1.5)
+    assert queue_counts(sqs, queues["work"]) == (1, 0)  # nobody received it
+    described = lam.get_event_source_mapping(UUID=mapping["UUID"])
+    assert described["State"] == "Enabled"
+    assert described["LastProcessingResult"] == (
+        "PROBLEM: The provided execution role does not have permissions to call ReceiveMessage on SQS"
+    )
+
+
+def test_a_mapping_is_busy_while_creating_updating_and_deleting(aws, queues, consumer):
+    lam = aws("lambda")
+    mapping = lam.create_event_source_mapping(EventSourceArn=queues["work_arn"], FunctionName=consumer)
+    assert mapping["State"] == "Creating"
+    uuid_ = mapping["UUID"]
+    with pytest.raises(ClientError) as busy:
+        lam.update_event_source_mapping(UUID=uuid_, BatchSize=5)
+    assert error_of(busy) == (
+        "ResourceInUseException",
+        "Cannot update the event source mapping because it is in use.",
+    )
+    with pytest.raises(ClientError) as busy:
+        lam.delete_event_source_mapping(UUID=uuid_)
+    assert error_of(busy) == (
+        "ResourceInUseException",
+        "Cannot delete the event source mapping because it is in use.",
+    )
+    assert settled(lam, uuid_)["State"] == "Enabled"
+    assert lam.update_event_source_mapping(UUID=uuid_, BatchSize=5)["State"] == "Updating"
+    assert settled(lam, uuid_)["State"] == "Enabled"
+    assert lam.update_event_source_mapping(UUID=uuid_, Enabled=False)["State"] == "Disabling"
+    assert settled(lam, uuid_)["State"] == "Disabled"
+    assert lam.delete_event_source_mapping(UUID=uuid_)["State"] == "Deleting"
+    assert lam.get_event_source_mapping(UUID=uuid_)["State"] == "Deleting"
+    assert [m["State"] for m in lam.list_event_source_mappings(FunctionName=consumer)["EventSourceMappings"]] == [
+        "Deleting"
+    ]
+    deadline = time.monotonic() + 10
+    while lam.list_event_source_mappings(FunctionName=consumer)["EventSourceMappings"] and time.monotonic() < deadline:
+        time.sleep(0.1)
+    with pytest.raises(ClientError) as gone:
+        lam.get_event_source_mapping(UUID=uuid_)
+    assert gone.value.response["Error"]["Code"] == "ResourceNotFoundException"
+
+
+def test_each_function_and_role_gets_access_keys_of_its_own():
+    def function(name, role):
+        return SimpleNamespace(
+            function_arn=f"arn:aws:lambda:us-east-1:123456789012:function:{name}",
+            role=f"arn:aws:iam::123456789012:role/{role}",
+            function_name=name,
+        )
+
+    keys = {awslambda.access_key_of(function(n, r)) for n, r in (("a", "r1"), ("b", "r1"), ("a", "r2"))}
+    assert len(keys) == 3 and all(k.startswith("ASIA") and len(k) == 20 for k in keys)
+    key = awslambda.access_key_of(function("a", "r1"))
+    assert awslambda.identity_of_access_key(key) == ("arn:aws:iam::123456789012:role/r1", "a")
+    assert awslambda.identity_of_access_key("testing") is None
+
+
+CONFLICT = "The operation cannot be performed at this time. "
+
+
+def test_a_function_refuses_updates_while_pending_or_while_an_update_is_in_progress(aws, role):
+    lam = aws("lambda")
+    name = unique("fn")
+    created = lam.create_function(
+        FunctionName=name,
+        Runtime="python3.12",
+        Role=role,
+        Handler="handlers.consume",
+        Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+        Timeout=3,
+    )
+    assert lam.get_function(FunctionName=name)["Configuration"]["State"] == "Pending"
+    with pytest.raises(ClientError) as conflict:
+        lam.update_function_configuration(FunctionName=name, Timeout=4)
+    assert error_of(conflict) == (
+        "ResourceConflictException",
+        CONFLICT + "The function is currently in the following state: Pending",
+    )
+    ready(lam, name)
+    lam.update_function_configuration(FunctionName=name, Timeout=4)
+    assert lam.get_function(FunctionName=name)["Configuration"]["LastUpdateStatus"] == "InProgress"
+    with pytest.raises(ClientError) as conflict:
+        lam.update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS + "\n"}))
+    assert error_of(conflict) == (
+        "ResourceConflictException",
+        CONFLICT + f"An update is in progress for resource: {created['FunctionArn']}",
+    )
+    ready(lam, name)
+    assert lam.get_function(FunctionName=name)["Configuration"]["LastUpdateStatus"] == "Successful"
+    lam.update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS + "\n"}))

@@ -1,20 +1,35 @@
-"""CodeBuild extension: update_project replaces only what is given; projects read back as AWS shows them."""
+"""CodeBuild extension: update_project replaces only what is given; projects read back as AWS shows them;
+a service role CodeBuild cannot assume yet is refused with AWS's message; builds describe the project."""
 
 import time
 
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, error, private_emulator
+from refarch_emulator.testing import client, error, private_emulator, trust_policy
 
 ROLE = "arn:aws:iam::123456789012:role/build"
 ENVIRONMENT = {"type": "LINUX_CONTAINER", "image": "aws/codebuild/standard:7.0", "computeType": "BUILD_GENERAL1_SMALL"}
 
 
+IAM_WINDOW = 0.5
+ASSUME_ROLE = "CodeBuild is not authorized to perform: sts:AssumeRole on service role."
+
+
 @pytest.fixture(scope="module")
-def codebuild(tmp_path_factory):
-    with private_emulator(tmp_path_factory.mktemp("state")) as url:
-        yield client(url, "codebuild")
+def endpoint(tmp_path_factory):
+    with private_emulator(
+        tmp_path_factory.mktemp("state"), REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS=str(IAM_WINDOW)
+    ) as url:
+        iam = client(url, "iam")
+        iam.create_role(RoleName="build", AssumeRolePolicyDocument=trust_policy("codebuild.amazonaws.com"))
+        time.sleep(IAM_WINDOW + 0.1)
+        yield url
+
+
+@pytest.fixture(scope="module")
+def codebuild(endpoint):
+    return client(endpoint, "codebuild")
 
 
 def create(codebuild, name, **extra):
@@ -23,8 +38,7 @@ def create(codebuild, name, **extra):
         source={"type": "CODEPIPELINE", "buildspec": "buildspec.yml"},  # no location, as AWS allows
         artifacts={"type": "CODEPIPELINE"},
         environment=ENVIRONMENT,
-        serviceRole=ROLE,
-        **extra,
+        **{"serviceRole": ROLE, **extra},
     )["project"]
 
 
@@ -87,8 +101,51 @@ def test_batch_get_projects_reports_not_found(codebuild):
     assert answer["projectsNotFound"] == ["missing"]
 
 
-def test_start_build_still_works(codebuild):
-    create(codebuild, "builds")
+def test_a_build_describes_its_project(codebuild):
+    create(codebuild, "builds", timeoutInMinutes=15)
     build = codebuild.start_build(projectName="builds")["build"]
     assert build["id"].startswith("builds:")
-    assert codebuild.batch_get_builds(ids=[build["id"]])["builds"][0]["buildStatus"] == "SUCCEEDED"
+    assert build["buildStatus"] == "IN_PROGRESS"
+    # moto reports every build's source as CODECOMMIT; AWS reports the project's (CODEPIPELINE here).
+    assert build["source"]["type"] == "CODEPIPELINE"
+    assert build["source"]["buildspec"] == "buildspec.yml"
+    assert build["environment"]["image"] == ENVIRONMENT["image"]
+    assert build["timeoutInMinutes"] == 15
+    assert build["logs"]["groupName"] == "/aws/codebuild/builds"
+    deadline = time.time() + 10
+    while True:
+        done = codebuild.batch_get_builds(ids=[build["id"]])["builds"][0]
+        if done["buildStatus"] != "IN_PROGRESS" or time.time() > deadline:
+            break
+        time.sleep(0.2)
+    assert done["buildStatus"] == "SUCCEEDED"
+    assert [p["phaseType"] for p in done["phases"]][-1] == "COMPLETED"
+    again = codebuild.batch_get_builds(ids=[build["id"]])["builds"][0]
+    assert len(again["phases"]) == len(done["phases"])  # moto appends the phases again on each read
+    assert build["id"] in codebuild.list_builds_for_project(projectName="builds")["ids"]
+
+
+def test_a_role_codebuild_cannot_assume_yet_is_refused_with_aws_message(endpoint, codebuild):
+    iam = client(endpoint, "iam")
+    fresh = iam.create_role(RoleName="fresh", AssumeRolePolicyDocument=trust_policy("codebuild.amazonaws.com"))
+    with pytest.raises(ClientError) as propagating:
+        create(codebuild, "fresh-role", serviceRole=fresh["Role"]["Arn"])
+    code, message = error(propagating)
+    assert code == "InvalidInputException"
+    assert message.startswith(ASSUME_ROLE)
+    time.sleep(IAM_WINDOW + 0.1)
+    assert create(codebuild, "fresh-role", serviceRole=fresh["Role"]["Arn"])["serviceRole"] == fresh["Role"]["Arn"]
+
+    untrusted = iam.create_role(RoleName="untrusted", AssumeRolePolicyDocument=trust_policy("ec2.amazonaws.com"))
+    missing = "arn:aws:iam::123456789012:role/no-such-role"
+    time.sleep(IAM_WINDOW + 0.1)
+    for role in (untrusted["Role"]["Arn"], missing):
+        with pytest.raises(ClientError) as refused:
+            create(codebuild, "refused", serviceRole=role)
+        assert error(refused)[0] == "InvalidInputException"
+        assert error(refused)[1].startswith(ASSUME_ROLE)
+    # UpdateProject checks the role it is given the same way.
+    iam.update_assume_role_policy(RoleName="fresh", PolicyDocument=trust_policy("codebuild.amazonaws.com"))
+    with pytest.raises(ClientError) as changed:
+        codebuild.update_project(name="fresh-role", serviceRole=fresh["Role"]["Arn"])
+    assert error(changed)[1].startswith(ASSUME_ROLE)

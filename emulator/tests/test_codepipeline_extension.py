@@ -8,17 +8,97 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, error, private_emulator
+from refarch_emulator.testing import client, error, private_emulator, trust_policy
 
 DELAY = 0.3
 EB_DELAY = 0.8  # longer than an action, so the deploy visibly waits for the environment
 STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # current in the emulator's platform catalogue
-TRUST = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {"Effect": "Allow", "Principal": {"Service": "codepipeline.amazonaws.com"}, "Action": "sts:AssumeRole"}
-    ],
+
+
+IAM_WINDOW = 0.5
+ACCOUNT = "123456789012"
+EB = f"arn:aws:elasticbeanstalk:us-east-1:{ACCOUNT}:"
+EB_BUCKET = f"arn:aws:s3:::elasticbeanstalk-us-east-1-{ACCOUNT}"
+
+
+def pipeline_policy(connection):
+    """The pipeline role's statements, by Sid, as the beanstalk_codepipeline role grants them."""
+    return {
+        "Artifacts": {
+            "Action": ["s3:GetObject", "s3:GetObjectVersion", "s3:PutObject", "s3:GetBucketLocation", "s3:ListBucket"],
+            "Resource": ["arn:aws:s3:::artifacts", "arn:aws:s3:::artifacts/*"],
+        },
+        "GitHubConnection": {
+            "Action": ["codeconnections:UseConnection", "codestar-connections:UseConnection"],
+            "Resource": connection,
+        },
+        "Build": {
+            "Action": ["codebuild:StartBuild", "codebuild:BatchGetBuilds"],
+            "Resource": f"arn:aws:codebuild:us-east-1:{ACCOUNT}:project/*",
+        },
+        "BeanstalkDeploy": {
+            "Action": [
+                "elasticbeanstalk:CreateApplicationVersion",
+                "elasticbeanstalk:DescribeApplicationVersions",
+                "elasticbeanstalk:DescribeEnvironments",
+                "elasticbeanstalk:DescribeEvents",
+                "elasticbeanstalk:UpdateEnvironment",
+            ],
+            "Resource": [f"{EB}application/web", f"{EB}applicationversion/web/*", f"{EB}environment/web/*"],
+        },
+        "BeanstalkStack": {
+            "Action": [
+                "cloudformation:GetTemplate",
+                "cloudformation:DescribeStackResources",
+                "cloudformation:DescribeStacks",
+                "cloudformation:UpdateStack",
+            ],
+            "Resource": f"arn:aws:cloudformation:us-east-1:{ACCOUNT}:stack/awseb-e-*",
+        },
+        "BeanstalkBucket": {"Action": ["s3:PutObject", "s3:ListBucket"], "Resource": [EB_BUCKET, f"{EB_BUCKET}/*"]},
+        "BeanstalkScaling": {
+            "Action": ["autoscaling:SuspendProcesses", "autoscaling:ResumeProcesses"],
+            "Resource": f"arn:aws:autoscaling:us-east-1:{ACCOUNT}:autoScalingGroup:*:autoScalingGroupName/awseb-e-*",
+        },
+        "ReadOnlyDescribes": {
+            "Action": [
+                "autoscaling:Describe*",
+                "ec2:Describe*",
+                "elasticloadbalancing:Describe*",
+                "cloudwatch:DescribeAlarms",
+            ],
+            "Resource": "*",
+        },
+    }
+
+
+BUILD_POLICY = {
+    "Logs": {
+        "Action": ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+        "Resource": [
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/build*",
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:/aws/codebuild/build:*",
+        ],
+    },
+    "Artifacts": {"Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::artifacts/*"},
 }
+
+
+def document(statements, without=()):
+    return json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                dict(statement, Sid=sid, Effect="Allow") for sid, statement in statements.items() if sid not in without
+            ],
+        }
+    )
+
+
+def make_role(iam, name, service, statements, without=()):
+    role = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_policy(service))["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="p", PolicyDocument=document(statements, without))
+    return role
 
 
 @pytest.fixture(scope="module")
@@ -27,15 +107,16 @@ def endpoint(tmp_path_factory):
         tmp_path_factory.mktemp("state"),
         REFARCH_EMULATOR_PIPELINE_DELAY=str(DELAY),
         REFARCH_EMULATOR_EB_DELAY=str(EB_DELAY),
+        REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS=str(IAM_WINDOW),
     ) as url:
         yield url
 
 
 @pytest.fixture(scope="module")
 def world(endpoint):
-    """Role, an AVAILABLE connection, a build project, a Ready Beanstalk environment."""
+    """Roles, the artifact bucket, an AVAILABLE connection, a build project, a Ready Beanstalk environment."""
     iam = client(endpoint, "iam")
-    role = iam.create_role(RoleName="pipeline", AssumeRolePolicyDocument=json.dumps(TRUST))["Role"]["Arn"]
+    client(endpoint, "s3").create_bucket(Bucket="artifacts")
     connections = client(endpoint, "codeconnections")
     connection = connections.create_connection(ProviderType="GitHub", ConnectionName="gh")["ConnectionArn"]
     pending = connections.create_connection(ProviderType="GitHub", ConnectionName="gh-pending")["ConnectionArn"]
@@ -43,25 +124,37 @@ def world(endpoint):
         f"{endpoint}/refarch-emulator/connections/{connection.rsplit('/', 1)[1]}/available", method="POST"
     )
     urllib.request.urlopen(request, timeout=5).close()
-    client(endpoint, "codebuild").create_project(
-        name="build",
-        source={"type": "CODEPIPELINE", "location": "unused"},
-        artifacts={"type": "CODEPIPELINE", "location": "unused"},
-        environment={
-            "type": "LINUX_CONTAINER",
-            "image": "aws/codebuild/standard:7.0",
-            "computeType": "BUILD_GENERAL1_SMALL",
-        },
-        serviceRole="arn:aws:iam::123456789012:role/build",
-    )
+    policy = pipeline_policy([connection, pending])
+    role = make_role(iam, "pipeline", "codepipeline.amazonaws.com", policy)
+    # One pipeline role per statement left out, and build roles without logs / artifacts.
+    partial = {sid: make_role(iam, f"pipeline-no-{sid}", "codepipeline.amazonaws.com", policy, [sid]) for sid in policy}
+    build_role = make_role(iam, "build", "codebuild.amazonaws.com", BUILD_POLICY)
+    for sid in BUILD_POLICY:
+        make_role(iam, f"build-no-{sid}", "codebuild.amazonaws.com", BUILD_POLICY, [sid])
+    time.sleep(IAM_WINDOW + 0.1)
+    codebuild = client(endpoint, "codebuild")
+    for project, service_role in [("build", build_role)] + [
+        (f"build-no-{sid}", f"arn:aws:iam::{ACCOUNT}:role/build-no-{sid}") for sid in BUILD_POLICY
+    ]:
+        codebuild.create_project(
+            name=project,
+            source={"type": "CODEPIPELINE"},
+            artifacts={"type": "CODEPIPELINE"},
+            environment={
+                "type": "LINUX_CONTAINER",
+                "image": "aws/codebuild/standard:7.0",
+                "computeType": "BUILD_GENERAL1_SMALL",
+            },
+            serviceRole=service_role,
+        )
     eb = client(endpoint, "elasticbeanstalk")
     eb.create_application(ApplicationName="web")
     env = eb.create_environment(ApplicationName="web", EnvironmentName="web-env", SolutionStackName=STACK)
     eb.get_waiter("environment_exists").wait(EnvironmentIds=[env["EnvironmentId"]], WaiterConfig={"Delay": 1})
-    return {"role": role, "connection": connection, "pending": pending}
+    return {"role": role, "connection": connection, "pending": pending, "partial": partial}
 
 
-def structure(name, world, connection=None, project="build"):
+def structure(name, world, connection=None, project="build", role=None):
     def action(name, category, owner, provider, configuration, inputs=(), outputs=(), order=1):
         return {
             "name": name,
@@ -74,7 +167,7 @@ def structure(name, world, connection=None, project="build"):
 
     return {
         "name": name,
-        "roleArn": world["role"],
+        "roleArn": role or world["role"],
         "artifactStore": {"type": "S3", "location": "artifacts"},
         "stages": [
             {
@@ -331,3 +424,141 @@ def test_pipeline_errors_and_update(endpoint, world):
     with pytest.raises(ClientError) as no_stage:
         approve(cp, name, str(uuid.uuid4()), "Approved", "x", stage="Nope")
     assert error(no_stage)[0] == "StageNotFoundException"
+
+
+def failed_action(cp, name, stage, timeout=10):
+    """The failed action execution of ``stage`` once the execution has failed there."""
+    wait_for(lambda: stage_states(cp, name)[stage].get("latestExecution", {}).get("status") == "Failed", timeout)
+    return stage_states(cp, name)[stage]["actionStates"][0]["latestExecution"]
+
+
+def test_a_role_codepipeline_cannot_assume_yet_is_refused_with_aws_message(endpoint, world):
+    iam, cp = client(endpoint, "iam"), client(endpoint, "codepipeline")
+    fresh = iam.create_role(
+        RoleName="fresh-pipeline", AssumeRolePolicyDocument=trust_policy("codepipeline.amazonaws.com")
+    )
+    arn = fresh["Role"]["Arn"]
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    with pytest.raises(ClientError) as propagating:
+        cp.create_pipeline(pipeline=structure(name, world, role=arn))
+    assert error(propagating) == (
+        "InvalidStructureException",
+        f"CodePipeline is not authorized to perform AssumeRole on role {arn}",
+    )
+    time.sleep(IAM_WINDOW + 0.1)
+    cp.create_pipeline(pipeline=structure(name, world, role=arn))
+    # a changed trust policy is not seen at once either: UpdatePipeline is refused the same way
+    iam.update_assume_role_policy(RoleName="fresh-pipeline", PolicyDocument=trust_policy("codepipeline.amazonaws.com"))
+    with pytest.raises(ClientError) as changed:
+        cp.update_pipeline(pipeline=structure(name, world, role=arn))
+    assert error(changed)[0] == "InvalidStructureException"
+    untrusted = iam.create_role(RoleName="ec2-only", AssumeRolePolicyDocument=trust_policy("ec2.amazonaws.com"))
+    time.sleep(IAM_WINDOW + 0.1)
+    with pytest.raises(ClientError) as refused:
+        cp.update_pipeline(pipeline=structure(name, world, role=untrusted["Role"]["Arn"]))
+    assert "is not authorized to perform AssumeRole" in error(refused)[1]
+
+
+@pytest.mark.parametrize(
+    ("statement", "stage", "message"),
+    [
+        ("Artifacts", "Source", "Unable to access the artifact with Amazon S3 object key 'p-"),
+        ("GitHubConnection", "Source", "The provided role does not have sufficient permissions."),
+        ("Build", "Build", "is not authorized to perform: codebuild:StartBuild on resource: arn:aws:codebuild:"),
+    ],
+)
+def test_a_pipeline_role_without_a_statement_fails_the_action_that_needs_it(endpoint, world, statement, stage, message):
+    cp = client(endpoint, "codepipeline")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world, role=world["partial"][statement]))
+    failed = failed_action(cp, name, stage)
+    assert message in failed["errorDetails"]["message"]
+
+
+@pytest.mark.parametrize(
+    ("statement", "message"),
+    [
+        ("BeanstalkDeploy", "The provided role does not have the elasticbeanstalk:CreateApplicationVersion permission"),
+        (
+            "BeanstalkStack",
+            "is not authorized to perform: cloudformation:GetTemplate on resource: arn:aws:cloudformation:",
+        ),
+        ("BeanstalkBucket", "is not authorized to perform: s3:PutObject on resource: arn:aws:s3:::elasticbeanstalk-"),
+        ("BeanstalkScaling", "is not authorized to perform: autoscaling:SuspendProcesses on resource: "),
+        ("ReadOnlyDescribes", "is not authorized to perform: autoscaling:DescribeAutoScalingGroups on resource: *"),
+    ],
+)
+def test_the_beanstalk_deploy_needs_what_update_environment_uses(endpoint, world, statement, message):
+    cp = client(endpoint, "codepipeline")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world, role=world["partial"][statement]))
+    approve(cp, name, approval_token(cp, name), "Approved", "ok")
+    failed = failed_action(cp, name, "Deploy")
+    assert message in failed["errorDetails"]["message"]
+    eb = client(endpoint, "elasticbeanstalk")
+    assert eb.describe_environments(EnvironmentNames=["web-env"])["Environments"][0]["Status"] == "Ready"
+
+
+@pytest.mark.parametrize(
+    ("project", "phase", "code"),
+    [("build-no-Logs", "PROVISIONING", "ACCESS_DENIED"), ("build-no-Artifacts", "DOWNLOAD_SOURCE", "CLIENT_ERROR")],
+)
+def test_a_build_role_without_logs_or_artifacts_fails_the_build_in_its_phase(endpoint, world, project, phase, code):
+    cp, codebuild = client(endpoint, "codepipeline"), client(endpoint, "codebuild")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world, project=project))
+    failed = failed_action(cp, name, "Build")
+    assert failed["errorDetails"]["message"].startswith(
+        f"Build terminated with state: FAILED. Phase: {phase}, Code: {code}, Message: "
+    )
+    build = codebuild.batch_get_builds(ids=[failed["externalExecutionId"]])["builds"][0]
+    assert build["buildStatus"] == "FAILED"
+    assert next(p for p in build["phases"] if p.get("phaseStatus") == "FAILED")["phaseType"] == phase
+
+
+def test_artifacts_live_in_s3_and_the_build_reports_a_codepipeline_source(endpoint, world):
+    cp, codebuild, s3 = client(endpoint, "codepipeline"), client(endpoint, "codebuild"), client(endpoint, "s3")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world))
+    approval_token(cp, name)
+    build_id = stage_states(cp, name)["Build"]["actionStates"][0]["latestExecution"]["externalExecutionId"]
+    build = codebuild.batch_get_builds(ids=[build_id])["builds"][0]
+    assert build["source"]["type"] == "CODEPIPELINE"  # moto says CODECOMMIT for every build
+    assert build["buildStatus"] == "SUCCEEDED"
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="artifacts", Prefix=f"{name}/")["Contents"])
+    assert [k.split("/")[1] for k in keys] == ["bundle", "src"]  # <pipeline>/<artifact>/<id>, as AWS lays them out
+
+
+def test_a_deploy_from_a_bundle_not_in_s3_fails_like_create_application_version(endpoint, world):
+    cp, s3 = client(endpoint, "codepipeline"), client(endpoint, "s3")
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world))
+    token = approval_token(cp, name)
+    (bundle,) = [o["Key"] for o in s3.list_objects_v2(Bucket="artifacts", Prefix=f"{name}/bundle/")["Contents"]]
+    s3.delete_object(Bucket="artifacts", Key=bundle)
+    approve(cp, name, token, "Approved", "ok")
+    failed = failed_action(cp, name, "Deploy")
+    assert failed["errorDetails"]["message"] == (
+        "Unable to create application version: Unable to download from S3 location "
+        f"(Bucket: artifacts Key: {bundle}). Reason: Not Found"
+    )
+
+
+def test_a_build_with_cloudwatch_logs_disabled_needs_no_logs_permission(endpoint, world):
+    cp, codebuild = client(endpoint, "codepipeline"), client(endpoint, "codebuild")
+    codebuild.create_project(
+        name="build-quiet",
+        source={"type": "CODEPIPELINE"},
+        artifacts={"type": "CODEPIPELINE"},
+        environment={
+            "type": "LINUX_CONTAINER",
+            "image": "aws/codebuild/standard:7.0",
+            "computeType": "BUILD_GENERAL1_SMALL",
+        },
+        serviceRole=f"arn:aws:iam::{ACCOUNT}:role/build-no-Logs",
+        logsConfig={"cloudWatchLogs": {"status": "DISABLED"}},
+    )
+    name = f"p-{uuid.uuid4().hex[:6]}"
+    cp.create_pipeline(pipeline=structure(name, world, project="build-quiet"))
+    approval_token(cp, name)  # the build succeeded: the execution waits at Review
+    assert stage_states(cp, name)["Build"]["latestExecution"]["status"] == "Succeeded"

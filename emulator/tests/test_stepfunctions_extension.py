@@ -11,7 +11,7 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import trust_policy, zip_bytes
+from refarch_emulator.testing import client, error, trust_policy, zip_bytes
 
 VERIFIER = """
 import json
@@ -50,13 +50,39 @@ def aws(aws_shared):
     return aws_shared  # no reset between tests: each names its own resources
 
 
+# The test emulators run AWS's 10 s IAM propagation at time scale 0.2.
+IAM_SECONDS = 2.0
+ALLOW_ALL = json.dumps({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]})
+
+
+def trust_both() -> str:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"Service": ["states.amazonaws.com", "lambda.amazonaws.com"]},
+        "Action": "sts:AssumeRole",
+    }
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def usable_role(iam, name: str, policy: str = ALLOW_ALL, trust: str | None = None) -> str:
+    """A role both services trust, with ``policy``, once IAM has propagated it."""
+    arn = iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust or trust_both())["Role"]["Arn"]
+    iam.put_role_policy(RoleName=name, PolicyName="policy", PolicyDocument=policy)
+    time.sleep(IAM_SECONDS + 0.3)
+    return arn
+
+
+@pytest.fixture(scope="module")
+def shared_role(endpoint):
+    return usable_role(client(endpoint, "iam"), f"sfn-role-{uuid.uuid4().hex[:8]}")
+
+
 @pytest.fixture
-def stack(aws):
+def stack(aws, shared_role):
     """Queue, verifier Lambda behind an SQS mapping, and a factory for callback state machines."""
-    iam, sqs, lam, sfn = aws("iam"), aws("sqs"), aws("lambda"), aws("stepfunctions")
+    sqs, lam, sfn = aws("sqs"), aws("lambda"), aws("stepfunctions")
     suffix = uuid.uuid4().hex[:8]
-    trust = trust_policy("states.amazonaws.com")
-    role = iam.create_role(RoleName=f"sfn-role-{suffix}", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    role = shared_role
     queue = sqs.create_queue(QueueName=f"verify-{suffix}", Attributes={"VisibilityTimeout": "5"})["QueueUrl"]
     queue_arn = sqs.get_queue_attributes(QueueUrl=queue, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
     lam.create_function(
@@ -342,12 +368,10 @@ def handler(event, context):
 """
 
 
-def test_lambda_invoke_integration_runs_the_function(aws):
+def test_lambda_invoke_integration_runs_the_function(aws, shared_role):
     lam, sfn = aws("lambda"), aws("stepfunctions")
     suffix = uuid.uuid4().hex[:8]
-    role = aws("iam").create_role(
-        RoleName=f"both-{suffix}", AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com")
-    )["Role"]["Arn"]
+    role = shared_role
     function_arn = lam.create_function(
         FunctionName=f"doubler-{suffix}",
         Runtime="python3.11",
@@ -389,3 +413,161 @@ def test_fifty_executions_at_once_all_complete(aws, stack):
     assert statuses.count("FAILED") == 50 - statuses.count("SUCCEEDED")
     assert all(r["error"] == "OutOfStock" for r in results if r["status"] == "FAILED")
     assert elapsed < 90, elapsed
+
+
+# --- roles and permissions, as Step Functions checks them ----------------------------------------
+
+ROLE_NOT_ASSUMABLE = (
+    "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to "
+    "assume the provided role."
+)
+PASS_MACHINE = json.dumps({"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}})
+
+
+def test_a_role_states_cannot_assume_yet_is_refused_until_it_propagates(aws):
+    iam, sfn = aws("iam"), aws("stepfunctions")
+    suffix = uuid.uuid4().hex[:8]
+    role = iam.create_role(RoleName=f"new-{suffix}", AssumeRolePolicyDocument=trust_both())["Role"]["Arn"]
+    with pytest.raises(ClientError) as refused:
+        sfn.create_state_machine(name=f"sm-{suffix}", definition=PASS_MACHINE, roleArn=role)
+    assert error(refused) == ("AccessDeniedException", ROLE_NOT_ASSUMABLE)
+    time.sleep(IAM_SECONDS + 0.3)
+    arn = sfn.create_state_machine(name=f"sm-{suffix}", definition=PASS_MACHINE, roleArn=role)["stateMachineArn"]
+    assert wait_done(aws, start(aws, arn, {}))["status"] == "SUCCEEDED"
+
+
+def test_a_role_that_does_not_trust_states_or_is_missing_is_refused_at_create_and_update(aws, shared_role):
+    iam, sfn = aws("iam"), aws("stepfunctions")
+    suffix = uuid.uuid4().hex[:8]
+    lambda_only = usable_role(iam, f"lambda-only-{suffix}", trust=trust_policy("lambda.amazonaws.com"))
+    missing = lambda_only.replace("lambda-only", "missing")
+    for role in (lambda_only, missing):
+        with pytest.raises(ClientError) as refused:
+            sfn.create_state_machine(name=f"sm-{suffix}", definition=PASS_MACHINE, roleArn=role)
+        assert error(refused) == ("AccessDeniedException", ROLE_NOT_ASSUMABLE)
+    arn = sfn.create_state_machine(name=f"sm-{suffix}", definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"]
+    with pytest.raises(ClientError) as refused:
+        sfn.update_state_machine(stateMachineArn=arn, roleArn=lambda_only)
+    assert error(refused) == ("AccessDeniedException", ROLE_NOT_ASSUMABLE)
+    sfn.update_state_machine(stateMachineArn=arn, definition=PASS_MACHINE)  # no role: nothing to check
+    assert sfn.describe_state_machine(stateMachineArn=arn)["roleArn"] == shared_role
+
+
+def send_only_to(queue_arn: str) -> str:
+    statement = {"Effect": "Allow", "Action": "sqs:SendMessage", "Resource": queue_arn}
+    return json.dumps({"Version": "2012-10-17", "Statement": [statement]})
+
+
+def test_send_message_needs_the_state_machine_roles_permission_on_the_queue(aws, stack):
+    iam, sqs, sfn = aws("iam"), aws("sqs"), aws("stepfunctions")
+    suffix = uuid.uuid4().hex[:8]
+    other = sqs.create_queue(QueueName=f"other-{suffix}")["QueueUrl"]
+    other_arn = sqs.get_queue_attributes(QueueUrl=other, AttributeNames=["QueueArn"])["Attributes"]["QueueArn"]
+    role = usable_role(iam, f"send-other-{suffix}", policy=send_only_to(other_arn))
+    definition = {
+        "StartAt": "Send",
+        "States": {
+            "Send": {
+                "Type": "Task",
+                "Resource": "arn:aws:states:::sqs:sendMessage",
+                "Parameters": {"QueueUrl": stack["queue"], "MessageBody.$": "$"},
+                "End": True,
+            }
+        },
+    }
+    denied = sfn.create_state_machine(name=f"sm-{suffix}", definition=json.dumps(definition), roleArn=role)
+    failed = wait_done(aws, start(aws, denied["stateMachineArn"], {"n": 1}))
+    assert (failed["status"], failed["error"]) == ("FAILED", "SQS.AmazonSQSException")
+    assert f"Access to the resource {stack['queue']} is denied." in failed["cause"]
+    assert "(Service: AmazonSQS; Status Code: 403; Error Code: AccessDenied;" in failed["cause"]
+    assert "Messages" not in sqs.receive_message(QueueUrl=stack["queue"], WaitTimeSeconds=0)
+    definition["States"]["Send"]["Parameters"]["QueueUrl"] = other
+    allowed = sfn.create_state_machine(name=f"sm2-{suffix}", definition=json.dumps(definition), roleArn=role)
+    assert wait_done(aws, start(aws, allowed["stateMachineArn"], {"n": 2}))["status"] == "SUCCEEDED"
+    assert json.loads(sqs.receive_message(QueueUrl=other, WaitTimeSeconds=2)["Messages"][0]["Body"]) == {"n": 2}
+
+
+ANSWERER = """
+import boto3
+from botocore.exceptions import ClientError
+
+
+def handler(event, context):
+    try:
+        boto3.client("stepfunctions").send_task_success(taskToken=event["token"], output="{}")
+    except ClientError as e:
+        return {"code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]}
+    return {"code": None}
+"""
+
+
+def test_send_task_with_a_functions_credentials_needs_its_roles_permission(aws, stack, shared_role):
+    iam, lam = aws("iam"), aws("lambda")
+    suffix = uuid.uuid4().hex[:8]
+    sqs_only = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "sqs:*", "Resource": "*"}]}
+    )
+    weak_role = usable_role(iam, f"weak-{suffix}", policy=sqs_only, trust=trust_policy("lambda.amazonaws.com"))
+    for name, role in ((f"weak-{suffix}", weak_role), (f"strong-{suffix}", shared_role)):
+        lam.create_function(
+            FunctionName=name,
+            Runtime="python3.12",
+            Role=role,
+            Handler="answerer.handler",
+            Code={"ZipFile": zip_bytes({"answerer.py": ANSWERER})},
+            Timeout=10,
+        )
+    machine = stack["machine"](TimeoutSeconds=60)
+    execution = start(aws, machine, {"sku": "A", "quantity": 1})
+    token = task_token(aws, stack["queue"])
+
+    def answer(function_name):
+        payload = lam.invoke(FunctionName=function_name, Payload=json.dumps({"token": token}))["Payload"].read()
+        return json.loads(payload)
+
+    refused = answer(f"weak-{suffix}")
+    assert refused["code"] == "AccessDeniedException"
+    assert refused["message"] == (
+        f"User: arn:aws:sts::123456789012:assumed-role/weak-{suffix}/weak-{suffix} is not authorized to perform: "
+        f"states:SendTaskSuccess on resource: {machine} because no identity-based policy allows the "
+        "states:SendTaskSuccess action"
+    )
+    assert aws("stepfunctions").describe_execution(executionArn=execution)["status"] == "RUNNING"
+    assert answer(f"strong-{suffix}") == {"code": None}
+    assert wait_done(aws, execution)["status"] == "SUCCEEDED"
+
+
+def test_start_execution_with_input_that_is_not_json_is_invalid_execution_input(aws, shared_role):
+    sfn = aws("stepfunctions")
+    arn = sfn.create_state_machine(name=f"sm-{uuid.uuid4().hex[:8]}", definition=PASS_MACHINE, roleArn=shared_role)[
+        "stateMachineArn"
+    ]
+    with pytest.raises(ClientError) as refused:
+        sfn.start_execution(stateMachineArn=arn, input="{not json")
+    code, message = error(refused)
+    assert code == "InvalidExecutionInput"
+    assert message.startswith("Invalid State Machine Execution Input: ")
+
+
+def test_executions_started_without_a_name_get_a_uuid_each(aws, shared_role):
+    sfn = aws("stepfunctions")
+    arn = sfn.create_state_machine(name=f"sm-{uuid.uuid4().hex[:8]}", definition=PASS_MACHINE, roleArn=shared_role)[
+        "stateMachineArn"
+    ]
+    names = {
+        sfn.describe_execution(executionArn=sfn.start_execution(stateMachineArn=arn)["executionArn"])["name"]
+        for _ in range(2)
+    }
+    assert len(names) == 2 and all(uuid.UUID(name) for name in names)
+
+
+def test_a_deleted_state_machines_name_is_taken_until_the_deletion_is_done(aws, shared_role):
+    sfn = aws("stepfunctions")
+    name = f"sm-{uuid.uuid4().hex[:8]}"
+    arn = sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"]
+    sfn.delete_state_machine(stateMachineArn=arn)
+    with pytest.raises(ClientError) as deleting:
+        sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)
+    assert error(deleting)[0] == "StateMachineDeleting"
+    time.sleep(5 * 0.2 + 0.3)  # the states-delete window at the test emulators' time scale
+    assert sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"] == arn

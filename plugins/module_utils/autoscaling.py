@@ -104,27 +104,29 @@ def describe_instance_refreshes(client, name):
     return client.describe_instance_refreshes(AutoScalingGroupName=name, aws_retry=True).get("InstanceRefreshes", [])
 
 
+def describe_subnet_zones(ec2, subnet_ids):
+    """The given subnets with their AZ name and AZ id (names map to ids differently in each account)."""
+    subnets = ec2.describe_subnets(SubnetIds=list(subnet_ids), aws_retry=True).get("Subnets", [])
+    return [
+        dict(
+            subnet_id=s["SubnetId"],
+            availability_zone=s["AvailabilityZone"],
+            availability_zone_id=s.get("AvailabilityZoneId"),
+        )
+        for s in subnets
+    ]
+
+
 def subnet_zones(ec2, subnet_ids):
     """{subnet id: availability zone} for the given subnets."""
-    subnets = ec2.describe_subnets(SubnetIds=list(subnet_ids), aws_retry=True).get("Subnets", [])
-    return dict((s["SubnetId"], s["AvailabilityZone"]) for s in subnets)
+    return dict((s["subnet_id"], s["availability_zone"]) for s in describe_subnet_zones(ec2, subnet_ids))
 
 
-def zones_of_unchanged_subnets(group, subnet_ids):
-    """The AZs of an existing group whose subnets are exactly ``subnet_ids`` (its own
-    ``AvailabilityZones`` then are the subnets' AZs, no DescribeSubnets needed); ``None`` otherwise."""
-    if not group or not group.get("AvailabilityZones"):
-        return None
-    current = set(s for s in (group.get("VPCZoneIdentifier") or "").split(",") if s)
-    if current != set(subnet_ids or []):
-        return None
-    return sorted(set(group["AvailabilityZones"]))
-
-
-def instance_type_offerings(ec2, instance_types, zones):
-    """(instance type, AZ) pairs EC2 really offers, from ``describe_instance_type_offerings``."""
+def instance_type_offerings(ec2, instance_types, zones, location_type="availability-zone"):
+    """(instance type, location) pairs EC2 really offers, from ``describe_instance_type_offerings``;
+    ``zones`` are AZ names, or AZ ids with ``location_type="availability-zone-id"``."""
     params = dict(
-        LocationType="availability-zone",
+        LocationType=location_type,
         Filters=[
             {"Name": "instance-type", "Values": sorted(instance_types)},
             {"Name": "location", "Values": sorted(zones)},
@@ -342,3 +344,26 @@ def spot_pools(offerings, instance_types, zones):
         by_availability_zone=by_zone,
         not_offered=sorted(wanted_types - offered_types),
     )
+
+
+def placement(subnets, offerings, instance_types):
+    """Where the group may launch: the subnets whose AZ id offers at least one of ``instance_types``.
+
+    ``subnets`` as :func:`describe_subnet_zones` gives them, ``offerings`` (type, AZ id) pairs.
+    Returns (subnet ids to use, sorted; the AZs left out, each with its subnet and why). AWS fails
+    every launch into an AZ that offers none of the types (a failed scaling activity each time).
+    """
+    wanted = set(instance_types)
+    offering = set(zone_id for instance_type, zone_id in offerings if instance_type in wanted)
+    used = sorted(s["subnet_id"] for s in subnets if s["availability_zone_id"] in offering)
+    left_out = [
+        dict(
+            availability_zone=s["availability_zone"],
+            availability_zone_id=s["availability_zone_id"],
+            subnet_id=s["subnet_id"],
+            reason="offers none of the %d instance types (DescribeInstanceTypeOfferings)" % len(wanted),
+        )
+        for s in sorted(subnets, key=lambda s: s["availability_zone"])
+        if s["availability_zone_id"] not in offering
+    ]
+    return used, left_out

@@ -16,14 +16,30 @@ import re
 import time
 import zipfile
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code, is_boto3_error_message
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 
 # Lambda refuses an update while the previous one is in progress (ResourceConflictException).
 EXTRA_RETRY_CODES = ["ResourceConflictException", "TooManyRequestsException"]
-# A just-created IAM role is not assumable by Lambda for a few seconds; AWS says so with this message.
+# A just-created (or changed) IAM role is not assumable by Lambda for a few seconds: CreateFunction and
+# UpdateFunctionConfiguration answer InvalidParameterValueException "The role defined for the function
+# cannot be assumed by Lambda." A mapping created right after the role's policy answers
+# InvalidParameterValueException "The provided execution role does not have permissions to call
+# ReceiveMessage on SQS" (or DeleteMessage / GetQueueAttributes). terraform-provider-aws retries exactly
+# these messages for its IAM propagation timeout (2 min); any other InvalidParameterValueException is
+# a real input error, raised at once.
+ROLE_NOT_READY_CODES = ("InvalidParameterValueException",)
 ROLE_NOT_READY_MESSAGE = "cannot be assumed by Lambda"
-ROLE_READY_ATTEMPTS = 12
+MAPPING_ROLE_NOT_READY_MESSAGES = (ROLE_NOT_READY_MESSAGE, "execution role does not have permissions to call")
+ROLE_READY_TIMEOUT = 120
 ROLE_READY_DELAY = 5
+# A mapping that is Creating, Updating, Enabling, Disabling or Deleting refuses another change:
+# ResourceInUseException "Cannot update (delete) the event source mapping because it is in use."
+MAPPING_BUSY_CODES = ("ResourceInUseException",)
+MAPPING_BUSY_MESSAGES = ("event source mapping because it is in use",)
+MAPPING_BUSY_TIMEOUT = 300  # terraform-provider-aws waits 5 min for a delete
+MAPPING_BUSY_DELAY = 3
 
 ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
 ZIP_FILE_MODE = 0o644
@@ -172,20 +188,33 @@ def function_tags(client, arn):
         return None
 
 
-def create_function(client, arguments, sleep=time.sleep):
-    """CreateFunction, retried while a just-created execution role propagates (about 10 s on AWS)."""
-    for attempt in range(ROLE_READY_ATTEMPTS):
-        try:
-            return client.create_function(aws_retry=True, **arguments)
-        except is_boto3_error_message(ROLE_NOT_READY_MESSAGE):
-            if attempt == ROLE_READY_ATTEMPTS - 1:
-                raise
-            sleep(ROLE_READY_DELAY)
-    return None
+def _while_role_propagates(call, messages, sleep, clock):
+    return retry_until_role_propagates(
+        call,
+        ROLE_NOT_READY_CODES,
+        timeout=ROLE_READY_TIMEOUT,
+        delay=ROLE_READY_DELAY,
+        sleep=sleep,
+        clock=clock,
+        messages=messages,
+    )
 
 
-def update_configuration(client, name, updates):
-    client.update_function_configuration(FunctionName=name, aws_retry=True, **updates)
+def create_function(client, arguments, sleep=time.sleep, clock=time.monotonic):
+    """CreateFunction, retried (bounded) while a just-created execution role propagates (about 10 s on AWS)."""
+    return _while_role_propagates(
+        lambda: client.create_function(aws_retry=True, **arguments), (ROLE_NOT_READY_MESSAGE,), sleep, clock
+    )
+
+
+def update_configuration(client, name, updates, sleep=time.sleep, clock=time.monotonic):
+    """UpdateFunctionConfiguration; a new ``Role`` is checked as at create, so it is retried the same way."""
+    _while_role_propagates(
+        lambda: client.update_function_configuration(FunctionName=name, aws_retry=True, **updates),
+        (ROLE_NOT_READY_MESSAGE,),
+        sleep,
+        clock,
+    )
 
 
 def update_code(client, name, package):
@@ -305,19 +334,43 @@ def get_mapping(client, uuid):
         return None
 
 
-def create_mapping(client, function_name, desired):
+def create_mapping(client, function_name, desired, sleep=time.sleep, clock=time.monotonic):
+    """CreateEventSourceMapping, retried (bounded) while the function's role or its new SQS policy propagates."""
     arguments = mapping_arguments(desired)
     arguments["FunctionName"] = function_name
     arguments["EventSourceArn"] = desired["event_source_arn"]
-    return normalize_mapping(client.create_event_source_mapping(aws_retry=True, **arguments))
+    response = _while_role_propagates(
+        lambda: client.create_event_source_mapping(aws_retry=True, **arguments),
+        MAPPING_ROLE_NOT_READY_MESSAGES,
+        sleep,
+        clock,
+    )
+    return normalize_mapping(response)
 
 
-def update_mapping(client, uuid, arguments):
-    return normalize_mapping(client.update_event_source_mapping(UUID=uuid, aws_retry=True, **arguments))
+def _while_mapping_busy(call, sleep, clock):
+    return retry_until_role_propagates(
+        call,
+        MAPPING_BUSY_CODES,
+        timeout=MAPPING_BUSY_TIMEOUT,
+        delay=MAPPING_BUSY_DELAY,
+        sleep=sleep,
+        clock=clock,
+        messages=MAPPING_BUSY_MESSAGES,
+    )
 
 
-def delete_mapping(client, uuid):
+def update_mapping(client, uuid, arguments, sleep=time.sleep, clock=time.monotonic):
+    """UpdateEventSourceMapping, retried while the mapping is still busy with an earlier change."""
+    response = _while_mapping_busy(
+        lambda: client.update_event_source_mapping(UUID=uuid, aws_retry=True, **arguments), sleep, clock
+    )
+    return normalize_mapping(response)
+
+
+def delete_mapping(client, uuid, sleep=time.sleep, clock=time.monotonic):
+    """DeleteEventSourceMapping, retried while the mapping is Creating/Updating (ResourceInUseException)."""
     try:
-        client.delete_event_source_mapping(UUID=uuid, aws_retry=True)
+        _while_mapping_busy(lambda: client.delete_event_source_mapping(UUID=uuid, aws_retry=True), sleep, clock)
     except is_boto3_error_code("ResourceNotFoundException"):
         pass

@@ -24,7 +24,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils.client import LaterAnswer, paginate
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 # Statuses of an environment that are settled; anything else is on its way somewhere.
@@ -49,20 +49,29 @@ FAILED_OPERATION = (
 )
 # Elastic Beanstalk's event while IAM does not show it the instance profile yet (seconds after it was
 # created; cloudposse/terraform-aws-elastic-beanstalk-environment#267): the launch fails with it.
-PROFILE_NOT_VISIBLE = re.compile(r"^The instance profile \S+ associated with the environment does not exist\.$")
+PROFILE_NOT_VISIBLE = re.compile(
+    r"^The instance profile \S+ associated with the environment does not exist\.$", re.MULTILINE
+)
 
 
-class OperationFailed(Exception):
-    """A launch or update of an environment that failed; ``messages``: its ERROR events, newest first."""
+def instance_profile_not_visible(code, message):
+    """Whether a failed operation's events (``message``: one per line) say only that Elastic Beanstalk
+    does not see the instance profile yet; for :func:`client.retry_while`."""
+    return code is None and PROFILE_NOT_VISIBLE.search(message) is not None
+
+
+class OperationFailed(LaterAnswer):
+    """A launch or update of an environment that failed; ``messages``: its ERROR events, newest first
+    (the ``message`` of the answer, one per line; AWS gives no code)."""
 
     def __init__(self, environment_id, messages):
-        super(OperationFailed, self).__init__("; ".join(messages))
+        super(OperationFailed, self).__init__(None, "\n".join(messages))
         self.environment_id = environment_id
         self.messages = messages
 
     @property
     def instance_profile_not_visible(self):
-        return any(PROFILE_NOT_VISIBLE.match(m) for m in self.messages)
+        return instance_profile_not_visible(self.code, self.message)
 
 
 # ---------------------------------------------------------------- pure functions
@@ -420,9 +429,10 @@ def describe_option_settings(client, application, name):
 
 
 def create_environment(client, desired):
-    return retry_until_role_propagates(
-        lambda: client.create_environment(aws_retry=True, **desired), ["InvalidParameterValue"]
-    )
+    # No retry on the answer itself: Elastic Beanstalk accepts an instance profile it cannot see yet and
+    # fails the launch later, in the events (see OperationFailed); its InvalidParameterValue answers are
+    # input errors (e.g. "No Solution Stack named '…' found."), raised at once.
+    return client.create_environment(aws_retry=True, **desired)
 
 
 def list_platform_versions(client, branch):

@@ -83,40 +83,69 @@ def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep,
         sleep(min(delay, max(0.0, deadline - clock())))
 
 
-def retry_while(call, retryable, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
-    """``call()``, again every ``delay`` seconds while what it raises is ``retryable(error)``, for at
-    most ``timeout`` seconds; any other error, or the same one once the time is up, is raised."""
+def _propagating(codes, messages, code, message):
+    """Whether (code, message) is an answer that says "the role is not usable yet"."""
+    if isinstance(codes, dict):
+        return any(message.startswith(start) for start in codes.get(code, ()))
+    if code not in codes:
+        return False
+    if messages is not None:
+        return any(part in message for part in messages)
+    # A bare list of codes: the validation errors that name AssumeRole or the instance profile.
+    return "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
+
+
+def retry_until_role_propagates(
+    call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic, messages=None
+):
+    """``call()``, retried while AWS answers that a new or changed IAM role is not usable yet.
+
+    A role (or instance profile) created or changed seconds ago is known to IAM but not yet assumable
+    by the service, which rejects it with its own error. ``codes`` is either a mapping
+    ``{error code: (message start, ...)}`` — exactly the answers AWS gives (preferred) — or a list of
+    codes, with ``messages`` (substrings) naming the service's wording, or without it the validation
+    errors that name AssumeRole or the instance profile. Any other error is raised at once; the last
+    propagation error is raised after ``timeout`` seconds.
+    """
+    return retry_while(
+        call,
+        lambda code, message: _propagating(codes, messages, code, message),
+        timeout,
+        delay=delay,
+        sleep=sleep,
+        clock=clock,
+    )
+
+
+class LaterAnswer(Exception):
+    """An answer AWS gives after the call itself succeeded, outside its response — an Elastic Beanstalk
+    environment's events say its launch failed — as ``code`` (None: AWS gives none) and ``message``;
+    :func:`retry_while` treats it like a ClientError."""
+
+    def __init__(self, code, message):
+        super(LaterAnswer, self).__init__(message)
+        self.code = code
+        self.message = message
+
+
+def retry_while(call, retryable, timeout, delay=5, sleep=None, clock=None):
+    """``call()``, retried while the ClientError (or LaterAnswer) it raises is ``retryable(code,
+    message)`` — a state AWS documents as passing (a resource not yet propagated, a dependency not yet
+    released) — for up to ``timeout`` seconds; any other error, or the same one past the deadline, is
+    raised."""
+    import botocore.exceptions
+
+    sleep, clock = sleep or time.sleep, clock or time.monotonic
     deadline = clock() + timeout
     while True:
         try:
             return call()
-        except Exception as error:
-            if not retryable(error) or clock() >= deadline:
+        except (botocore.exceptions.ClientError, LaterAnswer) as error:
+            if isinstance(error, LaterAnswer):
+                code, message = error.code, error.message
+            else:
+                details = error.response.get("Error", {})
+                code, message = details.get("Code"), details.get("Message", "")
+            if not retryable(code, message) or clock() >= deadline:
                 raise
-        sleep(delay)
-
-
-def role_not_yet_usable(codes):
-    """Whether a ClientError says a new IAM role is not usable yet: one of ``codes`` with a message
-    naming AssumeRole or the profile (CodeBuild, CodePipeline and Elastic Beanstalk word it so)."""
-    import botocore.exceptions
-
-    def retryable(error):
-        if not isinstance(error, botocore.exceptions.ClientError):
-            return False
-        details = error.response.get("Error", {})
-        message = details.get("Message", "")
-        propagating = "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
-        return details.get("Code") in codes and propagating
-
-    return retryable
-
-
-def retry_until_role_propagates(call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
-    """``call()``, retried while AWS answers one of ``codes`` because a new IAM role is not usable yet.
-
-    A role (or instance profile) created seconds ago is known to IAM but not yet assumable, and
-    CodeBuild, CodePipeline and Elastic Beanstalk reject it with a validation error that names
-    AssumeRole or the profile. Only those messages are retried; any other error is raised at once.
-    """
-    return retry_while(call, role_not_yet_usable(codes), timeout, delay, sleep, clock)
+        sleep(min(delay, max(0.0, deadline - clock())))

@@ -19,6 +19,10 @@ from ansible_collections.refarch.aws.plugins.module_utils.diffing import changed
 
 # Attributes UpdateProject takes as a whole, in the API's names.
 UPDATABLE = ("description", "source", "artifacts", "environment", "serviceRole", "timeoutInMinutes", "tags")
+# CreateProject/UpdateProject while the service role is new or changed: AWS's answer, "CodeBuild is not
+# authorized to perform: sts:AssumeRole on service role. Please verify that: …" (earlier "… on
+# arn:aws:iam::…"); terraform-provider-aws retries it (internal/service/codebuild/project.go).
+ROLE_PROPAGATING = {"InvalidInputException": ("CodeBuild is not authorized to perform: sts:AssumeRole",)}
 
 
 def tags_to_dict(tags):
@@ -117,13 +121,13 @@ def get_projects(client, names):
 
 def create_project(client, desired):
     return retry_until_role_propagates(
-        lambda: client.create_project(aws_retry=True, **to_api(desired))["project"], ["InvalidInputException"]
+        lambda: client.create_project(aws_retry=True, **to_api(desired))["project"], ROLE_PROPAGATING
     )
 
 
 def update_project(client, desired):
     return retry_until_role_propagates(
-        lambda: client.update_project(aws_retry=True, **to_api(desired))["project"], ["InvalidInputException"]
+        lambda: client.update_project(aws_retry=True, **to_api(desired))["project"], ROLE_PROPAGATING
     )
 
 

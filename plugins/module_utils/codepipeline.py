@@ -21,6 +21,10 @@ from ansible_collections.refarch.aws.plugins.module_utils.client import retry_un
 MASK = "****"
 SECRET_KEYS = ("OAuthToken",)
 ACTION_DEFAULTS = dict(runOrder=1, inputArtifacts=[], outputArtifacts=[], configuration={})
+# CreatePipeline/UpdatePipeline while the service role is new or changed: AWS's answer (the one
+# terraform-provider-aws retries, internal/service/codepipeline/codepipeline.go). "Pipeline role … is
+# not authorized to perform AssumeRole on action role …" is a configuration error, not retried.
+ROLE_PROPAGATING = {"InvalidStructureException": ("CodePipeline is not authorized to perform AssumeRole on role",)}
 
 
 def tags_to_dict(tags):
@@ -173,13 +177,13 @@ def list_tags(client, arn):
 def create_pipeline(client, pipeline, tags):
     return retry_until_role_propagates(
         lambda: client.create_pipeline(pipeline=pipeline, tags=dict_to_tags(tags), aws_retry=True)["pipeline"],
-        ["InvalidStructureException"],
+        ROLE_PROPAGATING,
     )
 
 
 def update_pipeline(client, pipeline):
     return retry_until_role_propagates(
-        lambda: client.update_pipeline(pipeline=pipeline, aws_retry=True)["pipeline"], ["InvalidStructureException"]
+        lambda: client.update_pipeline(pipeline=pipeline, aws_retry=True)["pipeline"], ROLE_PROPAGATING
     )
 
 

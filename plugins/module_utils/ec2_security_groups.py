@@ -20,6 +20,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 from ansible_collections.refarch.aws.plugins.module_utils import launch_template
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
 from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while
 
 # Peer kinds: option name -> (IpPermissions list key, key of one entry).
 PEERS = (
@@ -46,6 +47,11 @@ PROTOCOLS = {
 PORTED = ("tcp", "udp", "icmp", "icmpv6")
 GROUP_ID = r"sg-[0-9a-f]{8,17}"
 NOT_FOUND = ["InvalidGroup.NotFound", "InvalidGroupId.NotFound", "InvalidGroupId.Malformed"]
+# A group created a moment ago is not yet known to the calls that name it (EC2's eventual consistency:
+# https://docs.aws.amazon.com/ec2/latest/devguide/eventual-consistency.html); AWS answers
+# InvalidGroup.NotFound "The security group 'sg-...' does not exist". Retried this long, only then.
+NEW_GROUP_TIMEOUT = 120
+NEW_GROUP_DELAY = 2
 
 
 # ---------------------------------------------------------------------------------------- API
@@ -120,17 +126,40 @@ def delete_group(client, group_id):
     return True
 
 
+def in_use(code, message):
+    """AWS's answer to deleting a group something still holds: DependencyViolation "resource sg-... has
+    a dependent object" (another group's rule, or network interfaces of a load balancer or instance,
+    which linger for minutes after those go)."""
+    return code == "DependencyViolation" and "has a dependent object" in message
+
+
 def delete_when_unused(client, group_id, timeout, delay=5, sleep=time.sleep, clock=time.monotonic):
-    """:func:`delete_group`, retried while AWS answers DependencyViolation (network interfaces of a
-    load balancer or instances linger for minutes after they go), for up to ``timeout`` seconds."""
-    deadline = clock() + timeout
-    while True:
-        try:
-            return delete_group(client, group_id)
-        except is_boto3_error_code("DependencyViolation"):
-            if clock() >= deadline:
-                raise
-        sleep(min(delay, max(0.0, deadline - clock())))
+    """:func:`delete_group`, retried while the group is :func:`in_use`, for up to ``timeout`` seconds."""
+    return retry_while(lambda: delete_group(client, group_id), in_use, timeout, delay, sleep, clock)
+
+
+def not_yet_seen(new_ids):
+    """Whether an error is AWS not finding one of ``new_ids``, groups this run has just created."""
+    quoted = ["'%s'" % group_id for group_id in new_ids]
+
+    def retryable(code, message):
+        return code == "InvalidGroup.NotFound" and any(q in message for q in quoted)
+
+    return retryable
+
+
+def while_new_groups_propagate(new_ids, function, args, timeout=None, delay=None, sleep=None, clock=None):
+    """``function(*args)``; when this run created groups (``new_ids``), retried while AWS does not find them yet."""
+    if not new_ids:
+        return function(*args)
+    return retry_while(
+        lambda: function(*args),
+        not_yet_seen(new_ids),
+        NEW_GROUP_TIMEOUT if timeout is None else timeout,
+        NEW_GROUP_DELAY if delay is None else delay,
+        sleep,
+        clock,
+    )
 
 
 # ------------------------------------------------------------------------------ pure functions

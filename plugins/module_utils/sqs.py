@@ -9,12 +9,23 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import re
+import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while, wait_for
 
-# AWS keeps a deleted queue's name for 60 s; a re-create inside that window is retried, not failed.
-EXTRA_RETRY_CODES = ["AWS.SimpleQueueService.QueueDeletedRecently", "QueueDeletedRecently"]
+# SQS speaks the JSON protocol with query-compatible error codes: boto3 reports the query code (from
+# the x-amzn-query-error header) when AWS sends it, else the JSON shape name. Both are listed.
+DELETED_RECENTLY_CODES = ("AWS.SimpleQueueService.QueueDeletedRecently", "QueueDeletedRecently")
 NOT_FOUND_CODES = ("AWS.SimpleQueueService.NonExistentQueue", "QueueDoesNotExist")
+
+# DeleteQueue "takes up to 60 seconds" and "you must wait at least 60 seconds before creating a queue
+# with the same name" (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_DeleteQueue.html).
+# The margin is terraform-provider-aws's experience: 60 s was not enough (its PR #3148).
+DELETE_SECONDS = 90
+# "You must wait at least one second after the queue is created to be able to use the queue"
+# (API_CreateQueue.html); a generous bound for a slow region, polled every second.
+CREATE_SECONDS = 20
 
 # normalized key -> (SQS attribute name, type)
 INT_ATTRIBUTES = {
@@ -238,8 +249,30 @@ def list_queues(client, prefix=None):
     return queues
 
 
-def create_queue(client, name, attributes, tags):
-    return client.create_queue(QueueName=name, Attributes=attributes, tags=tags, aws_retry=True)["QueueUrl"]
+def create_queue(client, name, attributes, tags, timeout=DELETE_SECONDS, sleep=time.sleep, clock=time.monotonic):
+    """The URL of the new queue. While AWS still holds the name of a queue deleted less than 60 s ago
+    (QueueDeletedRecently: a deploy right after a teardown) the call is repeated, up to ``timeout``."""
+    return retry_while(
+        lambda: client.create_queue(QueueName=name, Attributes=attributes, tags=tags, aws_retry=True)["QueueUrl"],
+        lambda code, _message: code in DELETED_RECENTLY_CODES,
+        timeout,
+        delay=5,
+        sleep=sleep,
+        clock=clock,
+    )
+
+
+def describe_new_queue(client, url, timeout=CREATE_SECONDS, sleep=time.sleep, clock=time.monotonic):
+    """The queue created a moment ago at ``url``, read once it is usable: for about a second after
+    CreateQueue, calls naming it (and redrive policies naming it) answer NonExistentQueue. Only
+    right after a create is "not found" retried; elsewhere it means the queue is gone."""
+
+    def read():
+        attributes = client.get_queue_attributes(QueueUrl=url, AttributeNames=["All"], aws_retry=True)["Attributes"]
+        tags = client.list_queue_tags(QueueUrl=url, aws_retry=True).get("Tags", {})
+        return normalize_queue(url, attributes, tags)
+
+    return retry_while(read, lambda code, _message: code in NOT_FOUND_CODES, timeout, delay=1, sleep=sleep, clock=clock)
 
 
 def set_attributes(client, url, attributes):
@@ -258,3 +291,22 @@ def delete_queue(client, url):
         client.delete_queue(QueueUrl=url, aws_retry=True)
     except is_boto3_error_code(NOT_FOUND_CODES):
         pass
+
+
+def wait_until_deleted(client, name, timeout=DELETE_SECONDS, sleep=time.sleep, clock=time.monotonic):
+    """Wait until the queue ``name``, whose deletion AWS accepted, no longer answers GetQueueUrl.
+
+    AWS deletes a queue in up to 60 s and it "might" still answer meanwhile: listed, read, even sent
+    to. Returning before it is gone would let the teardown's leftover check report it, and a deploy
+    that follows would find it, take it as its own and keep it — until AWS removes it under it.
+    Raises ``client.WaitTimeout`` after ``timeout``.
+    """
+    wait_for(
+        lambda: get_queue_url(client, name),
+        lambda url: url is None,
+        timeout,
+        "queue %s to be deleted (AWS takes up to 60 s)" % name,
+        delay=3,
+        sleep=sleep,
+        clock=clock,
+    )

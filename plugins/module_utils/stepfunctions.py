@@ -8,6 +8,7 @@ from __future__ import absolute_import, division, print_function
 
 import json
 import re
+import time
 import uuid
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
@@ -16,12 +17,28 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import normalized_json
 
 NOT_FOUND_CODES = ("StateMachineDoesNotExist", "ResourceNotFound")
 TERMINAL_STATUSES = ("SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED")
 EXECUTION_NAME_MAX = 80
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
+
+# A role created or changed seconds ago is not yet assumable by Step Functions: CreateStateMachine and
+# UpdateStateMachine answer AccessDeniedException with this message (AWS's own CloudFormation provider
+# for AWS::StepFunctions::StateMachine retries exactly this; IAM propagation takes seconds, rarely a
+# minute or two). Any other AccessDeniedException is the caller's own missing permission: raised at once.
+ROLE_NOT_READY_CODES = ("AccessDeniedException",)
+ROLE_NOT_READY_MESSAGES = (
+    "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume "
+    "the provided role",
+)
+ROLE_READY_TIMEOUT = 120
+# DeleteStateMachine is asynchronous: recreating the name at once (a deploy right after a teardown)
+# answers StateMachineDeleting until the deletion is done; the client's backoff retries it.
+EXTRA_RETRY_CODES = ["StateMachineDeleting"]
+ROLE_READY_DELAY = 5
 
 DEFAULT_LOGGING = dict(level="OFF", include_execution_data=False, log_group_arn=None)
 
@@ -193,12 +210,33 @@ def get_state_machine(client, name, arn=None):
     return describe_state_machine(client, arn) if arn else None
 
 
-def create_state_machine(client, arguments):
-    return client.create_state_machine(aws_retry=True, **arguments)["stateMachineArn"]
+def _while_role_propagates(call, sleep, clock):
+    return retry_until_role_propagates(
+        call,
+        ROLE_NOT_READY_CODES,
+        timeout=ROLE_READY_TIMEOUT,
+        delay=ROLE_READY_DELAY,
+        sleep=sleep,
+        clock=clock,
+        messages=ROLE_NOT_READY_MESSAGES,
+    )
 
 
-def update_state_machine(client, arn, arguments):
-    client.update_state_machine(stateMachineArn=arn, aws_retry=True, **arguments)
+def create_state_machine(client, arguments, sleep=time.sleep, clock=time.monotonic):
+    """CreateStateMachine, retried (bounded) while Step Functions cannot assume a just-created role yet."""
+    response = _while_role_propagates(
+        lambda: client.create_state_machine(aws_retry=True, **arguments), sleep=sleep, clock=clock
+    )
+    return response["stateMachineArn"]
+
+
+def update_state_machine(client, arn, arguments, sleep=time.sleep, clock=time.monotonic):
+    """UpdateStateMachine; a new ``roleArn`` is checked as at create, so it is retried the same way."""
+    _while_role_propagates(
+        lambda: client.update_state_machine(stateMachineArn=arn, aws_retry=True, **arguments),
+        sleep=sleep,
+        clock=clock,
+    )
 
 
 def update_tags(client, arn, to_set, to_remove):

@@ -18,7 +18,8 @@ description:
     the given subnets.
   - Waits until the desired capacity is InService, and optionally starts an instance refresh when
     instances run an older version of the template than its latest.
-  - Reports the Spot pool figure - how many (instance type, AZ) pairs EC2 really offers in the
+  - Places the group only in the AZs that offer at least one of its instance types (by AZ id), and
+    reports the Spot pool figure - how many (instance type, AZ) pairs EC2 really offers in the
     group's AZs - from C(describe_instance_type_offerings).
   - Written instead of using M(amazon.aws.autoscaling_group), which has no capacity rebalance, no
     weighted overrides or instance requirements, and reports C(changed) in check mode without
@@ -88,9 +89,20 @@ options:
     description: Desired capacity; O(min_size) on create and left alone afterwards when not given.
     type: int
   subnet_ids:
-    description: Subnets (one per AZ) the group launches into. Required when O(state=present).
+    description:
+      - Subnets (one per AZ) the group may launch into. Required when O(state=present).
+      - With O(offered_zones_only), only those whose AZ offers one of O(instance_types) are used.
     type: list
     elements: str
+  offered_zones_only:
+    description:
+      - Use only the subnets of O(subnet_ids) whose AZ - compared by AZ id, since AZ names map to
+        different AZs in each account - offers at least one of O(instance_types)
+        (C(describe_instance_type_offerings)). AWS fails every launch into an AZ that offers none
+        of them, as a failed scaling activity, again and again.
+      - The AZs left out are reported in RV(placement). Has no effect with O(instance_requirements).
+    type: bool
+    default: true
   health_check_type:
     description: C(ELB) replaces instances the load balancer finds unhealthy.
     type: str
@@ -183,6 +195,25 @@ spot_pools:
       description: Instance types offered in none of the AZs.
       type: list
       elements: str
+placement:
+  description: Where the group launches, and which AZs of O(subnet_ids) were left out and why.
+  returned: when state=present and instance_types is given
+  type: dict
+  contains:
+    subnet_ids:
+      description: Subnets the group uses.
+      type: list
+      elements: str
+    availability_zones:
+      description: AZs in use, each with C(availability_zone) and C(availability_zone_id).
+      type: list
+      elements: dict
+    left_out:
+      description:
+        - AZs of O(subnet_ids) the group does not use, each with C(availability_zone),
+          C(availability_zone_id), C(subnet_id) and C(reason).
+      type: list
+      elements: dict
 instance_refresh_id:
   description: Id of the instance refresh this run started (null when none).
   returned: always
@@ -280,17 +311,38 @@ def wait(module, client, done, what):
         module.fail_json(msg=str(e))
 
 
-def compute_pools(module, group=None):
+def plan_placement(module):
+    """(subnet ids the group uses, its Spot pools, the placement report), from one DescribeSubnets and
+    one DescribeInstanceTypeOfferings by AZ id; ``(subnet_ids, None, None)`` without instance types."""
     params = module.params
     if not params["instance_types"]:
-        return None
+        return sorted(params["subnet_ids"]), None, None
     ec2 = aws.aws_client(module, "ec2")
-    # An existing group on the same subnets knows their AZs: no DescribeSubnets on a no-op run.
-    zones = None if module.check_mode else asg.zones_of_unchanged_subnets(group, params["subnet_ids"])
-    if zones is None:
-        zones = sorted(set(asg.subnet_zones(ec2, params["subnet_ids"]).values()))
-    offerings = asg.instance_type_offerings(ec2, params["instance_types"], zones)
-    return asg.spot_pools(offerings, params["instance_types"], zones)
+    subnets = asg.describe_subnet_zones(ec2, params["subnet_ids"])
+    zone_ids = sorted(set(s["availability_zone_id"] for s in subnets))
+    offerings = asg.instance_type_offerings(ec2, params["instance_types"], zone_ids, "availability-zone-id")
+    if params["offered_zones_only"]:
+        used, left_out = asg.placement(subnets, offerings, params["instance_types"])
+    else:
+        used, left_out = sorted(s["subnet_id"] for s in subnets), []
+    if not used:
+        module.fail_json(
+            msg="subnet_ids: none of their AZs (%s) offers any of instance_types (%s)"
+            % (", ".join(sorted(s["availability_zone"] for s in subnets)), ", ".join(params["instance_types"]))
+        )
+    name_of = dict((s["availability_zone_id"], s["availability_zone"]) for s in subnets)
+    in_use = sorted((s for s in subnets if s["subnet_id"] in used), key=lambda s: s["availability_zone"])
+    zones = sorted(set(s["availability_zone"] for s in in_use))
+    pools = asg.spot_pools([(t, name_of[z]) for t, z in offerings], params["instance_types"], zones)
+    report = dict(
+        subnet_ids=used,
+        availability_zones=[
+            dict(availability_zone=s["availability_zone"], availability_zone_id=s["availability_zone_id"])
+            for s in in_use
+        ],
+        left_out=left_out,
+    )
+    return used, pools, report
 
 
 def ensure_absent(module, client, group):
@@ -327,9 +379,10 @@ def maybe_refresh(module, client, group, result):
 def ensure_present(module, client, group):
     params = module.params
     name = params["name"]
-    desired = asg.build_desired(params)
+    subnet_ids, pools, report = plan_placement(module)
+    desired = asg.build_desired(dict(params, subnet_ids=subnet_ids))
     want_tags = ownership.desired_tags(params["deployment"], params["tags"])
-    result = dict(changed=False, instance_refresh_id=None, spot_pools=compute_pools(module, group))
+    result = dict(changed=False, instance_refresh_id=None, spot_pools=pools, placement=report)
 
     if group is None:
         after = diffing.merged({"AutoScalingGroupName": name}, desired)
@@ -403,6 +456,7 @@ def main():
         max_size=dict(type="int", default=4),
         desired_capacity=dict(type="int"),
         subnet_ids=dict(type="list", elements="str"),
+        offered_zones_only=dict(type="bool", default=True),
         health_check_type=dict(type="str", choices=["EC2", "ELB"], default="ELB"),
         health_check_grace_period=dict(type="int", default=300),
         target_group_arns=dict(type="list", elements="str", default=[]),

@@ -13,6 +13,9 @@ description:
   - Creates, updates or deletes a CodeBuild project (for a pipeline's build stage, or a plain one).
   - Compares what you set with what C(BatchGetProjects) returns (defaults AWS adds are ignored) and
     calls C(UpdateProject) only when something differs, so a rerun makes no mutating call.
+  - A service role created or changed seconds before is not yet assumable; C(CreateProject) and
+    C(UpdateProject) are retried for up to 90 seconds while AWS answers C(InvalidInputException)
+    saying CodeBuild is not authorized to perform C(sts:AssumeRole), and only then.
   - Written because M(community.aws.codebuild_project) calls C(UpdateProject) on every run.
 author:
   - refarch.aws maintainers (@refarch)

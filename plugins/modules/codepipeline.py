@@ -18,6 +18,10 @@ description:
     O(github_oauth_token) (never in O(stages)); it is C(no_log), never returned, never in the diff.
     AWS deprecates GitHub version 1 actions in favour of CodeConnections; prefer
     M(refarch.aws.codeconnections_connection) and a C(CodeStarSourceConnection) action.
+  - A service role created or changed seconds before is not yet assumable; C(CreatePipeline) and
+    C(UpdatePipeline) are retried for up to 90 seconds while AWS answers
+    C(InvalidStructureException) "CodePipeline is not authorized to perform AssumeRole on role", and
+    only then.
   - Written because M(community.aws.codepipeline) calls C(UpdatePipeline) on every run.
 author:
   - refarch.aws maintainers (@refarch)

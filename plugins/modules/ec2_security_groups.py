@@ -287,17 +287,23 @@ def ensure_present(module, ec2):
     changed_groups = [g["group_name"] for g, plan in plans if sg.has_changes(plan)]
     if changed_groups and not module.check_mode:
         name_to_id = dict((name, gid) for gid, name in id_to_name.items())
+        created = []
         for group, plan in plans:
             if plan["create"]:
                 group["group_id"] = sg.create_group(
                     ec2, vpc_id, group["group_name"], group["description"], group["tags"]
                 )
                 name_to_id[group["group_name"]] = group["group_id"]
+                created.append(group["group_id"])
         for group, plan in plans:
             gid = group["group_id"]
-            sg.authorize_ingress(ec2, gid, sg.build_permissions(plan["authorize"], name_to_id))
-            sg.update_ingress_descriptions(ec2, gid, sg.build_permissions(plan["describe"], name_to_id))
-            sg.revoke_ingress(ec2, gid, sg.build_permissions(plan["revoke"], name_to_id, with_description=False))
+            authorize = sg.build_permissions(plan["authorize"], name_to_id)
+            describe = sg.build_permissions(plan["describe"], name_to_id)
+            revoke = sg.build_permissions(plan["revoke"], name_to_id, with_description=False)
+            # A rule naming a group created just now (as its target or source) waits until EC2 knows it.
+            sg.while_new_groups_propagate(created, sg.authorize_ingress, (ec2, gid, authorize))
+            sg.while_new_groups_propagate(created, sg.update_ingress_descriptions, (ec2, gid, describe))
+            sg.revoke_ingress(ec2, gid, revoke)
             if not plan["create"]:
                 sg.set_tags(ec2, gid, plan["tags_set"], plan["tags_remove"])
 

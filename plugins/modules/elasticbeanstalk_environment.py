@@ -322,12 +322,8 @@ def until_profile_visible(module, operation, what):
         tries[0] += 1
         return operation()
 
-    def retryable(error):
-        return (
-            isinstance(error, beanstalk.OperationFailed)
-            and error.instance_profile_not_visible
-            and tries[0] < params["attempts"]
-        )
+    def retryable(code, message):
+        return beanstalk.instance_profile_not_visible(code, message) and tries[0] < params["attempts"]
 
     try:
         return retry_while(attempt, retryable, timeout=params["wait_timeout"], delay=params["poll_interval"])

@@ -18,6 +18,12 @@ description:
   - Written instead of using M(amazon.aws.lambda_event) because that module has no maximum
     concurrency, no partial batch responses (C(FunctionResponseTypes)), no diff output, and does not
     wait for the mapping to settle.
+  - Right after the function role's SQS policy is written, Lambda refuses the mapping
+    (C(InvalidParameterValueException) "The provided execution role does not have permissions to call
+    ReceiveMessage on SQS"); that answer is retried for at most 2 minutes, as terraform-provider-aws does.
+    A mapping still Creating/Updating refuses an update or delete (C(ResourceInUseException) "... because
+    it is in use."), so the module waits for it to settle and retries for at most 5 minutes; a delete
+    waits until the mapping is gone.
   - The mapping belongs to the function; the module refuses to change or delete a mapping of a
     function that lacks the ownership tag of O(deployment).
 options:

@@ -20,6 +20,9 @@ description:
     task (and a zip built by C(zip) or C(archive) carries file times, so its hash changes on every
     checkout), has no diff output and no notion of the ownership tag.
   - An existing function that lacks the ownership tag of O(deployment) is not touched; the module fails.
+  - A role created or changed seconds ago is not yet assumable by Lambda; CreateFunction and
+    UpdateFunctionConfiguration are retried for at most 2 minutes on exactly that answer
+    (C(InvalidParameterValueException) "The role defined for the function cannot be assumed by Lambda.").
 options:
   name:
     description: Function name.

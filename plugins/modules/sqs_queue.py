@@ -18,6 +18,13 @@ description:
   - The module compares every attribute it is given and makes one C(SetQueueAttributes) call for all
     differences; a second run makes no mutating call.
   - An existing queue that lacks the ownership tag of O(deployment) is not touched; the module fails.
+  - AWS refuses a queue name for 60 seconds after that queue was deleted (C(QueueDeletedRecently)); a
+    create then waits, up to 90 seconds, so that a deploy right after a teardown works.
+  - A new queue is usable about a second after C(CreateQueue); the module reads it back (its ARN) once
+    it is, so that the redrive policy of O(dead_letter_queue) can name it.
+  - With O(state=absent) the module waits, up to 90 seconds, until the deleted queue no longer answers,
+    because AWS takes up to 60 seconds to delete a queue and may still list and read it meanwhile.
+    Check mode never waits.
 options:
   name:
     description: Queue name. FIFO queues (names ending in C(.fifo)) are not supported.
@@ -187,8 +194,7 @@ except ImportError:
     pass  # AnsibleAWSModule reports a missing botocore
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.client import caller_identity
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, caller_identity
 
 
 def ensure_present(module, client, params, current):
@@ -204,7 +210,7 @@ def ensure_present(module, client, params, current):
             after["arn"] = sqs.queue_arn(caller["partition"], module.region, caller["account"], params["name"])
             return True, after
         url = sqs.create_queue(client, params["name"], sqs.attributes_to_set(desired, None), tags)
-        return True, sqs.describe_queue(client, url)
+        return True, sqs.describe_new_queue(client, url)
     resource.fail_unless_owned(module, "queue", params["name"], current["tags"])
     attributes = sqs.attributes_to_set(desired, current)
     to_set, to_remove = ownership.tag_changes(current["tags"], tags, params["purge_tags"])
@@ -228,10 +234,15 @@ def manage(module, client, params):
     if params["state"] == "present":
         changed, after = ensure_present(module, client, params, current)
     else:
-        changed, after = resource.ensure_absent(
-            module, "queue", params["name"], current, lambda q: sqs.delete_queue(client, q["url"])
-        )
+        changed, after = resource.ensure_absent(module, "queue", params["name"], current, lambda q: delete(client, q))
     return changed, current, after or {}
+
+
+def delete(client, queue):
+    """Delete ``queue`` and wait until it is gone: only then is it no leftover, and only then does a
+    deploy that follows create a queue of its own instead of finding this one still answering."""
+    sqs.delete_queue(client, queue["url"])
+    sqs.wait_until_deleted(client, queue["name"])
 
 
 def run_module(module):
@@ -243,7 +254,7 @@ def run_module(module):
         message = message and "dead_letter_queue: " + message
     if message:
         module.fail_json(msg=message)
-    client = aws_client(module, "sqs", extra_error_codes=sqs.EXTRA_RETRY_CODES)
+    client = aws_client(module, "sqs")
     # The dead-letter queue exists before the queue whose redrive points at it, and goes after it.
     try:
         if not dead_letter_params:
@@ -259,6 +270,8 @@ def run_module(module):
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         what = " and its dead-letter queue" if dead_letter_params else ""
         module.fail_json_aws(e, msg="failed to manage queue %s%s" % (params["name"], what))
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e))
     result = dict(changed=any(changed for changed, _before, _after in managed.values()))
     result.update((key, after) for key, (_changed, _before, after) in managed.items())
     if module._diff:

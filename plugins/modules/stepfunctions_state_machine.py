@@ -18,6 +18,10 @@ description:
   - Written instead of using C(community.aws.stepfunctions_state_machine) because that module has no
     type (STANDARD/EXPRESS), no logging or tracing, no diff, and no notion of the ownership tag.
   - The type cannot change after creation (an AWS rule); the module fails and says so.
+  - A role created or changed seconds ago is not yet assumable by Step Functions; CreateStateMachine and
+    UpdateStateMachine are retried for at most 2 minutes on exactly that answer (C(AccessDeniedException)
+    "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to
+    assume the provided role."), as AWS's CloudFormation provider does. Any other error fails at once.
   - An existing state machine that lacks the ownership tag of O(deployment) is not touched.
 options:
   name:
@@ -183,7 +187,7 @@ def ensure_present(module, client, current, definition):
 
 def run_module(module):
     definition = check_input(module)
-    client = aws_client(module, "stepfunctions")
+    client = aws_client(module, "stepfunctions", extra_error_codes=stepfunctions.EXTRA_RETRY_CODES)
     name = module.params["name"]
     role_arn = module.params.get("role_arn")
     known_arn = stepfunctions.state_machine_arn(role_arn, module.region, name) if role_arn else None

@@ -182,6 +182,19 @@ def review_approval_and_rejection(aws):
     assert stage_status(aws, first, "Deploy") == "Succeeded"
     shipped = live_environment(aws)
     assert shipped["VersionLabel"] != initial_label  # the pipeline deployed its own version
+    # It deployed the Build stage's output, an object really in the artifact bucket (the emulator used
+    # to deploy from a key it never wrote), built by a CODEPIPELINE-source build, with the pipeline
+    # role's and the CodeBuild role's permissions as the emulator checks them.
+    eb = aws.client("elasticbeanstalk")
+    versions = eb.describe_application_versions(ApplicationName=NAME, VersionLabels=[shipped["VersionLabel"]])
+    bundle = versions["ApplicationVersions"][0]["SourceBundle"]
+    assert bundle["S3Bucket"] == BUCKET and bundle["S3Key"].startswith(f"{PIPELINE[:20]}/BuildOutpu/")
+    aws.client("s3").head_object(Bucket=BUCKET, Key=bundle["S3Key"])
+    details = cp.list_action_executions(pipelineName=PIPELINE, filter={"pipelineExecutionId": first})
+    (build_run,) = [a for a in details["actionExecutionDetails"] if a["stageName"] == "Build"]
+    build_id = build_run["output"]["executionResult"]["externalExecutionId"]
+    build = aws.client("codebuild").batch_get_builds(ids=[build_id])["builds"][0]
+    assert (build["source"]["type"], build["buildStatus"]) == ("CODEPIPELINE", "SUCCEEDED")
     aws.clear_calls()
     rerun = ok(deploy(aws, **UPDATED))  # a rerun of the role never rolls the pipeline's deployment back
     assert rerun.changed == 0 and aws.mutating_calls() == []

@@ -83,6 +83,7 @@ def test_the_leftovers_reader_sees_every_kind_it_reads(aws):
     iam = aws.client("iam")
     role = iam.create_role(RoleName="probe-role", AssumeRolePolicyDocument=trust, Tags=[tag])["Role"]["Arn"]
     iam.create_role(RoleName="probe-role-lookalike", AssumeRolePolicyDocument=trust)
+    aws.wait_for_iam()
     iam.create_policy(
         PolicyName="probe-policy",
         PolicyDocument=json.dumps(

@@ -23,9 +23,13 @@ from tests.support.playbook import run_playbook
 pytestmark = pytest.mark.integration
 
 ACCOUNT_ROLE = "arn:aws:iam::123456789012:role/refarch/"
+# The look-alike role is used by Lambda, Step Functions and CodeBuild: each checks it trusts them.
 TRUST = {
     "Version": "2012-10-17",
-    "Statement": [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}],
+    "Statement": [
+        {"Effect": "Allow", "Principal": {"Service": f"{service}.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        for service in ("lambda", "states", "codebuild")
+    ],
 }
 MACHINE = {"StartAt": "A", "States": {"A": {"Type": "Pass", "End": True}}}
 NOT_OURS = re.compile(r"not (owned|ours|this deployment)")
@@ -64,6 +68,7 @@ def create_look_alikes(aws, names: dict, tags: dict | None = None) -> None:
     aws.client("sqs").create_queue(QueueName=names["queue"], **({"tags": tags} if tags else {}))
     iam = aws.client("iam")
     iam.create_role(RoleName=names["role"], Path="/refarch/", AssumeRolePolicyDocument=json.dumps(TRUST), Tags=pairs)
+    aws.wait_for_iam()
     aws.client("stepfunctions").create_state_machine(
         name=names["machine"],
         definition=json.dumps(MACHINE),

@@ -5,6 +5,7 @@ once, a callback that never arrives, and a teardown that leaves nothing of the s
 from __future__ import annotations
 
 import collections
+import json
 import time
 
 import pytest
@@ -142,6 +143,62 @@ def teardown_leaves_only_look_alikes(aws, watch):
     assert again.rc == 0 and again.changed == 0
 
 
+def events(aws, execution_arn, *types):
+    history = aws.client("stepfunctions").get_execution_history(executionArn=execution_arn)["events"]
+    return [e for e in history if e["type"] in types]
+
+
+def finished(aws, execution_arn, timeout=60):
+    sfn = aws.client("stepfunctions")
+    deadline = time.monotonic() + timeout
+    while True:
+        described = sfn.describe_execution(executionArn=execution_arn)
+        if described["status"] != "RUNNING" or time.monotonic() > deadline:
+            return described
+        time.sleep(0.3)
+
+
+def transient_send_message_failure_is_retried(aws):
+    """Started straight after the policy change (a playbook starts too late for the 2 s window)."""
+    iam, sfn = aws.client("iam"), aws.client("stepfunctions")
+    (machine,) = [m for m in sfn.list_state_machines()["stateMachines"] if m["name"] == f"{PREFIX}-verify"]
+    role, policy = f"{PREFIX}-states", "send-inventory-requests"
+    document = iam.get_role_policy(RoleName=role, PolicyName=policy)["PolicyDocument"]
+    iam.put_role_policy(RoleName=role, PolicyName=policy, PolicyDocument=json.dumps(document))
+    in_stock, (out_of_stock, _cause) = IN_STOCK[0], OUT_OF_STOCK[0]
+    retried, refused = (
+        sfn.start_execution(stateMachineArn=machine["stateMachineArn"], input=json.dumps(order))["executionArn"]
+        for order in (in_stock, out_of_stock)
+    )
+    assert finished(aws, retried)["status"] == "SUCCEEDED"
+    failures = events(aws, retried, "TaskFailed")
+    assert failures, "the first SendMessage was not refused: nothing was retried"
+    assert {e["taskFailedEventDetails"]["error"] for e in failures} == {"SQS.AmazonSQSException"}
+    assert "Error Code: AccessDenied" in failures[0]["taskFailedEventDetails"]["cause"]
+    assert len(events(aws, retried, "TaskScheduled")) == len(failures) + 1
+    # OutOfStock is the verifier's answer: never retried (one attempt that SQS accepted, one answer)
+    ended = finished(aws, refused)
+    assert (ended["status"], ended["error"]) == ("FAILED", "OutOfStock")
+    scheduled = len(events(aws, refused, "TaskScheduled"))
+    assert (
+        scheduled
+        == len(events(aws, refused, "TaskFailed"))
+        == 1
+        + len(
+            [e for e in events(aws, refused, "TaskFailed") if e["taskFailedEventDetails"]["error"].startswith("SQS.")]
+        )
+    )
+
+
+def deploy_again_at_once_and_remove(aws, watch):
+    redeployed = deploy(aws)
+    watch.lap("deploy again after teardown")
+    assert resource_changes(redeployed) == [True] * len(RESOURCE_TASKS)
+    assert [e["status"] for e in task_result(redeployed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "FAILED", "FAILED"]
+    gone = run_playbook(TEARDOWN, aws.environment())
+    assert gone.rc == 0, gone.stdout[-4000:]
+
+
 def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     watch = Stopwatch()
     # 1. check mode on an empty account: every resource would change, nothing is written
@@ -189,7 +246,13 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
         check_outcome(execution, order, expected)
     assert result["summary"] == dict(collections.Counter(expected[0] for _order, expected in orders))
 
-    # 5. a callback that never arrives (the verifier paused): the heartbeat ends the wait
+    # 5. SendMessage refused for a moment (the state machine role's policy just rewritten, not yet
+    # propagated: SQS.AmazonSQSException, as a throttled call is): the task retries and the order
+    # succeeds; the verifier's business answers are never retried
+    transient_send_message_failure_is_retried(aws)
+    watch.lap("a transient SendMessage failure")
+
+    # 6. a callback that never arrives (the verifier paused): the heartbeat ends the wait
     slow = dict(
         sfn_sqs_callback_mapping_enabled=False,
         sfn_sqs_callback_task_timeout=6,
@@ -208,8 +271,11 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     assert (timed_out["status"], timed_out["error"]) == ("FAILED", "VerificationTimedOut")
     assert "within 6 s (heartbeat 2 s)" in timed_out["cause"]
 
-    # 6. teardown by the ownership and stack tags: look-alikes survive, nothing of the stack does
+    # 7. teardown by the ownership and stack tags: look-alikes survive, nothing of the stack does
     teardown_leaves_only_look_alikes(aws, watch)
+
+    # 8. deploy again straight after the teardown (names reused, roles new and propagating), and remove it
+    deploy_again_at_once_and_remove(aws, watch)
 
 
 def test_bad_role_input_stops_before_any_api_call(aws):
@@ -221,3 +287,23 @@ def test_bad_role_input_stops_before_any_api_call(aws):
     assert run.rc != 0
     assert "sfn_sqs_callback_inventory must map each sku to a whole number of units" in run.stdout
     assert aws.calls() == []
+
+
+def test_a_stock_of_ones_own_skus_deploys_and_its_sample_orders_end_as_expected(aws):
+    run = deploy(aws, sfn_sqs_callback_inventory={"MY-SKU": 5})
+    smoke = task_result(run, RUN_ORDERS)["executions"]
+    assert [(e["status"], e["error"]) for e in smoke] == [
+        ("SUCCEEDED", None),
+        ("FAILED", "OutOfStock"),
+        ("FAILED", "InvalidOrder"),
+    ]
+    assert smoke[0]["input"]["items"] == [{"sku": "MY-SKU", "quantity": 1}]
+    assert smoke[1]["input"]["items"] == [{"sku": "MY-SKU", "quantity": 6}]
+    assert "sku MY-SKU: 6 requested, 5 available" in smoke[1]["cause"]
+
+
+def test_nothing_in_stock_or_no_sample_orders_deploys_too(aws):
+    empty = deploy(aws, sfn_sqs_callback_inventory={"SOLD-OUT": 0})
+    assert [e["error"] for e in task_result(empty, RUN_ORDERS)["executions"]] == ["OutOfStock", "InvalidOrder"]
+    none = deploy(aws, sfn_sqs_callback_sample_orders=[], sfn_sqs_callback_smoke_test="always")
+    assert task_result(none, "Smoke test").get("skipped") is True

@@ -36,8 +36,31 @@ def code_sha256(version):
 
 @pytest.fixture
 def role(aws):
-    trust = {"Version": "2012-10-17", "Statement": []}
-    aws.client("iam").create_role(RoleName="refarch-test-modules", AssumeRolePolicyDocument=json.dumps(trust))
+    """A role both services trust, allowed what the mapping's poller needs; created just now, so the
+    modules meet it still propagating (and retry, as on AWS)."""
+    trust = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Principal": {"Service": ["states.amazonaws.com", "lambda.amazonaws.com"]},
+                "Action": "sts:AssumeRole",
+            }
+        ],
+    }
+    consume = {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"],
+                "Resource": "*",
+            }
+        ],
+    }
+    iam = aws.client("iam")
+    iam.create_role(RoleName="refarch-test-modules", AssumeRolePolicyDocument=json.dumps(trust))
+    iam.put_role_policy(RoleName="refarch-test-modules", PolicyName="consume", PolicyDocument=json.dumps(consume))
     aws.clear_calls()
 
 

@@ -26,8 +26,11 @@ TASKS = {
     "sgs": "Security groups (ALB HTTP 80 from anywhere; instances HTTP 80 from the ALB's group only)",
     "template": "Launch template (IMDSv2, the page-serving user data)",
     "alb": "ALB, target group and HTTP 80 listener",
-    "group": "Spot Auto Scaling group over every AZ, at the template's $Latest",
+    "group": "Spot Auto Scaling group over the AZs that offer its types, at the template's $Latest",
 }
+SUMMARY = "spot_asg_alb : What this stack deployed, for the deployment summary"
+# The AZ of the emulator's us-east-1 that offers none of the role's 24 types (moto's AWS-derived offerings).
+EMPTY_AZ = ("us-east-1e", "use1-az3")
 
 
 def deploy(aws, *args, **extra):
@@ -78,6 +81,7 @@ def read_back(aws):
         for a in elbv2.describe_target_group_attributes(TargetGroupArn=tg["TargetGroupArn"])["Attributes"]
     }
     listeners = elbv2.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"])["Listeners"]
+    activities = autoscaling.describe_scaling_activities(AutoScalingGroupName=f"{NAME}-asg")["Activities"]
     health = elbv2.describe_target_health(TargetGroupArn=tg["TargetGroupArn"])["TargetHealthDescriptions"]
     group = autoscaling.describe_auto_scaling_groups(AutoScalingGroupNames=[f"{NAME}-asg"])["AutoScalingGroups"][0]
     tags = {
@@ -97,6 +101,7 @@ def read_back(aws):
         listeners=listeners,
         targets=sorted(t["Target"]["Id"] for t in health),
         group=group,
+        activities=activities,
         tags=tags,
     )
 
@@ -104,6 +109,8 @@ def read_back(aws):
 def assert_seed(state):
     subnet_ids = sorted(s["SubnetId"] for s in state["subnets"])
     assert len({s["AvailabilityZone"] for s in state["subnets"]}) == 6  # every AZ of us-east-1
+    group_subnet_ids = sorted(s["SubnetId"] for s in state["subnets"] if s["AvailabilityZoneId"] != EMPTY_AZ[1])
+    assert len(group_subnet_ids) == 5
 
     alb_sg, web_sg = state["groups"][f"{NAME}-alb-sg"], state["groups"][f"{NAME}-web-sg"]
     assert [(p["IpProtocol"], p["FromPort"], p["ToPort"]) for p in alb_sg["IpPermissions"]] == [("tcp", 80, 80)]
@@ -142,13 +149,15 @@ def assert_seed(state):
     assert (distribution["OnDemandBaseCapacity"], distribution["OnDemandPercentageAboveBaseCapacity"]) == (0, 0)
     assert group["CapacityRebalance"] is True
     assert (group["HealthCheckType"], group["HealthCheckGracePeriod"]) == ("ELB", 300)
-    assert sorted(group["VPCZoneIdentifier"].split(",")) == subnet_ids
+    assert sorted(group["VPCZoneIdentifier"].split(",")) == group_subnet_ids  # the ALB keeps every AZ
     assert group["TargetGroupARNs"] == [tg["TargetGroupArn"]]
     instances = group["Instances"]
     assert len(instances) == group["DesiredCapacity"] == 2
     assert {i["LifecycleState"] for i in instances} == {"InService"}
     assert len({i["AvailabilityZone"] for i in instances}) == 2  # spread over AZs (emulator extension)
     assert state["targets"] == sorted(i["InstanceId"] for i in instances)
+    # AWS fails every launch into an AZ that offers none of the types: the group never tried one.
+    assert state["activities"] and {a["StatusCode"] for a in state["activities"]} == {"Successful"}
     for kind, tags in state["tags"].items():
         assert OWNER in tags, kind
 
@@ -167,6 +176,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     pools = first.task_results(f"spot_asg_alb : {TASKS['group']}")[0]["spot_pools"]
     assert pools["count"] >= 120 and pools["instance_types"] == 24
     assert "Spot pools: %d" % pools["count"] in first.stdout
+    assert_summary_names_the_left_out_az(first)
     deploy_calls = action_counts(aws)
     state = read_back(aws)
     assert_seed(state)
@@ -216,6 +226,15 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     )
 
     teardown_leaves_only_look_alikes(aws)
+
+
+def assert_summary_names_the_left_out_az(run):
+    summary = run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
+    left_out = summary["availability_zones_left_out"]
+    assert [(z["availability_zone"], z["availability_zone_id"]) for z in left_out] == [EMPTY_AZ]
+    assert "offers none of the 24 instance types" in left_out[0]["reason"]
+    assert len(summary["availability_zones"]) == 5
+    assert "AZs left out: us-east-1e (use1-az3) offers none of the 24 instance types" in run.stdout
 
 
 def teardown_leaves_only_look_alikes(aws):

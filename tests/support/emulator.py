@@ -9,13 +9,14 @@ from __future__ import annotations
 import json
 import os
 import socket
+import time
 import urllib.request
 from pathlib import Path
 
 import boto3
 from botocore.config import Config
 
-from refarch_emulator import calllog, control
+from refarch_emulator import calllog, consistency, control
 from refarch_emulator.testing import TEST_ENVIRONMENT
 
 REGION = "us-east-1"
@@ -35,12 +36,14 @@ class Emulator:
         self.call_log = self.state_dir / f"calls-{self.port}.tsv"
         self.url = control.endpoint_url(self.port)
         self.info: dict = {}
+        self.iam_window = 0.0
 
     def start(self) -> Emulator:
         saved = {key: os.environ.get(key) for key in TEST_ENVIRONMENT}
         os.environ.update({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()})
         try:
             self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
+            self.iam_window = consistency.WINDOWS["iam"].seconds()  # as the process just started sees it
         finally:
             for key, value in saved.items():
                 if value is None:
@@ -48,6 +51,11 @@ class Emulator:
                 else:
                     os.environ[key] = value
         return self
+
+    def wait_for_iam(self) -> None:
+        """Wait out the IAM propagation window this emulator plays, as a user would after creating a
+        role by hand before a service assumes it (tests that set resources up with boto3)."""
+        time.sleep(self.iam_window + 0.2)
 
     def stop(self) -> None:
         control.stop(self.port, self.state_dir)

@@ -9,6 +9,14 @@ own ``FakeAutoScalingGroup``, ``AutoScalingBackend`` and ``AutoScalingResponse``
 
 * launches into the group's subnets balanced by AZ (each new instance goes to the AZ with the
   fewest InService instances, as AWS's AZ rebalancing does), so the instances spread over AZs;
+* launches an instance type only where EC2 offers it (DescribeInstanceTypeOfferings, location type
+  availability-zone): the template's type if it is one of the group's types and offered there,
+  otherwise the first offered override. An AZ that offers none of the group's types gets a failed
+  scaling activity with EC2's message (``Your requested instance type (…) is not supported in your
+  requested Availability Zone (…). Please retry your request by not specifying an Availability Zone
+  or choosing …``, prefixed as Auto Scaling reports a fleet launch) and no instance; the capacity is
+  launched in the other AZs, as AWS does when an AZ cannot take it;
+* ``describe_scaling_activities`` answers those activities (moto answers none), newest first;
 * records the template version number each instance was launched from (``$Latest`` resolved at
   launch), which is what AWS reports and what an instance refresh compares;
 * marks instances beyond the On-Demand base and percentage of a mixed-instances policy as Spot
@@ -23,6 +31,7 @@ own ``FakeAutoScalingGroup``, ``AutoScalingBackend`` and ``AutoScalingResponse``
 
 from __future__ import annotations
 
+import json
 import threading
 import uuid
 from datetime import UTC, datetime
@@ -81,8 +90,76 @@ def spot_count(policy: dict | None, capacity: int) -> int:
     return max(0, above - on_demand_above)
 
 
+def candidate_types(group) -> list[str]:
+    """The group's instance types in the order it tries them: the template's first (when it is one of
+    the overrides, or there are none), then the overrides in priority order."""
+    policy = group.mixed_instances_policy or {}
+    overrides = [
+        o["InstanceType"]
+        for o in ((policy.get("LaunchTemplate") or {}).get("Overrides") or [])
+        if o.get("InstanceType")
+    ]
+    if not overrides:
+        return [group.instance_type] if group.instance_type else []
+    first = [group.instance_type] if group.instance_type in overrides else []
+    return first + [t for t in overrides if t not in first]
+
+
+def offered_types(ec2_backend, zones: list[str]) -> dict[str, set[str]]:
+    """{AZ: instance types EC2 offers there}, from moto's own (AWS-derived) offerings."""
+    offered: dict[str, set[str]] = {zone: set() for zone in zones}
+    offerings = ec2_backend.describe_instance_type_offerings(
+        location_type="availability-zone", filters={"location": list(zones)}
+    )
+    for offering in offerings:
+        offered.setdefault(offering["Location"], set()).add(offering["InstanceType"])
+    return offered
+
+
+def unsupported_message(instance_type: str, zone: str, offering_zones: list[str], fleet: str | None) -> str:
+    """EC2's refusal as Auto Scaling reports it in a failed scaling activity.
+
+    ``fleet`` is "Spot" or "On-Demand" for a mixed-instances group (a fleet launch), None otherwise.
+    """
+    reason = (
+        f"Your requested instance type ({instance_type}) is not supported in your requested Availability Zone "
+        f"({zone}). Please retry your request by not specifying an Availability Zone or choosing "
+        f"{', '.join(sorted(offering_zones))}."
+    )
+    if fleet:
+        reason = f"Could not launch {fleet} Instances. InvalidFleetConfiguration - {reason}"
+    return f"{reason} Launching EC2 instance failed."
+
+
+def _activities(backend) -> dict[str, list[dict[str, Any]]]:
+    if not hasattr(backend, "refarch_scaling_activities"):
+        backend.refarch_scaling_activities = {}
+    return backend.refarch_scaling_activities
+
+
+def _record_activity(group, *, capacity: tuple[int, int], zone: str, subnet: str | None, **outcome: Any) -> None:
+    now = datetime.now(UTC)
+    details = {"Subnet ID": subnet, "Availability Zone": zone} if subnet else {"Availability Zone": zone}
+    activity = {
+        "ActivityId": str(uuid.uuid4()),
+        "AutoScalingGroupName": group.name,
+        "AutoScalingGroupARN": group.arn,
+        "Cause": (
+            f"At {now.strftime('%Y-%m-%dT%H:%M:%SZ')} an instance was started in response to a difference between "
+            f"desired and actual capacity, increasing the capacity from {capacity[0]} to {capacity[1]}."
+        ),
+        "StartTime": now,
+        "EndTime": now,
+        "Progress": 100,
+        "Details": json.dumps(details),
+        **outcome,
+    }
+    _activities(group.autoscaling_backend).setdefault(group.name, []).insert(0, activity)
+
+
 def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
-    """Replacement for moto's launcher: one run per AZ, balanced, version and lifecycle recorded."""
+    """Replacement for moto's launcher: one run per AZ, balanced, only where a type is offered,
+    version and lifecycle recorded, each launch a scaling activity."""
     propagated_tags[asg_models.ASG_NAME_TAG] = group.name
     propagated_tags.update(group.instance_tags)
     pairs = _subnet_zones(group)
@@ -91,6 +168,41 @@ def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
     counts: dict[str, int] = {}
     for state in group.active_instances():
         counts[state.availability_zone] = counts.get(state.availability_zone, 0) + 1
+    ec2_backend = group.autoscaling_backend.ec2_backend
+    types = candidate_types(group)
+    region_offers = offered_types(ec2_backend, [z.name for z in ec2_backend.describe_availability_zones()])
+    type_in = {zone: next((t for t in types if t in region_offers.get(zone, set())), None) for zone in zones}
+    if not types:  # nothing to check against (no type known): moto's own behaviour
+        type_in = dict.fromkeys(zones, group.instance_type)
+    offering = [zone for zone in zones if type_in[zone]]
+    fleet = None
+    if group.mixed_instances_policy:
+        fleet = "Spot" if spot_count(group.mixed_instances_policy, len(group.active_instances()) + 1) else "On-Demand"
+    capacity = len(group.active_instances())
+    placements = []
+    for _ in range(count_needed):
+        zone = plan_placements(counts, zones, 1)[0]
+        if type_in[zone] is None:
+            # The AZ with the fewest instances cannot take any of the types: a failed activity there
+            # (it stays the emptiest, so it fails again next time), the instance goes elsewhere.
+            first = types[0] if types else group.instance_type
+            message = unsupported_message(
+                first, zone, [z for z, offered in region_offers.items() if first in offered], fleet
+            )
+            _record_activity(
+                group,
+                capacity=(capacity, capacity + 1),
+                zone=zone,
+                subnet=subnet_of.get(zone),
+                Description=f"Launching a new EC2 instance.  Status Reason: {message}",
+                StatusCode="Failed",
+                StatusMessage=message,
+            )
+            if not offering:
+                continue
+            zone = plan_placements(counts, offering, 1)[0]
+        counts[zone] = counts.get(zone, 0) + 1
+        placements.append(zone)
     associate_public_ip = group.launch_config.associate_public_ip_address if group.launch_config else None
     launch_template = None
     version_number = None
@@ -99,13 +211,13 @@ def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
         version_number = group.ec2_launch_template.get_version(group.launch_template_version).number
     on_spot = spot_count(group.mixed_instances_policy, len(group.active_instances()) + count_needed)
     spot_now = sum(1 for s in group.active_instances() if getattr(s.instance, "lifecycle", None) == "spot")
-    for zone in plan_placements(counts, zones, count_needed):
-        reservation = group.autoscaling_backend.ec2_backend.run_instances(
+    for zone in placements:
+        reservation = ec2_backend.run_instances(
             group.image_id,
             1,
             group.user_data,
             group.security_groups,
-            instance_type=group.instance_type,
+            instance_type=type_in[zone],
             tags={"instance": dict(propagated_tags)},
             placement=zone,
             launch_config=group.launch_config,
@@ -123,6 +235,26 @@ def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
             group.instance_states.append(
                 asg_models.InstanceState(instance, protected_from_scale_in=group.new_instances_protected_from_scale_in)
             )
+            _record_activity(
+                group,
+                capacity=(capacity, capacity + 1),
+                zone=zone,
+                subnet=subnet_of.get(zone),
+                Description=f"Launching a new EC2 instance: {instance.id}",
+                StatusCode="Successful",
+            )
+            capacity += 1
+
+
+def _response_describe_scaling_activities(self) -> ActionResult:
+    name = self._get_param("AutoScalingGroupName")
+    wanted = self._get_param("ActivityIds") or []
+    history = _activities(self.autoscaling_backend)
+    found = [a for group_name, items in history.items() if not name or group_name == name for a in items]
+    found = [a for a in found if not wanted or a["ActivityId"] in wanted]
+    found.sort(key=lambda a: a["StartTime"], reverse=True)
+    limit = int(self._get_param("MaxRecords") or 100)
+    return ActionResult({"Activities": found[:limit]})
 
 
 def _instance_launch_template(self) -> dict[str, Any] | None:
@@ -291,3 +423,4 @@ def install() -> None:
     response.start_instance_refresh = _response_start_instance_refresh
     response.describe_instance_refreshes = _response_describe_instance_refreshes
     response.cancel_instance_refresh = _response_cancel_instance_refresh
+    response.describe_scaling_activities = _response_describe_scaling_activities

@@ -23,6 +23,24 @@ message whatever happened. Here, for the Python runtimes (python3.9-python3.13, 
   named in ``batchItemFailures`` stay. ``SendMessage`` no longer blocks on the function.
   Disabled mappings do not poll; deleting the mapping or ``/moto-api/reset`` stops its poller.
 
+* **Roles and permissions**, checked as Lambda checks them (with :mod:`refarch_emulator.extensions.iam`):
+  CreateFunction / UpdateFunctionConfiguration with a role that is missing, still propagating or does
+  not trust ``lambda.amazonaws.com`` answer ``InvalidParameterValueException`` "The role defined for
+  the function cannot be assumed by Lambda."; CreateEventSourceMapping for an SQS queue whose function
+  role does not (yet) allow ``sqs:ReceiveMessage``, ``DeleteMessage`` and ``GetQueueAttributes`` on it
+  answers "The provided execution role does not have permissions to call <action> on SQS"; a poller
+  whose role later loses ReceiveMessage stops receiving and says why in ``LastProcessingResult``.
+  Each execution environment gets credentials of its own (an access key id per function and role),
+  so the other extensions can tell the function's calls from the user's (:func:`identity_of_access_key`).
+* **Function states**: a new function is ``Pending`` and an updated one ``LastUpdateStatus: InProgress``
+  for the ``lambda-update`` window; UpdateFunctionConfiguration / UpdateFunctionCode meanwhile answer
+  ``ResourceConflictException`` "The operation cannot be performed at this time. The function is
+  currently in the following state: Pending" / "… An update is in progress for resource: <arn>".
+* **Mapping states**: a mapping is ``Creating`` (then Enabled/Disabled), ``Updating``/``Enabling``/
+  ``Disabling`` after an update and ``Deleting`` after a delete, for the ``lambda-mapping`` window;
+  Update/DeleteEventSourceMapping meanwhile answer ``ResourceInUseException`` "Cannot update (delete)
+  the event source mapping because it is in use.", and the poller starts once the mapping is Enabled.
+
 Other runtimes and image packages keep moto's behaviour.
 """
 
@@ -184,8 +202,8 @@ def _environment(function: Any, task_root: Path, log_stream: str) -> dict[str, s
             "AWS_LAMBDA_LOG_STREAM_NAME": log_stream,
             "AWS_REGION": function.region,
             "AWS_DEFAULT_REGION": function.region,
-            # Fake credentials of the function's role: the emulator accepts any.
-            "AWS_ACCESS_KEY_ID": "ASIAREFARCHLAMBDA000",
+            # Credentials of the function's role: the emulator accepts any, and knows whose these are.
+            "AWS_ACCESS_KEY_ID": access_key_of(function),
             "AWS_SECRET_ACCESS_KEY": "refarch-emulator-lambda-secret",
             "AWS_SESSION_TOKEN": "refarch-emulator-lambda-session",
             "LAMBDA_TASK_ROOT": str(task_root),
@@ -196,6 +214,26 @@ def _environment(function: Any, task_root: Path, log_stream: str) -> dict[str, s
         }
     )
     return env
+
+
+_identities: dict[str, tuple[str, str]] = {}  # access key id -> (role ARN, session name)
+_identities_lock = threading.Lock()
+
+
+def access_key_of(function: Any) -> str:
+    """The access key id a function's environment gets: one per (function, role), like the temporary
+    credentials Lambda hands the runtime."""
+    digest = hashlib.sha256(f"{function.function_arn}|{function.role}".encode()).hexdigest()[:16].upper()
+    key = f"ASIA{digest}"
+    with _identities_lock:
+        _identities[key] = (function.role, function.function_name)
+    return key
+
+
+def identity_of_access_key(access_key: str | None) -> tuple[str, str] | None:
+    """(role ARN, session name) of credentials handed to a function, or None for anyone else's."""
+    with _identities_lock:
+        return _identities.get(access_key or "")
 
 
 def _kill(process: subprocess.Popen) -> None:
@@ -327,6 +365,7 @@ class _EnvironmentPool:
         return (
             self.generation,
             function.function_arn,
+            function.role,  # a new role means new credentials
             str(function.version),
             hashlib.sha256(function.code_bytes or b"").hexdigest(),
             function.handler,
@@ -679,7 +718,7 @@ class SqsPoller:
 
     @property
     def active(self) -> bool:
-        if self.stopped.is_set():
+        if self.stopped.is_set() or self.mapping.uuid in _deleting:
             return False
         mappings = getattr(self.backend, "_event_source_mappings", None)
         return mappings is not None and mappings.get(self.mapping.uuid) is self.mapping
@@ -694,13 +733,19 @@ class SqsPoller:
     def _run(self) -> None:
         while self.active:
             try:
-                if not self.mapping.enabled:
-                    self.stopped.wait(0.5)
+                if not self.mapping.enabled or mapping_state(self.mapping) in ("Creating", "Enabling"):
+                    self.stopped.wait(0.2)
                     continue
                 sqs, queue = self._queue()
                 if queue is None:
                     self.stopped.wait(1)
                     continue
+                missing = _missing_sqs_permission(self.backend, self.mapping)
+                if missing is not None:  # as Lambda: the poller cannot receive, and says so
+                    _last_results[self.mapping.uuid] = f"PROBLEM: {_sqs_permission_message(missing)}"
+                    self.stopped.wait(1)
+                    continue
+                _last_results[self.mapping.uuid] = "OK"
                 self.slots.acquire()
                 try:
                     batch = self._receive(sqs, queue)
@@ -840,7 +885,11 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
                 f"Queue visibility timeout: {visibility} seconds is less than Function timeout: "
                 f"{function.timeout} seconds",
             )
+        missing = _missing_sqs_permission_of(self.account_id, function.role, source)
+        if missing is not None:
+            raise LambdaClientError("InvalidParameterValueException", _sqs_permission_message(missing))
     mapping = _original_create_event_source_mapping(self, spec)
+    _begin_phase(mapping, "Creating")
     if mapping.event_source_arn.split(":")[2] == "sqs":
         # moto would invoke inside SendMessage; our poller does it instead.
         for queue in sqs_backends[self.account_id][self.region_name].queues.values():
@@ -850,9 +899,111 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
     return mapping
 
 
+SQS_POLLER_ACTIONS = ("ReceiveMessage", "DeleteMessage", "GetQueueAttributes")
+_phases: dict[str, str] = {}  # mapping uuid -> the transitional state of its last change
+_deleting: set[str] = set()
+_last_results: dict[str, str] = {}
+
+
+def _sqs_permission_message(action: str) -> str:
+    return f"The provided execution role does not have permissions to call {action} on SQS"
+
+
+def _missing_sqs_permission_of(account_id: str, role_arn: str, queue_arn: str) -> str | None:
+    """The first SQS action Lambda's poller needs that the role does not allow on the queue, or None."""
+    from refarch_emulator.extensions import iam
+
+    for action in SQS_POLLER_ACTIONS:
+        if not iam.role_allows(account_id, role_arn, f"sqs:{action}", queue_arn):
+            return action
+    return None
+
+
+def _missing_sqs_permission(backend: Any, mapping: Any) -> str | None:
+    try:
+        function = backend.get_function(mapping.function_arn)
+    except Exception:
+        return None  # _process reports a missing function
+    return _missing_sqs_permission_of(mapping.account_id, function.role, mapping.event_source_arn)
+
+
+def _begin_phase(mapping: Any, phase: str) -> None:
+    from refarch_emulator import consistency
+
+    _phases[mapping.uuid] = phase
+    consistency.changed("lambda-mapping", mapping.uuid)
+
+
+def mapping_state(mapping: Any) -> str:
+    """Lambda's State of the mapping now: the transitional state of its last change while that change
+    is inside the ``lambda-mapping`` window, then Enabled or Disabled."""
+    from refarch_emulator import consistency
+
+    if mapping.uuid in _deleting:
+        return "Deleting"
+    if mapping.uuid in _phases and consistency.settling("lambda-mapping", mapping.uuid):
+        return _phases[mapping.uuid]
+    return "Enabled" if mapping.enabled else "Disabled"
+
+
+def _refuse_while_busy(mapping: Any, verb: str) -> None:
+    from moto.awslambda.exceptions import LambdaClientError
+
+    if mapping_state(mapping) not in ("Enabled", "Disabled"):
+        raise LambdaClientError(
+            "ResourceInUseException", f"Cannot {verb} the event source mapping because it is in use."
+        )
+
+
+def _mapping_configuration(self: Any) -> dict[str, Any]:
+    configuration = _originals["EventSourceMapping.get_configuration"](self)
+    configuration["State"] = mapping_state(self)
+    if self.uuid in _last_results:
+        configuration["LastProcessingResult"] = _last_results[self.uuid]
+    return configuration
+
+
+def _update_event_source_mapping(self: Any, uuid_: str, spec: dict[str, Any]) -> Any:
+    mapping = self.get_event_source_mapping(uuid_)
+    was_enabled = None
+    if mapping is not None:
+        _refuse_while_busy(mapping, "update")
+        was_enabled = mapping.enabled
+    result = _originals["update_event_source_mapping"](self, uuid_, spec)
+    if result is not None:
+        if result.enabled != was_enabled:
+            _begin_phase(result, "Enabling" if result.enabled else "Disabling")
+        else:
+            _begin_phase(result, "Updating")
+    return result
+
+
 def _delete_event_source_mapping(self: Any, uuid_: str) -> Any:
-    mapping = _original_delete_event_source_mapping(self, uuid_)
+    """The mapping is Deleting for the ``lambda-mapping`` window, then gone (moto dropped it at once)."""
+    from refarch_emulator import consistency
+
+    mapping = self.get_event_source_mapping(uuid_)
+    if mapping is None:
+        return None
+    _refuse_while_busy(mapping, "delete")
     _stop_pollers(self, uuid_)
+    _deleting.add(uuid_)
+    mappings = self._event_source_mappings
+
+    def forget() -> None:
+        if mappings.get(uuid_) is mapping:
+            del mappings[uuid_]
+        _deleting.discard(uuid_)
+        _phases.pop(uuid_, None)
+        _last_results.pop(uuid_, None)
+
+    delay = consistency.WINDOWS["lambda-mapping"].seconds()
+    if delay <= 0:
+        forget()
+    else:
+        timer = threading.Timer(delay, forget)
+        timer.daemon = True
+        timer.start()
     return mapping
 
 
@@ -892,26 +1043,111 @@ def _check_zip(code: dict[str, Any] | None) -> None:
         )
 
 
+LAMBDA_PRINCIPAL = "lambda.amazonaws.com"
+
+
+def _check_role(account_id: str, role_arn: str | None) -> None:
+    """Lambda assumes the execution role at CreateFunction / UpdateFunctionConfiguration: a role that is
+    missing, not yet propagated, or does not trust lambda.amazonaws.com is refused."""
+    from moto.awslambda.exceptions import LambdaClientError
+
+    from refarch_emulator.extensions import iam
+
+    if not role_arn or not str(role_arn).startswith("arn:"):
+        return  # moto's own validation answers a malformed role
+    if iam.role_problem(account_id, role_arn, LAMBDA_PRINCIPAL) is not None:
+        raise LambdaClientError(
+            "InvalidParameterValueException", "The role defined for the function cannot be assumed by Lambda."
+        )
+
+
+_function_phases: dict[str, str] = {}  # function ARN -> "Pending" after create, "InProgress" after an update
+
+
+def _begin_function_phase(function: Any, phase: str) -> None:
+    from refarch_emulator import consistency
+
+    _function_phases[function.function_arn] = phase
+    consistency.changed("lambda-update", function.function_arn)
+
+
+def function_phase(function: Any) -> str | None:
+    """ "Pending" or "InProgress" while the function's last create/update is inside its window, else None."""
+    from refarch_emulator import consistency
+
+    phase = _function_phases.get(function.function_arn)
+    if phase is not None and consistency.settling("lambda-update", function.function_arn):
+        return phase
+    return None
+
+
+def _refuse_while_updating(self: Any, function_name: str) -> None:
+    from moto.awslambda.exceptions import LambdaClientError
+
+    try:
+        function = self.get_function(function_name)
+    except Exception:
+        return  # moto answers the missing function
+    phase = function_phase(function)
+    if phase == "Pending":
+        detail = "The function is currently in the following state: Pending"
+    elif phase == "InProgress":
+        detail = f"An update is in progress for resource: {function.function_arn}"
+    else:
+        return
+    raise LambdaClientError("ResourceConflictException", f"The operation cannot be performed at this time. {detail}")
+
+
+def _function_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    configuration = _originals["LambdaFunction.get_configuration"](self, *args, **kwargs)
+    phase = function_phase(self)
+    if phase == "Pending":
+        configuration["State"] = "Pending"
+        configuration["StateReason"] = "The function is being created."
+        configuration["StateReasonCode"] = "Creating"
+    elif phase == "InProgress":
+        configuration["LastUpdateStatus"] = "InProgress"
+        configuration["LastUpdateStatusReason"] = "The function is being created."
+        configuration["LastUpdateStatusReasonCode"] = "Creating"
+    return configuration
+
+
 def _create_function(self: Any, spec: dict[str, Any]) -> Any:
     _check_environment(spec)
+    _check_role(self.account_id, spec.get("Role"))
     if spec.get("PackageType", "Zip") == "Zip":
         _check_zip(spec.get("Code"))
-    return _originals["create_function"](self, spec)
+    function = _originals["create_function"](self, spec)
+    _begin_function_phase(function, "Pending")
+    return function
 
 
 def _update_function_code(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_zip(body)
-    return _originals["update_function_code"](self, function_name, qualifier, body)
+    _refuse_while_updating(self, function_name)
+    result = _originals["update_function_code"](self, function_name, qualifier, body)
+    _begin_function_phase(self.get_function(function_name), "InProgress")
+    return result
 
 
 def _update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_environment(body)
-    return _originals["update_function_configuration"](self, function_name, qualifier, body)
+    if body.get("Role"):
+        _check_role(self.account_id, body["Role"])
+    _refuse_while_updating(self, function_name)
+    result = _originals["update_function_configuration"](self, function_name, qualifier, body)
+    _begin_function_phase(self.get_function(function_name), "InProgress")
+    return result
 
 
 def _reset(self: Any) -> None:
     _stop_pollers(self)
     _pool.clear()
+    _function_phases.clear()
+    for uuid_ in list(getattr(self, "_event_source_mappings", {})):
+        _phases.pop(uuid_, None)
+        _deleting.discard(uuid_)
+        _last_results.pop(uuid_, None)
     _original_reset(self)
 
 
@@ -922,6 +1158,7 @@ _PATCHES = {
     "invoke": _invoke,
     "create_event_source_mapping": _create_event_source_mapping,
     "delete_event_source_mapping": _delete_event_source_mapping,
+    "update_event_source_mapping": _update_event_source_mapping,
     "reset": _reset,
 }
 _originals: dict[str, Any] = {}
@@ -948,6 +1185,12 @@ def install() -> None:
 
     if _originals:
         return
+    from moto.awslambda.models import EventSourceMapping, LambdaFunction
+
     for name, replacement in _PATCHES.items():
         _originals[name] = getattr(LambdaSimpleBackend, name)
         setattr(LambdaSimpleBackend, name, replacement)
+    _originals["EventSourceMapping.get_configuration"] = EventSourceMapping.get_configuration
+    EventSourceMapping.get_configuration = _mapping_configuration
+    _originals["LambdaFunction.get_configuration"] = LambdaFunction.get_configuration
+    LambdaFunction.get_configuration = _function_configuration

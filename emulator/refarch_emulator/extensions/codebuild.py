@@ -13,12 +13,27 @@ extension, on moto's backend and response class:
   ``projectVisibility``, empty secondary lists, ``tags: []``), for created and updated projects;
 * ``batch_get_projects`` lists the names it did not find in ``projectsNotFound``.
 
-``start_build`` is moto's (the build "succeeds" as soon as it is described).
+* ``create_project``/``update_project`` with a service role CodeBuild cannot assume yet (created or
+  changed inside the IAM window, missing, or not trusting ``codebuild.amazonaws.com``) →
+  ``InvalidInputException`` "CodeBuild is not authorized to perform: sts:AssumeRole on service role…",
+  AWS's message (terraform-provider-aws retries CreateProject on it: internal/service/codebuild/project.go);
+* builds: ``start_build`` records a build as AWS reports it — the project's own source (a CODEPIPELINE
+  project's builds say CODEPIPELINE, not moto's CODECOMMIT), environment, artifacts and timeouts —
+  IN_PROGRESS for ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds, then SUCCEEDED or FAILED in the phase
+  where AWS fails it. A build started by a pipeline (:func:`pipeline_build`) runs with its service
+  role's permissions: CloudWatch Logs (``logs:CreateLogGroup``/``CreateLogStream``/``PutLogEvents`` on
+  ``/aws/codebuild/<project>``, PROVISIONING, ``ACCESS_DENIED``), the input artifact
+  (``s3:GetObject``, DOWNLOAD_SOURCE, ``CLIENT_ERROR``) and the output artifact (``s3:PutObject``,
+  UPLOAD_ARTIFACTS), checked with the IAM extension's ``role_allows``; the output artifact is written to
+  the artifact bucket (a copy of the input: no buildspec runs here).
 """
 
 from __future__ import annotations
 
 import copy
+import os
+import time
+import uuid
 from typing import Any
 
 from moto.codebuild import models as cb_models
@@ -26,6 +41,28 @@ from moto.codebuild import responses as cb_responses
 from moto.codebuild.exceptions import ResourceNotFoundException
 from moto.core.responses import ActionResult
 from moto.core.utils import unix_time
+
+DELAY_VARIABLE = "REFARCH_EMULATOR_PIPELINE_DELAY"  # a build takes as long as a pipeline action
+PRINCIPAL = "codebuild.amazonaws.com"
+# AWS's message when CodeBuild cannot assume the service role (aws codebuild create-project, 2025).
+ASSUME_ROLE_MESSAGE = (
+    "CodeBuild is not authorized to perform: sts:AssumeRole on service role. Please verify that: 1) The "
+    "provided service role exists, 2) The role name is case-sensitive and matches exactly, and 3) The role "
+    "has the necessary trust policy configured."
+)
+PHASES = (
+    "SUBMITTED",
+    "QUEUED",
+    "PROVISIONING",
+    "DOWNLOAD_SOURCE",
+    "INSTALL",
+    "PRE_BUILD",
+    "BUILD",
+    "POST_BUILD",
+    "UPLOAD_ARTIFACTS",
+    "FINALIZING",
+    "COMPLETED",
+)
 
 # UpdateProject members and the project keys they replace (same names in the CodeBuild model).
 UPDATABLE = (
@@ -84,6 +121,23 @@ def _normalize(project: dict[str, Any]) -> dict[str, Any]:
 _moto_create = cb_models.CodeBuildBackend.create_project
 _moto_validate_source = cb_responses._validate_required_params_source
 _moto_validate_artifacts = cb_responses._validate_required_params_artifacts
+_moto_validate_role = cb_responses._validate_required_params_service_role
+
+
+def _delay() -> float:
+    try:
+        return max(0.0, float(os.environ.get(DELAY_VARIABLE, "1")))
+    except ValueError:
+        return 1.0
+
+
+def _validate_service_role(account_id: str, region_name: str, service_role: str) -> None:
+    """moto's format check, then whether CodeBuild can assume the role now (IAM extension)."""
+    from refarch_emulator.extensions import iam
+
+    _moto_validate_role(account_id, region_name, service_role)
+    if iam.role_problem(account_id, service_role, PRINCIPAL) is not None:
+        raise cb_responses.InvalidInputException(ASSUME_ROLE_MESSAGE)
 
 
 def create_project(self, project_name, *args, **kwargs):
@@ -133,7 +187,7 @@ def update_project(self) -> ActionResult:
     if "environment" in changes:
         cb_responses._validate_required_params_environment(changes["environment"])
     if "serviceRole" in changes:
-        cb_responses._validate_required_params_service_role(self.current_account, self.region, changes["serviceRole"])
+        _validate_service_role(self.current_account, self.region, changes["serviceRole"])
     project = self.codebuild_backend.update_project(self._get_param("name"), changes)
     return ActionResult({"project": project})
 
@@ -149,6 +203,191 @@ def batch_get_projects(self) -> ActionResult:
     return ActionResult(result)
 
 
+# ------------------------------------------------------------------------------------------ builds
+
+
+class Build:
+    """One build: its AWS description, decided when it starts, revealed as the clock passes its end."""
+
+    def __init__(self, backend, project, source_version: str | None, failure: tuple[str, str, str] | None):
+        self.start = time.time()
+        self.end = self.start + _delay()
+        self.failure = failure  # (phase, context status code, message) or None
+        build_uuid = str(uuid.uuid4())
+        metadata = project.project_metadata
+        self.id = f"{project.project_metadata['name']}:{build_uuid}"
+        group = f"/aws/codebuild/{metadata['name']}"
+        prefix = f"arn:{backend.partition}"
+        self.description: dict[str, Any] = {
+            "id": self.id,
+            "arn": f"{prefix}:codebuild:{backend.region_name}:{backend.account_id}:build/{self.id}",
+            "buildNumber": len(backend.build_history.get(metadata["name"], [])) + 1,
+            "startTime": self.start,
+            "projectName": metadata["name"],
+            "source": copy.deepcopy(metadata.get("source") or {}),
+            "secondarySources": [],
+            "secondarySourceVersions": [],
+            "artifacts": {},
+            "secondaryArtifacts": [],
+            "cache": copy.deepcopy(metadata.get("cache") or {"type": "NO_CACHE"}),
+            "environment": copy.deepcopy(metadata.get("environment") or {}),
+            "serviceRole": metadata.get("serviceRole"),
+            "logs": {
+                "groupName": group,
+                "streamName": build_uuid,
+                "cloudWatchLogsArn": f"{prefix}:logs:{backend.region_name}:{backend.account_id}:log-group:{group}"
+                f":log-stream:{build_uuid}",
+                "cloudWatchLogs": {"status": "ENABLED"},
+                "s3Logs": {"status": "DISABLED", "encryptionDisabled": False},
+            },
+            "timeoutInMinutes": metadata.get("timeoutInMinutes") or 60,
+            "queuedTimeoutInMinutes": metadata.get("queuedTimeoutInMinutes") or 480,
+            "initiator": "codepipeline",
+            "encryptionKey": metadata.get("encryptionKey"),
+        }
+        if source_version:
+            self.description["sourceVersion"] = source_version
+
+    def describe(self, now: float) -> dict[str, Any]:
+        out = copy.deepcopy(self.description)
+        done = now >= self.end
+        last = PHASES.index(self.failure[0]) if self.failure else len(PHASES) - 1
+        reached = last if done else min(last, 2)  # before the end: PROVISIONING at most
+        phases = []
+        step = (self.end - self.start) / max(1, last)
+        for index, phase in enumerate(PHASES[: reached + 1]):
+            begun = self.start + index * step
+            entry: dict[str, Any] = {"phaseType": phase, "startTime": begun}
+            if phase == "COMPLETED" or (not done and index == reached):
+                phases.append(entry)
+                continue
+            entry.update(endTime=begun + step, durationInSeconds=int(step))
+            failed = done and self.failure is not None and index == last
+            entry["phaseStatus"] = "FAILED" if failed else "SUCCEEDED"
+            if failed:
+                entry["contexts"] = [{"statusCode": self.failure[1], "message": self.failure[2]}]
+            phases.append(entry)
+        if done and self.failure is not None:
+            phases.append({"phaseType": "COMPLETED", "startTime": self.end})
+        out["phases"] = phases
+        out["currentPhase"] = "COMPLETED" if done else PHASES[reached]
+        out["buildStatus"] = ("FAILED" if self.failure else "SUCCEEDED") if done else "IN_PROGRESS"
+        out["buildComplete"] = done
+        if done:
+            out["endTime"] = self.end
+        return out
+
+
+def _builds(backend) -> dict[str, Build]:
+    if not hasattr(backend, "rf_builds"):
+        backend.rf_builds = {}
+    return backend.rf_builds
+
+
+def _record(backend, build: Build) -> Build:
+    name = build.description["projectName"]
+    _builds(backend)[build.id] = build
+    backend.build_history.setdefault(name, []).append(build.id)
+    return build
+
+
+def start_build_model(self, project_name: str, source_version=None, artifact_override=None) -> dict[str, Any]:
+    """StartBuild outside a pipeline: the project's own description, no permission to check here."""
+    build = _record(self, Build(self, self.codebuild_projects[project_name], source_version, None))
+    return build.describe(time.time())
+
+
+def batch_get_builds_model(self, ids: list[str]) -> list[dict[str, Any]]:
+    now = time.time()
+    builds = _builds(self)
+    return [builds[i].describe(now) for i in ids if i in builds]
+
+
+def list_builds_model(self) -> list[str]:
+    return [build_id for ids in self.build_history.values() for build_id in ids]
+
+
+def _s3(account_id: str, partition: str):
+    from moto.s3.models import s3_backends
+
+    return s3_backends[account_id][partition]
+
+
+def _permission_failure(account_id: str, role_arn: str, region: str, project, build_uuid: str, artifacts):
+    """The first thing the service role may not do in a pipeline build, as (phase, code, message)."""
+    from refarch_emulator.extensions import iam
+
+    logs_on = ((project.project_metadata.get("logsConfig") or {}).get("cloudWatchLogs") or {}).get("status")
+    project = project.project_metadata["name"]
+
+    partition = role_arn.split(":")[1]
+    group = f"arn:{partition}:logs:{region}:{account_id}:log-group:/aws/codebuild/{project}"
+    stream = f"{group}:log-stream:{build_uuid}"
+    build_arn = f"arn:{partition}:codebuild:{region}:{account_id}:build/{project}:{build_uuid}"
+    session = f"arn:{partition}:sts::{account_id}:assumed-role/{role_arn.rsplit('/', 1)[-1]}/AWSCodeBuild-{build_uuid}"
+    logging = () if logs_on == "DISABLED" else ("CreateLogGroup", "CreateLogStream", "PutLogEvents")
+    for action, resource in ((f"logs:{name}", group if name == "CreateLogGroup" else stream) for name in logging):
+        if not iam.role_allows(account_id, role_arn, action, resource):
+            # AWS's build context, e.g. aws/aws-cdk#12179, juspay/hyperswitch-cdk#37.
+            return (
+                "PROVISIONING",
+                "ACCESS_DENIED",
+                f"Service role {role_arn} does not allow AWS CodeBuild to create Amazon CloudWatch Logs log "
+                f"streams for build {build_arn}. Error message: User: {session} is not authorized to perform: "
+                f"{action} on resource: {resource} because no identity-based policy allows the {action} action",
+            )
+    (in_bucket, in_key), (out_bucket, out_key) = artifacts
+    s3 = _s3(account_id, partition)
+    source = s3.get_object(in_bucket, in_key) if in_bucket in s3.buckets else None
+    source_arn = f"arn:{partition}:s3:::{in_bucket}/{in_key}"
+    request = uuid.uuid4().hex[:16].upper()
+    readable = iam.role_allows(account_id, role_arn, "s3:GetObject", source_arn)
+    if not readable or source is None:
+        # AWS's DOWNLOAD_SOURCE context (awslabs/aws-refarch-cross-account-pipeline#5); S3 answers
+        # NoSuchKey for a missing object only to a caller allowed to read it.
+        reason, status = (
+            ("AccessDenied: Access Denied", 403)
+            if not readable
+            else ("NoSuchKey: The specified key does not exist.", 404)
+        )
+        return (
+            "DOWNLOAD_SOURCE",
+            "CLIENT_ERROR",
+            f"{reason}\n\tstatus code: {status}, request id: {request}, host id: {request} for primary source and "
+            f"source version {source_arn}",
+        )
+    if not iam.role_allows(account_id, role_arn, "s3:PutObject", f"arn:{partition}:s3:::{out_bucket}/{out_key}"):
+        return (
+            "UPLOAD_ARTIFACTS",
+            "CLIENT_ERROR",
+            f"Error uploading artifacts: AccessDenied: Access Denied\n\tstatus code: 403, request id: {request}",
+        )
+    s3.put_object(out_bucket, out_key, source.value)
+    return None
+
+
+def pipeline_build(account_id: str, region: str, project_name: str, source: tuple[str, str], output: tuple[str, str]):
+    """A build CodePipeline's CodeBuild action starts, reading ``source`` and writing ``output`` (bucket,
+    key); returns (build id, seconds until it ends, None if it will succeed else the failure message as
+    CodePipeline reports it)."""
+    backend = cb_models.codebuild_backends[account_id][region]
+    project = backend.codebuild_projects[project_name]
+    build = Build(backend, project, None, None)
+    build_uuid = build.id.split(":", 1)[1]
+    build.failure = _permission_failure(
+        account_id, project.project_metadata["serviceRole"], region, project, build_uuid, (source, output)
+    )
+    build.description["source"]["type"] = "CODEPIPELINE"
+    build.description["artifacts"] = {"location": f"arn:aws:s3:::{output[0]}/{output[1]}"}
+    _record(backend, build)
+    summary = None
+    if build.failure:
+        phase, code, message = build.failure
+        # CodePipeline's action error for a failed build.
+        summary = f"Build terminated with state: FAILED. Phase: {phase}, Code: {code}, Message: {message}"
+    return build.id, build.end - time.time(), summary
+
+
 def install() -> None:
     cb_models.CodeBuildBackend.create_project = create_project
     cb_models.CodeBuildBackend.update_project = update_project_model
@@ -156,3 +395,7 @@ def install() -> None:
     cb_responses._validate_required_params_artifacts = _validate_artifacts
     cb_responses.CodeBuildResponse.update_project = update_project
     cb_responses.CodeBuildResponse.batch_get_projects = batch_get_projects
+    cb_responses._validate_required_params_service_role = _validate_service_role
+    cb_models.CodeBuildBackend.start_build = start_build_model
+    cb_models.CodeBuildBackend.batch_get_builds = batch_get_builds_model
+    cb_models.CodeBuildBackend.list_builds = list_builds_model

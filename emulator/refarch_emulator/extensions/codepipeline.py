@@ -6,15 +6,27 @@ duplicate name gives ``InvalidStructureException``. This extension, on moto's ow
 class, runs each execution as AWS does:
 
 * creating a pipeline starts an execution (trigger ``CreatePipeline``), as AWS does;
+* ``create_pipeline``/``update_pipeline`` with a role CodePipeline cannot assume yet (created or changed
+  inside the IAM window, missing, or not trusting ``codepipeline.amazonaws.com``) →
+  ``InvalidStructureException`` "CodePipeline is not authorized to perform AssumeRole on role <arn>"
+  (AWS's message; terraform-provider-aws retries CreatePipeline on it,
+  internal/service/codepipeline/codepipeline.go);
 * stages run in order, actions by ``runOrder``; every action but a Manual approval takes
-  ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds (default 1) and then succeeds or fails:
+  ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds (default 1) and then succeeds or fails. Each action acts
+  with the pipeline role's permissions, checked with the IAM extension's ``role_allows`` (see
+  :data:`BEANSTALK_DEPLOY` and the sources named there); a deny fails the action with the message
+  CodePipeline shows in the action execution's ``errorDetails``:
   - a ``CodeStarSourceConnection`` source fails unless its connection (CodeConnections extension) is
-    AVAILABLE — on AWS a PENDING connection fails the source action the same way;
-  - a CodeBuild action starts a build of its project in the emulator's CodeBuild (fails if the
-    project does not exist); an Elastic Beanstalk deploy creates an application version (bundle key
-    in the artifact store) and updates the environment to it, and ends when the environment is Ready
-    again (it fails if the environment is missing or not Ready). Nothing is fetched from GitHub and no
-    artifact object is written to S3;
+    AVAILABLE and the role may ``UseConnection`` it (the service prefix of the connection's ARN:
+    ``codeconnections:`` or ``codestar-connections:``); a source writes its output artifact (a small
+    zip: nothing is fetched from GitHub) to the artifact store (``s3:PutObject``);
+  - a CodeBuild action needs ``codebuild:StartBuild``/``BatchGetBuilds`` on the project and runs a
+    build of it in the emulator's CodeBuild, which reads the input artifact and writes the output one
+    with the project's service role (it fails in the phase where AWS fails it);
+  - an Elastic Beanstalk deploy reads the input artifact, creates an application version from it (it
+    fails like CreateApplicationVersion when the object is not in S3), updates the environment to it,
+    with the permissions AWS's UpdateEnvironment uses with the caller's credentials, and ends when the
+    environment is Ready again (it fails if the environment is missing or not Ready);
 * a Manual approval stays InProgress with a token until ``put_approval_result``: Approved moves on,
   Rejected fails the stage and the execution;
 * one execution per stage at a time; a newer execution waiting for the same stage supersedes an
@@ -40,6 +52,73 @@ from moto.codepipeline import models as cp_models
 from moto.codepipeline import responses as cp_responses
 from moto.codepipeline.exceptions import PipelineExecutionNotFoundException, PipelineNotFoundException
 from moto.core.exceptions import JsonRESTError
+
+PRINCIPAL = "codepipeline.amazonaws.com"
+CODEPIPELINE_GUIDE = "https://docs.aws.amazon.com/codepipeline/latest/userguide"
+BEANSTALK_GUIDE = "https://docs.aws.amazon.com/elasticbeanstalk/latest/dg"
+# What the Elastic Beanstalk deploy action does with the pipeline role's credentials, in order: the
+# action itself (CodePipeline reads the input artifact, creates the version, updates the environment
+# and polls it), then what UpdateEnvironment does with the caller's permissions — Elastic Beanstalk
+# "uses user permissions" for the environment's CloudFormation stack, its S3 bucket and its Auto
+# Scaling group (concepts-roles-user.html). AWS documents a broad minimum for the action
+# (elasticbeanstalk:*, ec2:*, elasticloadbalancing:*, autoscaling:*, cloudwatch:*, s3:*, sns:*,
+# cloudformation:*, rds:*, sqs:*, ecs:*, "replace the wildcards with your resources"); the emulator
+# checks what a code deployment to a running web environment calls. (action, resource, source).
+BEANSTALK_DEPLOY = (
+    ("s3:GetObject", "arn:{p}:s3:::{bucket}/{key}", f"{CODEPIPELINE_GUIDE}/security-iam.html#how-to-custom-role"),
+    (
+        "elasticbeanstalk:CreateApplicationVersion",
+        "arn:{p}:elasticbeanstalk:{region}:{account}:applicationversion/{app}/{label}",
+        f"{CODEPIPELINE_GUIDE}/action-reference-Beanstalk.html; {BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+    ),
+    (
+        "elasticbeanstalk:DescribeApplicationVersions",
+        "arn:{p}:elasticbeanstalk:{region}:{account}:applicationversion/{app}/{label}",
+        f"{BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+    ),
+    (
+        "elasticbeanstalk:UpdateEnvironment",
+        "arn:{p}:elasticbeanstalk:{region}:{account}:environment/{app}/{env}",
+        f"{BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+    ),
+    (
+        "elasticbeanstalk:DescribeEnvironments",
+        "arn:{p}:elasticbeanstalk:{region}:{account}:environment/{app}/{env}",
+        f"{BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+    ),
+    (
+        "elasticbeanstalk:DescribeEvents",
+        "arn:{p}:elasticbeanstalk:{region}:{account}:environment/{app}/{env}",
+        f"{BEANSTALK_GUIDE}/AWSHowTo.iam.policies.actions.html",
+    ),
+    # UpdateEnvironment with the caller's permissions: the environment's stack (a deploy without them
+    # is refused "not authorized to perform: cloudformation:GetTemplate on resource: ...stack/awseb-e-…",
+    # as reported by github.com/4front/ebdeploy), the bundle copied to Beanstalk's bucket, the group's
+    # processes suspended during the deployment, and the reads of its resources.
+    ("cloudformation:GetTemplate", "{stack}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("cloudformation:DescribeStacks", "{stack}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("cloudformation:DescribeStackResources", "{stack}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("cloudformation:UpdateStack", "{stack}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    (
+        "s3:PutObject",
+        "arn:{p}:s3:::elasticbeanstalk-{region}-{account}/resources/environments/{env_id}/_runtime/_versions/"
+        "{app}/{label}",
+        f"{BEANSTALK_GUIDE}/concepts-roles-user.html",
+    ),
+    (
+        "s3:ListBucket",
+        "arn:{p}:s3:::elasticbeanstalk-{region}-{account}",
+        f"{BEANSTALK_GUIDE}/concepts-roles-user.html",
+    ),
+    ("autoscaling:SuspendProcesses", "{group}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("autoscaling:ResumeProcesses", "{group}", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("autoscaling:DescribeAutoScalingGroups", "*", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("ec2:DescribeInstances", "*", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("elasticloadbalancing:DescribeTargetHealth", "*", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+    ("cloudwatch:DescribeAlarms", "*", f"{BEANSTALK_GUIDE}/concepts-roles-user.html"),
+)
+# A source artifact's content: an empty zip archive (CODE_ZIP), standing in for the repository.
+EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
 
 DELAY_VARIABLE = "REFARCH_EMULATOR_PIPELINE_DELAY"
 DEFAULT_DELAY = 1.0
@@ -83,6 +162,18 @@ class DuplicatedStopRequestException(_Error):
 
 class ValidationException(_Error):
     pass
+
+
+class InvalidStructureException(_Error):
+    pass
+
+
+def _check_role(backend, role_arn: str) -> None:
+    """CreatePipeline/UpdatePipeline: CodePipeline must be able to assume the role now."""
+    from refarch_emulator.extensions import iam
+
+    if iam.role_problem(backend.account_id, role_arn or "", PRINCIPAL) is not None:
+        raise InvalidStructureException(f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
 
 
 def _delay() -> float:
@@ -192,6 +283,7 @@ class Execution:
         self.runs: list[ActionRun] = []  # every action run, in order
         self.stage_status: dict[str, tuple[str, float]] = {}  # stage → (status, when it entered)
         self.stop_requested: tuple[bool, str | None] | None = None
+        self.artifacts: dict[str, tuple[str, str]] = {}  # output artifact name → (bucket, key) in S3
 
     # -- AWS shapes
     def to_dict(self) -> dict[str, Any]:
@@ -351,31 +443,129 @@ def rf_start(self, name: str, trigger: str, variables=None) -> Execution:
 
 def rf_begin_action(self, run: ActionRun) -> None:
     """Decide how a non-approval action will end (succeed or fail) when it starts, as AWS would."""
-    type_id = run.action["actionTypeId"]
+    provider = run.action["actionTypeId"].get("provider")
     config = run.action.get("configuration", {})
-    provider = type_id.get("provider")
     failure = None
-    if provider == "CodeStarSourceConnection":
-        status = _connection_status(self.account_id, self.region_name, config.get("ConnectionArn", ""))
-        if status != "AVAILABLE":
-            failure = (
-                "ConfigurationError",
-                f"Unable to use Connection: {config.get('ConnectionArn')}. The provided connection is not in "
-                f"AVAILABLE state (status: {status or 'not found'}).",
-            )
+    if run.action["actionTypeId"].get("category") == "Source":
+        failure = _source(self, run, config)
     elif provider == "CodeBuild":
-        from moto.codebuild.models import codebuild_backends
-
-        codebuild = codebuild_backends[self.account_id][self.region_name]
-        project = config.get("ProjectName", "")
-        if project not in codebuild.codebuild_projects:
-            failure = ("JobFailed", f"Error calling startBuild: Project cannot be found: {project}")
-        else:
-            run.external_id = codebuild.start_build(project)["id"]
+        failure = _build(self, run, config)
     elif provider == "ElasticBeanstalk":
-        failure = _beanstalk_deploy(run, self.account_id, self.region_name, config)
+        failure = _beanstalk_deploy(self, run, config)
     if failure:
         run.outcome = ("Failed", None, {"code": failure[0], "message": failure[1]})
+
+
+def _role(run: ActionRun) -> str:
+    return run.execution.pipeline.pipeline.get("roleArn", "")
+
+
+def _allows(backend, run: ActionRun, action: str, resource: str) -> bool:
+    from refarch_emulator.extensions import iam
+
+    return iam.role_allows(backend.account_id, _role(run), action, resource)
+
+
+def _session(backend, run: ActionRun) -> str:
+    role = _role(run)
+    return f"arn:{role.split(':')[1]}:sts::{backend.account_id}:assumed-role/{role.rsplit('/', 1)[-1]}/{run.id[:32]}"
+
+
+def _store(run: ActionRun) -> str:
+    return (run.execution.pipeline.pipeline.get("artifactStore") or {}).get("location", "")
+
+
+def _s3(backend):
+    from moto.s3.models import s3_backends
+
+    return s3_backends[backend.account_id][backend.partition]
+
+
+def _artifact_denied(bucket: str, key: str) -> tuple[str, str]:
+    # CodePipeline's message when its role cannot read or write an artifact (seen on AWS in many
+    # reports, e.g. "Unable to access the artifact with Amazon S3 object key 'p/BuildArtif/mDNbhDK' ...").
+    return (
+        "PermissionError",
+        f"Unable to access the artifact with Amazon S3 object key '{key}' located in the Amazon S3 artifact "
+        f"bucket '{bucket}'. The provided role does not have sufficient permissions.",
+    )
+
+
+def _output_key(run: ActionRun, artifact: str) -> str:
+    # AWS's layout: <pipeline name, 20 chars>/<artifact name, 10 chars>/<7 random characters>.
+    pipeline = run.execution.pipeline.pipeline["name"]
+    return f"{pipeline[:20]}/{artifact[:10]}/{uuid.uuid4().hex[:7]}"
+
+
+def _write_outputs(backend, run: ActionRun, content: bytes) -> tuple[str, str] | None:
+    bucket = _store(run)
+    for artifact in run.action.get("outputArtifacts") or []:
+        key = _output_key(run, artifact["name"])
+        allowed = _allows(backend, run, "s3:PutObject", f"arn:{backend.partition}:s3:::{bucket}/{key}")
+        if bucket not in _s3(backend).buckets or not allowed:
+            return _artifact_denied(bucket, key)
+        _s3(backend).put_object(bucket, key, content)
+        run.execution.artifacts[artifact["name"]] = (bucket, key)
+    return None
+
+
+def _input(run: ActionRun) -> tuple[str, str]:
+    name = ((run.action.get("inputArtifacts") or [{}])[0]).get("name", "")
+    return run.execution.artifacts.get(name) or (_store(run), f"{run.execution.pipeline_name[:20]}/{name[:10]}/-")
+
+
+def _source(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
+    if run.action["actionTypeId"].get("provider") == "CodeStarSourceConnection":
+        arn = config.get("ConnectionArn", "")
+        status = _connection_status(backend.account_id, backend.region_name, arn)
+        if status != "AVAILABLE":
+            return (
+                "ConfigurationError",
+                f"Unable to use Connection: {arn}. The provided connection is not in "
+                f"AVAILABLE state (status: {status or 'not found'}).",
+            )
+        # IAM evaluates the action of the service that owns the ARN (codeconnections: or
+        # codestar-connections:), https://docs.aws.amazon.com/dtconsole/latest/userguide/rename.html
+        service = arn.split(":")[2] if arn.count(":") >= 5 else "codestar-connections"
+        if not _allows(backend, run, f"{service}:UseConnection", arn):
+            return (
+                "PermissionError",
+                f"Unable to use Connection: {arn}. The provided role does not have sufficient permissions.",
+            )
+    return _write_outputs(backend, run, EMPTY_ZIP)
+
+
+def _build(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
+    from moto.codebuild.models import codebuild_backends
+
+    from refarch_emulator.extensions import codebuild
+
+    name = config.get("ProjectName", "")
+    arn = f"arn:{backend.partition}:codebuild:{backend.region_name}:{backend.account_id}:project/{name}"
+    for action in ("codebuild:StartBuild", "codebuild:BatchGetBuilds"):
+        if not _allows(backend, run, action, arn):
+            # CodePipeline's message for a denied StartBuild (reported from AWS, e.g. "Error calling
+            # startBuild: User: ...assumed-role/... is not authorized to perform: codebuild:StartBuild").
+            return (
+                "JobFailed",
+                f"Error calling startBuild: User: {_session(backend, run)} is not authorized to perform: {action} "
+                f"on resource: {arn} because no identity-based policy allows the {action} action "
+                "(Service: AWSCodeBuild; Status Code: 400; Error Code: AccessDeniedException)",
+            )
+    if name not in codebuild_backends[backend.account_id][backend.region_name].codebuild_projects:
+        return ("JobFailed", f"Error calling startBuild: Project cannot be found: {arn}")
+    outputs = run.action.get("outputArtifacts") or []
+    output = (_store(run), _output_key(run, outputs[0]["name"] if outputs else "output"))
+    build_id, seconds, failure = codebuild.pipeline_build(
+        backend.account_id, backend.region_name, name, _input(run), output
+    )
+    run.external_id = build_id
+    run.finish_at = max(run.finish_at or 0.0, time.time() + seconds)
+    if failure:
+        return ("JobFailed", failure)
+    for artifact in outputs:
+        run.execution.artifacts[artifact["name"]] = output
+    return None
 
 
 def _connection_status(account: str, region: str, arn: str) -> str | None:
@@ -386,22 +576,73 @@ def _connection_status(account: str, region: str, arn: str) -> str | None:
     return connection_status(account, region, arn)
 
 
-def _beanstalk_deploy(run: ActionRun, account: str, region: str, config: dict[str, str]) -> tuple[str, str] | None:
+def _deploy_targets(backend, app: str, env_name: str) -> dict[str, str]:
+    """The environment's own resources a deployment touches (ids as Elastic Beanstalk names them)."""
+
+    env_id = "e-unknown"
+    try:
+        from moto.elasticbeanstalk.models import eb_backends
+
+        application = eb_backends[backend.account_id][backend.region_name].applications.get(app)
+        environment = (application.environments or {}).get(env_name) if application else None
+        env_id = getattr(environment, "environment_id", env_id)
+    except (ImportError, KeyError, AttributeError):
+        pass
+    region, account, p = backend.region_name, backend.account_id, backend.partition
+    return {
+        "env_id": env_id,
+        "stack": f"arn:{p}:cloudformation:{region}:{account}:stack/awseb-{env_id}-stack/"
+        f"{uuid.uuid5(uuid.NAMESPACE_URL, env_id)}",
+        "group": f"arn:{p}:autoscaling:{region}:{account}:autoScalingGroup:{uuid.uuid5(uuid.NAMESPACE_DNS, env_id)}:"
+        f"autoScalingGroupName/awseb-{env_id}-AWSEBAutoScalingGroup-{env_id[2:].upper()}",
+    }
+
+
+def _beanstalk_deploy(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
     """Deploy the input artifact as a new application version, as the action does; None if it started."""
     from refarch_emulator.extensions.elasticbeanstalk import deploy_version
 
-    pipeline = run.execution.pipeline.pipeline
+    app, env = config.get("ApplicationName", ""), config.get("EnvironmentName", "")
     artifact = (run.action.get("inputArtifacts") or [{"name": "artifact"}])[0]["name"]
-    store = (pipeline.get("artifactStore") or {}).get("location", "")
-    key = f"{pipeline['name'][:20]}/{artifact[:20]}/{uuid.uuid4().hex[:7]}"
+    bucket, key = _input(run)
     label = f"code-pipeline-{int(run.start * 1000)}-{artifact}-{uuid.uuid4()}"
+    values = dict(
+        p=backend.partition,
+        region=backend.region_name,
+        account=backend.account_id,
+        app=app,
+        env=env,
+        label=label,
+        bucket=bucket,
+        key=key,
+        **_deploy_targets(backend, app, env),
+    )
+    for action, resource, _source_page in BEANSTALK_DEPLOY:
+        arn = resource.format(**values)
+        if _allows(backend, run, action, arn):
+            continue
+        if action.startswith("s3:") and arn.endswith(f"{bucket}/{key}"):
+            return _artifact_denied(bucket, key)
+        if action.startswith("elasticbeanstalk:"):
+            # CodePipeline's check of the role before it calls Elastic Beanstalk.
+            return ("PermissionError", f"The provided role does not have the {action} permission")
+        # Elastic Beanstalk's failure when the caller may not touch the environment's resources.
+        service = {"cloudformation": "AmazonCloudFormation", "autoscaling": "AmazonAutoScaling", "s3": "Amazon S3"}
+        return (
+            "JobFailed",
+            f"Deployment failed. Service:{service.get(action.split(':')[0], action.split(':')[0])}, "
+            f"Message:User: {_session(backend, run)} is not authorized to perform: {action} on resource: {arn}",
+        )
+    s3 = _s3(backend)
+    if bucket not in s3.buckets or s3.get_object(bucket, key) is None:
+        # CreateApplicationVersion's error for a bundle that is not in S3 (elasticbeanstalk extension).
+        return (
+            "JobFailed",
+            f"Unable to create application version: Unable to download from S3 location (Bucket: {bucket} "
+            f"Key: {key}). Reason: Not Found",
+        )
     wait, failure = deploy_version(
-        account,
-        region,
-        config.get("ApplicationName", ""),
-        config.get("EnvironmentName", ""),
-        {"S3Bucket": store, "S3Key": key},
-        label,
+        backend.account_id, backend.region_name, app, env, {"S3Bucket": bucket, "S3Key": key}, label
     )
     if failure:
         return ("JobFailed", failure)
@@ -425,13 +666,22 @@ def _execution(pipeline, execution_id: str):
 _moto_create = cp_models.CodePipelineBackend.create_pipeline
 
 
+_moto_update = cp_models.CodePipelineBackend.update_pipeline
+
+
 def create_pipeline_model(self, pipeline, tags):
     if pipeline["name"] in self.pipelines:
         raise PipelineNameInUseException(f"Pipeline name '{pipeline['name']}' is already in use.")
+    _check_role(self, pipeline.get("roleArn"))
     created = _moto_create(self, pipeline, tags)
     with _LOCK:
         rf_start(self, pipeline["name"], "CreatePipeline")
     return created
+
+
+def update_pipeline_model(self, pipeline):
+    _check_role(self, pipeline.get("roleArn"))
+    return _moto_update(self, pipeline)
 
 
 def start_pipeline_execution(self) -> str:
@@ -610,6 +860,7 @@ RESPONSE_METHODS = (
 
 def install() -> None:
     cp_models.CodePipelineBackend.create_pipeline = create_pipeline_model
+    cp_models.CodePipelineBackend.update_pipeline = update_pipeline_model
     cp_models.CodePipelineBackend.rf_start = rf_start
     cp_models.CodePipelineBackend.rf_begin_action = rf_begin_action
     for method in RESPONSE_METHODS:

@@ -262,8 +262,8 @@ def test_instance_type_offerings_pages():
 def test_subnet_zones():
     client, stub = stubbed("ec2")
     subnets = [
-        {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
-        {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
+        {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az6"},
+        {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b", "AvailabilityZoneId": "use1-az1"},
     ]
     stub.add_response("describe_subnets", {"Subnets": subnets}, {"SubnetIds": ["subnet-a", "subnet-b"]})
     with stub:
@@ -371,19 +371,72 @@ def test_latest_template_version():
         assert asg.latest_template_version(client, "web-lt") == 7
 
 
+def test_describe_subnet_zones_gives_names_and_ids():
+    client, stub = stubbed("ec2")
+    subnets = [{"SubnetId": "subnet-e", "AvailabilityZone": "us-east-1e", "AvailabilityZoneId": "use1-az3"}]
+    stub.add_response("describe_subnets", {"Subnets": subnets}, {"SubnetIds": ["subnet-e"]})
+    with stub:
+        assert asg.describe_subnet_zones(client, ["subnet-e"]) == [
+            dict(subnet_id="subnet-e", availability_zone="us-east-1e", availability_zone_id="use1-az3")
+        ]
+
+
+def test_instance_type_offerings_by_az_id():
+    client, stub = stubbed("ec2")
+    request = {
+        "LocationType": "availability-zone-id",
+        "Filters": [
+            {"Name": "instance-type", "Values": ["c5.large"]},
+            {"Name": "location", "Values": ["use1-az1", "use1-az3"]},
+        ],
+    }
+    found = [{"InstanceType": "c5.large", "LocationType": "availability-zone-id", "Location": "use1-az1"}]
+    stub.add_response("describe_instance_type_offerings", {"InstanceTypeOfferings": found}, request)
+    with stub:
+        pairs = asg.instance_type_offerings(client, ["c5.large"], ["use1-az3", "use1-az1"], "availability-zone-id")
+    assert pairs == [("c5.large", "use1-az1")]
+
+
+SUBNETS = [
+    dict(subnet_id="subnet-a", availability_zone="us-east-1a", availability_zone_id="use1-az6"),
+    dict(subnet_id="subnet-e", availability_zone="us-east-1e", availability_zone_id="use1-az3"),
+    dict(subnet_id="subnet-b", availability_zone="us-east-1b", availability_zone_id="use1-az1"),
+]
+
+
 @pytest.mark.parametrize(
-    ("group", "subnets", "zones"),
+    ("offerings", "types", "used", "left_out"),
     [
-        (None, ["subnet-a"], None),
+        # us-east-1 as EC2 offers the role's types: use1-az3 offers none of them.
         (
-            {"VPCZoneIdentifier": "subnet-b,subnet-a", "AvailabilityZones": ["us-east-1b", "us-east-1a"]},
+            [(t, z) for t in ("c5.large", "m5.large") for z in ("use1-az6", "use1-az1")],
+            ["c5.large", "m5.large"],
             ["subnet-a", "subnet-b"],
-            ["us-east-1a", "us-east-1b"],
+            ["us-east-1e"],
         ),
-        ({"VPCZoneIdentifier": "subnet-a", "AvailabilityZones": ["us-east-1a"]}, ["subnet-a", "subnet-b"], None),
-        ({"VPCZoneIdentifier": "subnet-a,subnet-b", "AvailabilityZones": ["us-east-1a"]}, ["subnet-a"], None),
-        ({"VPCZoneIdentifier": "subnet-a", "AvailabilityZones": []}, ["subnet-a"], None),
+        # One type offered in an AZ is enough.
+        (
+            [("c5.large", "use1-az6"), ("m4.large", "use1-az3")],
+            ["c5.large", "m4.large"],
+            ["subnet-a", "subnet-e"],
+            ["us-east-1b"],
+        ),
+        # An offering of a type the group does not ask for does not count.
+        (
+            [("m4.large", "use1-az3"), ("c5.large", "use1-az1")],
+            ["c5.large"],
+            ["subnet-b"],
+            ["us-east-1a", "us-east-1e"],
+        ),
+        # Matched by id: a name would point at another AZ in another account.
+        ([("c5.large", "us-east-1e")], ["c5.large"], [], ["us-east-1a", "us-east-1b", "us-east-1e"]),
     ],
 )
-def test_zones_of_unchanged_subnets(group, subnets, zones):
-    assert asg.zones_of_unchanged_subnets(group, subnets) == zones
+def test_placement_keeps_the_azs_that_offer_a_type(offerings, types, used, left_out):
+    kept, out = asg.placement(SUBNETS, offerings, types)
+    assert kept == used
+    assert [o["availability_zone"] for o in out] == left_out
+    for entry in out:
+        assert entry["subnet_id"] == "subnet-" + entry["availability_zone"][-1]
+        assert entry["availability_zone_id"].startswith("use1-az")
+        assert "offers none of the %d instance types" % len(types) in entry["reason"]

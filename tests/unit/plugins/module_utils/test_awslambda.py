@@ -4,11 +4,14 @@ import io
 import zipfile
 
 import boto3
+import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.refarch.aws.plugins.module_utils import awslambda
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
 from botocore.stub import Stubber
+
+from .fake_clock import FakeClock
 
 OWNED = {"refarch:deployment": "refarch"}
 UUID = "acf3b89d-cd88-46cd-9915-4aa277db0d0e"
@@ -308,3 +311,92 @@ def test_mappings_of_a_missing_function_are_none(stub):
     awslambda.delete_mapping(client, UUID)
     stubber.add_client_error("delete_function", service_error_code="ResourceNotFoundException", http_status_code=404)
     awslambda.delete_function(client, "f")
+
+
+ROLE_NOT_ASSUMABLE = "The role defined for the function cannot be assumed by Lambda."
+NO_RECEIVE = "The provided execution role does not have permissions to call ReceiveMessage on SQS"
+
+
+def test_update_configuration_waits_while_a_new_role_propagates(stub):
+    client, stubber = stub
+    stubber.add_client_error("update_function_configuration", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
+    stubber.add_response("update_function_configuration", dict(CONFIGURATION))
+    clock = FakeClock()
+    awslambda.update_configuration(client, "f", {"Role": CONFIGURATION["Role"]}, sleep=clock.sleep, clock=clock)
+    assert clock.now == awslambda.ROLE_READY_DELAY
+
+
+def test_a_role_lambda_never_can_assume_fails_after_the_bound(stub):
+    client, stubber = stub
+    for _ in range(awslambda.ROLE_READY_TIMEOUT // awslambda.ROLE_READY_DELAY + 1):
+        stubber.add_client_error("create_function", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
+    clock = FakeClock()
+    arguments = awslambda.create_arguments("f", awslambda.build_desired(params(), "x", OWNED), b"zip")
+    with pytest.raises(botocore.exceptions.ClientError, match="cannot be assumed by Lambda"):
+        awslambda.create_function(client, arguments, sleep=clock.sleep, clock=clock)
+    assert clock.now == awslambda.ROLE_READY_TIMEOUT
+
+
+def new_mapping_desired():
+    return awslambda.build_desired_mapping(mapping_params())
+
+
+def test_create_mapping_waits_while_the_roles_sqs_policy_propagates(stub):
+    client, stubber = stub
+    stubber.add_client_error("create_event_source_mapping", "InvalidParameterValueException", NO_RECEIVE)
+    stubber.add_client_error(
+        "create_event_source_mapping",
+        "InvalidParameterValueException",
+        "The provided execution role does not have permissions to call DeleteMessage on SQS",
+    )
+    stubber.add_response("create_event_source_mapping", dict(MAPPING, State="Creating"))
+    clock = FakeClock()
+    created = awslambda.create_mapping(client, "f", new_mapping_desired(), sleep=clock.sleep, clock=clock)
+    assert (created["uuid"], created["state"]) == (UUID, "Creating")
+    assert clock.now == 2 * awslambda.ROLE_READY_DELAY
+
+
+def test_create_mapping_raises_a_real_input_error_at_once(stub):
+    client, stubber = stub
+    stubber.add_client_error(
+        "create_event_source_mapping",
+        "InvalidParameterValueException",
+        "Queue visibility timeout: 30 seconds is less than Function timeout: 60 seconds",
+    )
+    clock = FakeClock()
+    with pytest.raises(botocore.exceptions.ClientError, match="visibility timeout"):
+        awslambda.create_mapping(client, "f", new_mapping_desired(), sleep=clock.sleep, clock=clock)
+    assert clock.now == 0
+
+
+def test_delete_and_update_wait_while_the_mapping_is_busy(stub):
+    client, stubber = stub
+    busy = "Cannot delete the event source mapping because it is in use."
+    stubber.add_client_error("delete_event_source_mapping", "ResourceInUseException", busy)
+    stubber.add_response("delete_event_source_mapping", dict(MAPPING, State="Deleting"), {"UUID": UUID})
+    clock = FakeClock()
+    awslambda.delete_mapping(client, UUID, sleep=clock.sleep, clock=clock)
+    assert clock.now == awslambda.MAPPING_BUSY_DELAY
+    stubber.add_client_error(
+        "update_event_source_mapping",
+        "ResourceInUseException",
+        "Cannot update the event source mapping because it is in use.",
+    )
+    stubber.add_response("update_event_source_mapping", dict(MAPPING, State="Updating"), {"UUID": UUID, "BatchSize": 5})
+    assert awslambda.update_mapping(client, UUID, {"BatchSize": 5}, sleep=clock.sleep, clock=clock)["state"] == (
+        "Updating"
+    )
+    assert clock.now == 2 * awslambda.MAPPING_BUSY_DELAY
+
+
+def test_a_mapping_busy_for_ever_fails_after_the_bound_and_a_gone_one_is_fine(stub):
+    client, stubber = stub
+    busy = "Cannot delete the event source mapping because it is in use."
+    for _ in range(awslambda.MAPPING_BUSY_TIMEOUT // awslambda.MAPPING_BUSY_DELAY + 1):
+        stubber.add_client_error("delete_event_source_mapping", "ResourceInUseException", busy)
+    clock = FakeClock()
+    with pytest.raises(botocore.exceptions.ClientError, match="in use"):
+        awslambda.delete_mapping(client, UUID, sleep=clock.sleep, clock=clock)
+    assert clock.now == awslambda.MAPPING_BUSY_TIMEOUT
+    stubber.add_client_error("delete_event_source_mapping", "ResourceNotFoundException", "gone", 404)
+    awslambda.delete_mapping(client, UUID, sleep=clock.sleep, clock=clock)

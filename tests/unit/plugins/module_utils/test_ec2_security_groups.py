@@ -2,6 +2,7 @@ import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import ec2_security_groups as sg
 from botocore.exceptions import ClientError
 
+from .fake_clock import FakeClock
 from .stubbed import stubbed
 
 VPC = "vpc-0123456789abcdef0"
@@ -360,10 +361,13 @@ def test_delete_group_missing_is_false():
         assert sg.delete_group(client, WEB_ID) is False
 
 
+IN_USE = "resource %s has a dependent object" % WEB_ID
+
+
 def test_delete_when_unused_retries_dependency_violation_until_the_deadline():
     client, stub = stubbed("ec2")
-    stub.add_client_error("delete_security_group", "DependencyViolation")
-    stub.add_client_error("delete_security_group", "DependencyViolation")
+    stub.add_client_error("delete_security_group", "DependencyViolation", IN_USE)
+    stub.add_client_error("delete_security_group", "DependencyViolation", IN_USE)
     stub.add_response("delete_security_group", {})
     now, slept = [0.0], []
 
@@ -377,7 +381,7 @@ def test_delete_when_unused_retries_dependency_violation_until_the_deadline():
 
     client, stub = stubbed("ec2")
     for _attempt in range(3):
-        stub.add_client_error("delete_security_group", "DependencyViolation")
+        stub.add_client_error("delete_security_group", "DependencyViolation", IN_USE)
     now[0] = 0.0
     with stub, pytest.raises(ClientError, match="DependencyViolation"):
         sg.delete_when_unused(client, WEB_ID, timeout=8, sleep=sleep, clock=lambda: now[0])
@@ -388,3 +392,62 @@ def test_other_errors_propagate():
     stub.add_client_error("describe_security_groups", "UnauthorizedOperation", http_status_code=403)
     with stub, pytest.raises(ClientError):
         sg.groups_by_name(client, VPC, ["web-sg"])
+
+
+def test_delete_when_unused_raises_another_dependency_violation_at_once():
+    client, stub = stubbed("ec2")
+    stub.add_client_error("delete_security_group", "DependencyViolation", "something else")
+    with stub, pytest.raises(ClientError, match="something else"):
+        sg.delete_when_unused(client, WEB_ID, timeout=60, sleep=lambda s: None, clock=lambda: 0.0)
+
+
+def not_found(group_id):
+    return "The security group '%s' does not exist" % group_id
+
+
+@pytest.mark.parametrize(
+    ("code", "message", "retried"),
+    [
+        ("InvalidGroup.NotFound", not_found(ALB_ID), True),
+        ("InvalidGroup.NotFound", not_found("sg-0cccccccccccccccc"), False),  # not one this run created
+        ("InvalidGroupId.Malformed", not_found(ALB_ID), False),
+        ("InvalidPermission.Duplicate", "the specified rule already exists", False),
+    ],
+)
+def test_not_yet_seen_names_a_group_created_by_this_run(code, message, retried):
+    assert sg.not_yet_seen([ALB_ID, WEB_ID])(code, message) is retried
+
+
+def test_a_rule_naming_a_new_group_is_retried_until_ec2_knows_it_within_a_bound():
+    clock = FakeClock()
+    client, stub = stubbed("ec2")
+    permissions = [dict(HTTP_FROM_ALB)]
+    stub.add_client_error("authorize_security_group_ingress", "InvalidGroup.NotFound", not_found(ALB_ID))
+    stub.add_response("authorize_security_group_ingress", {"Return": True})
+    with stub:
+        sg.while_new_groups_propagate(
+            [ALB_ID], sg.authorize_ingress, (client, WEB_ID, permissions), sleep=clock.sleep, clock=clock
+        )
+    stub.assert_no_pending_responses()
+    assert clock.now == sg.NEW_GROUP_DELAY
+
+    client, stub = stubbed("ec2")
+    for _attempt in range(3):
+        stub.add_client_error("authorize_security_group_ingress", "InvalidGroup.NotFound", not_found(ALB_ID))
+    clock = FakeClock()
+    with stub, pytest.raises(ClientError, match="does not exist"):
+        sg.while_new_groups_propagate(
+            [ALB_ID],
+            sg.authorize_ingress,
+            (client, WEB_ID, permissions),
+            timeout=4,
+            sleep=clock.sleep,
+            clock=clock,
+        )
+
+
+def test_without_new_groups_a_not_found_is_raised_at_once():
+    client, stub = stubbed("ec2")
+    stub.add_client_error("authorize_security_group_ingress", "InvalidGroup.NotFound", not_found(ALB_ID))
+    with stub, pytest.raises(ClientError, match="does not exist"):
+        sg.while_new_groups_propagate([], sg.authorize_ingress, (client, WEB_ID, [dict(HTTP_FROM_ALB)]))

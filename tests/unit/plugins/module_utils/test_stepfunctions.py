@@ -1,12 +1,15 @@
 import json
 
 import boto3
+import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
 from ansible_collections.refarch.aws.plugins.module_utils import stepfunctions
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
 from ansible_collections.refarch.aws.plugins.modules import stepfunctions_execution
 from botocore.stub import Stubber
+
+from .fake_clock import FakeClock
 
 ARN = "arn:aws:states:us-east-1:123456789012:stateMachine:sm"
 ROLE = "arn:aws:iam::123456789012:role/refarch/states"
@@ -297,3 +300,63 @@ def test_duplicate_execution_names_fail_before_any_call():
     with pytest.raises(Exit):
         stepfunctions_execution.run_module(module)
     assert module.result["msg"] == "executions: execution names must be unique"
+
+
+ROLE_NOT_READY = (
+    "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume "
+    "the provided role."
+)
+
+
+def test_create_state_machine_waits_while_the_new_role_propagates(stub):
+    client, stubber = stub
+    for _ in range(2):
+        stubber.add_client_error("create_state_machine", "AccessDeniedException", ROLE_NOT_READY, 400)
+    stubber.add_response("create_state_machine", {"stateMachineArn": ARN, "creationDate": "2024-01-01"})
+    clock = FakeClock()
+    arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
+    assert stepfunctions.create_state_machine(client, arguments, sleep=clock.sleep, clock=clock) == ARN
+    assert clock.now == 2 * stepfunctions.ROLE_READY_DELAY
+
+
+def test_update_state_machine_waits_while_a_new_role_propagates(stub):
+    client, stubber = stub
+    stubber.add_client_error("update_state_machine", "AccessDeniedException", ROLE_NOT_READY, 400)
+    stubber.add_response("update_state_machine", {"updateDate": "2024-01-01"})
+    clock = FakeClock()
+    stepfunctions.update_state_machine(client, ARN, {"roleArn": ROLE}, sleep=clock.sleep, clock=clock)
+    assert clock.now == stepfunctions.ROLE_READY_DELAY
+
+
+def test_a_role_that_never_becomes_assumable_fails_after_the_bound(stub):
+    client, stubber = stub
+    attempts = stepfunctions.ROLE_READY_TIMEOUT // stepfunctions.ROLE_READY_DELAY + 1
+    for _ in range(attempts):
+        stubber.add_client_error("create_state_machine", "AccessDeniedException", ROLE_NOT_READY, 400)
+    clock = FakeClock()
+    arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
+    with pytest.raises(botocore.exceptions.ClientError, match="Neither the global service principal"):
+        stepfunctions.create_state_machine(client, arguments, sleep=clock.sleep, clock=clock)
+    assert clock.now == stepfunctions.ROLE_READY_TIMEOUT
+
+
+def test_the_callers_own_access_denied_is_raised_at_once(stub):
+    client, stubber = stub
+    message = "User: arn:aws:iam::123456789012:user/u is not authorized to perform: states:CreateStateMachine"
+    stubber.add_client_error("create_state_machine", "AccessDeniedException", message, 400)
+    clock = FakeClock()
+    arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
+    with pytest.raises(botocore.exceptions.ClientError, match="states:CreateStateMachine"):
+        stepfunctions.create_state_machine(client, arguments, sleep=clock.sleep, clock=clock)
+    assert clock.now == 0
+
+
+def test_a_name_still_being_deleted_is_retried_by_the_modules_client():
+    client = boto3.client("stepfunctions", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    retrying = RetryingBotoClientWrapper(client, retry_decorator(stepfunctions.EXTRA_RETRY_CODES))
+    with Stubber(client) as stubber:
+        stubber.add_client_error("create_state_machine", "StateMachineDeleting", "State machine is being deleted")
+        stubber.add_response("create_state_machine", {"stateMachineArn": ARN, "creationDate": "2024-01-01"})
+        arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
+        assert stepfunctions.create_state_machine(retrying, arguments) == ARN
+        stubber.assert_no_pending_responses()

@@ -25,6 +25,7 @@ class FakeModule:
             wait=False,
             wait_timeout=60,
         )
+        self.params.setdefault("offered_zones_only", True)
         self.params.update(overrides)
         self.check_mode = check_mode
         self.clients = clients
@@ -36,22 +37,22 @@ class FakeModule:
         raise AssertionError(kwargs["msg"])
 
 
-def ec2_reads(stub, latest_version, subnets=True):
-    """The EC2 reads of a run; DescribeSubnets only where the group's own AZs cannot stand in."""
-    if subnets:
-        stub.add_response(
-            "describe_subnets",
-            {
-                "Subnets": [
-                    {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a"},
-                    {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b"},
-                ]
-            },
-        )
+SUBNETS = [
+    {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az6"},
+    {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b", "AvailabilityZoneId": "use1-az1"},
+]
+
+
+SUBNET_E = {"SubnetId": "subnet-e", "AvailabilityZone": "us-east-1e", "AvailabilityZoneId": "use1-az3"}
+
+
+def ec2_reads(stub, latest_version, subnets=SUBNETS, offered_in=("use1-az6", "use1-az1")):
+    """The EC2 reads of a run: the subnets' AZs, the types' offerings by AZ id, maybe the latest version."""
+    stub.add_response("describe_subnets", {"Subnets": list(subnets)})
     offerings = [
-        {"InstanceType": t, "LocationType": "availability-zone", "Location": z}
+        {"InstanceType": t, "LocationType": "availability-zone-id", "Location": z}
         for t in ("c5.large", "m5.large")
-        for z in ("us-east-1a", "us-east-1b")
+        for z in offered_in
     ]
     stub.add_response("describe_instance_type_offerings", {"InstanceTypeOfferings": offerings})
     if latest_version is not None:
@@ -64,8 +65,7 @@ def ec2_reads(stub, latest_version, subnets=True):
 def run(group, latest_version, refreshes=None, check_mode=False, expect_start=False):
     ec2, ec2_stub = stubbed("ec2")
     autoscaling, as_stub = stubbed("autoscaling")
-    # A group on the desired subnets gives its AZs itself, except in check mode.
-    ec2_reads(ec2_stub, latest_version, subnets=check_mode)
+    ec2_reads(ec2_stub, latest_version)
     if refreshes is not None:
         as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": refreshes})
     if expect_start:
@@ -88,7 +88,7 @@ def test_up_to_date_group_is_unchanged_and_reports_pools():
 def test_changed_subnets_are_mapped_to_azs_with_describe_subnets():
     ec2, ec2_stub = stubbed("ec2")
     autoscaling, as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=1, subnets=True)
+    ec2_reads(ec2_stub, latest_version=1)
     as_stub.add_response("update_auto_scaling_group", {})
     as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a"])
@@ -146,7 +146,7 @@ def test_check_mode_predicts_an_update_without_calling_it(overrides, key):
 def test_a_group_without_our_tag_is_refused():
     ec2, ec2_stub = stubbed("ec2")
     autoscaling, _as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=None, subnets=False)
+    ec2_reads(ec2_stub, latest_version=None)
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
     with ec2_stub, pytest.raises(AssertionError, match="not owned by deployment refarch"):
         module_under_test.ensure_present(module, autoscaling, described(Tags=[]))
@@ -163,3 +163,66 @@ def test_a_known_latest_version_saves_the_lookup_and_predicts_the_refresh_in_che
         result = module_under_test.ensure_present(module, autoscaling, described())
     as_stub.assert_no_pending_responses()
     assert result["changed"] is True and result["outdated_instances"] == ["i-1", "i-2"]
+
+
+def test_an_az_that_offers_none_of_the_types_is_left_out_of_the_group_and_reported():
+    """us-east-1e (use1-az3) offers none of the types: the group stays on us-east-1a and us-east-1b."""
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    subnets = [*SUBNETS, SUBNET_E]
+    ec2_reads(ec2_stub, latest_version=1, subnets=subnets)
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a", "subnet-b", "subnet-e"])
+    with ec2_stub, as_stub:
+        result = module_under_test.ensure_present(module, autoscaling, described())
+    assert result["changed"] is False  # the group already is on subnet-a and subnet-b only
+    assert result["placement"]["subnet_ids"] == ["subnet-a", "subnet-b"]
+    assert result["placement"]["availability_zones"] == [
+        {"availability_zone": "us-east-1a", "availability_zone_id": "use1-az6"},
+        {"availability_zone": "us-east-1b", "availability_zone_id": "use1-az1"},
+    ]
+    [left_out] = result["placement"]["left_out"]
+    assert (left_out["availability_zone"], left_out["availability_zone_id"], left_out["subnet_id"]) == (
+        "us-east-1e",
+        "use1-az3",
+        "subnet-e",
+    )
+    assert result["spot_pools"]["availability_zones"] == ["us-east-1a", "us-east-1b"]
+
+
+def test_a_new_group_is_created_only_in_the_offering_azs(monkeypatch):
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=None, subnets=[*SUBNETS, SUBNET_E])
+    as_stub.add_response("create_auto_scaling_group", {})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
+    created = []
+    real_create = module_under_test.asg.create_group
+    monkeypatch.setattr(
+        module_under_test.asg,
+        "create_group",
+        lambda client, params: created.append(params) or real_create(client, params),
+    )
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-e", "subnet-a", "subnet-b"])
+    with ec2_stub, as_stub:
+        module_under_test.ensure_present(module, autoscaling, None)
+    as_stub.assert_no_pending_responses()
+    assert created[0]["VPCZoneIdentifier"] == "subnet-a,subnet-b"
+
+
+def test_no_offering_az_at_all_fails_naming_subnet_ids():
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, _as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=None, offered_in=())
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
+    with ec2_stub, pytest.raises(AssertionError, match="subnet_ids: none of their AZs"):
+        module_under_test.ensure_present(module, autoscaling, None)
+
+
+def test_offered_zones_only_off_keeps_every_subnet():
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, _as_stub = stubbed("autoscaling")
+    ec2_reads(ec2_stub, latest_version=None, offered_in=("use1-az6",))
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, offered_zones_only=False)
+    with ec2_stub:
+        result = module_under_test.ensure_present(module, autoscaling, None)
+    assert result["placement"]["subnet_ids"] == ["subnet-a", "subnet-b"] and result["placement"]["left_out"] == []

@@ -85,6 +85,24 @@ def test_a_real_run_creates_then_authorizes_with_the_new_ids():
     assert result["changed_groups"] == ["web-alb-sg", "web-sg"]
 
 
+def test_a_rule_naming_the_group_just_created_waits_until_ec2_knows_it(monkeypatch):
+    """AWS does not find a group created a moment ago: InvalidGroup.NotFound naming it, then success."""
+    monkeypatch.setattr(module_under_test.sg, "NEW_GROUP_DELAY", 0)
+    not_found = "The security group '%s' does not exist" % ALB_ID
+    ec2, stub = stubbed("ec2")
+    stub.add_response("describe_security_groups", {"SecurityGroups": []})
+    stub.add_response("create_security_group", {"GroupId": ALB_ID})
+    stub.add_response("create_security_group", {"GroupId": WEB_ID})
+    stub.add_client_error("authorize_security_group_ingress", "InvalidGroup.NotFound", not_found)
+    stub.add_response("authorize_security_group_ingress", {"Return": True})
+    stub.add_client_error("authorize_security_group_ingress", "InvalidGroup.NotFound", not_found)
+    stub.add_response("authorize_security_group_ingress", {"Return": True})
+    with stub:
+        result = module_under_test.ensure_present(FakeModule(), ec2)
+    stub.assert_no_pending_responses()
+    assert result["group_ids"] == {"web-alb-sg": ALB_ID, "web-sg": WEB_ID}
+
+
 def test_in_sync_groups_are_unchanged_with_one_read():
     found = [described("web-alb-sg", ALB_ID, [HTTP_ANYWHERE]), described("web-sg", WEB_ID, [HTTP_FROM_ALB])]
     result = run(FakeModule(), found)
