@@ -4,7 +4,9 @@ from io import BytesIO
 import botocore.exceptions
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while
 
+from .fake_clock import FakeClock
 from .stubbed import stubbed
 
 OWNED = {"refarch:deployment": "refarch"}
@@ -409,3 +411,27 @@ def test_the_branch_versions_are_one_filtered_query():
     with stub:
         found = beanstalk.list_platform_versions(client, BRANCH)
     assert [s["PlatformVersion"] for s in found] == ["4.9.1", "4.10.0"]
+
+
+def test_retry_while_retries_a_failed_launch_only_when_the_profile_was_not_visible():
+    clock = FakeClock()
+    profile_event = "The instance profile p associated with the environment does not exist."
+    not_visible = beanstalk.OperationFailed("e-1", ["Failed to launch environment.", profile_event])
+    other = beanstalk.OperationFailed("e-2", ["Failed to launch environment.", "Stack creation failed."])
+    answers = [not_visible, not_visible]
+
+    def launch():
+        if answers:
+            raise answers.pop(0)
+        return "launched"
+
+    retryable = beanstalk.instance_profile_not_visible
+    assert retry_while(launch, retryable, timeout=60, delay=5, sleep=clock.sleep, clock=clock) == "launched"
+    assert clock.now == 10
+
+    def fails_otherwise():
+        raise other
+
+    with pytest.raises(beanstalk.OperationFailed):
+        retry_while(fails_otherwise, retryable, timeout=60, delay=5, sleep=clock.sleep, clock=clock)
+    assert clock.now == 10  # no wait
