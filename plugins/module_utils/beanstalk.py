@@ -136,18 +136,10 @@ def choose_platform(summaries, branch, pinned_arn=None):
     listed = [normalize_platform(s) for s in summaries or [] if s.get("PlatformArn") == pinned_arn]
     if listed:
         return listed[0], latest
-    _, version = parse_platform_arn(pinned_arn) or (branch, None)
+    version = (parse_platform_arn(pinned_arn) or (branch, None))[1]
     return dict(
         arn=pinned_arn, branch=branch, version=version, status=None, branch_lifecycle_state=None, recommended=False
     ), latest
-
-
-def newer_platform(current_arn, latest):
-    """``latest`` when it is a newer version of the branch ``current_arn`` is on, else None."""
-    current = parse_platform_arn(current_arn)
-    if not current or not latest or current[0] != latest["branch"]:
-        return None
-    return latest if platform_version_key(latest["version"]) > platform_version_key(current[1]) else None
 
 
 def failure_messages(events):

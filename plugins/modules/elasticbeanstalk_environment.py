@@ -19,7 +19,7 @@ description:
     (real environments take 5-20 minutes; botocore's waiter gives up after 400 seconds), and on
     failure reports the environment's latest error events. A launch or an update that fails (AWS
     accepts the call, then records C(Failed to launch environment.) or C(Failed to deploy
-    configuration.) and the environment is Ready again: with health Grey after a launch, as before
+    configuration.) and the environment is Ready again, with health Grey after a launch, as before
     after an update) is reported as soon as it is Ready, with its error events.
   - Written because neither amazon.aws nor community.aws has an environment module.
   - The tier of an existing environment cannot change in place (AWS needs a new environment);

@@ -15,7 +15,7 @@ description:
     (C(No Solution Stack named '...' found.)). This module lists the Ready versions of a platform
     branch (one C(ListPlatformVersions) query) and returns the newest, by semantic version.
   - With O(platform_arn) that exact version is returned instead (as listed, or as its ARN says when
-    the branch does not list it: AWS then decides whether it takes it), and RV(latest) still tells
+    the branch does not list it, AWS then decides whether it takes it), and RV(latest) still tells
     whether the branch has a newer one.
   - Fails when the branch has no Ready version or is C(Retired); warns when it is C(Deprecated).
 author:

@@ -342,22 +342,6 @@ def test_a_pinned_platform_is_kept_and_the_newest_still_reported():
     assert unlisted["arn"] == PLATFORM + "4.1.0" and unlisted["version"] == "4.1.0" and unlisted["status"] is None
 
 
-@pytest.mark.parametrize(
-    ("running", "expected"),
-    [
-        (PLATFORM + "4.9.1", "4.10.0"),
-        (PLATFORM + "4.10.0", None),
-        (PLATFORM + "4.11.0", None),
-        ("arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.12 running on 64bit Amazon Linux 2023/1.0.0", None),
-        (None, None),
-    ],
-)
-def test_a_newer_platform_is_reported_only_on_the_same_branch(running, expected):
-    latest = beanstalk.normalize_platform(summary("4.10.0"))
-    newer = beanstalk.newer_platform(running, latest)
-    assert (newer or {}).get("version") == expected
-
-
 def test_platform_arns_are_parsed():
     assert beanstalk.parse_platform_arn(PLATFORM + "4.10.0") == (BRANCH, "4.10.0")
     custom = "arn:aws:elasticbeanstalk:us-east-1:123456789012:platform/MyPlatform/1.0.2"
