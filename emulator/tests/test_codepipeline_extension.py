@@ -12,7 +12,7 @@ from refarch_emulator.testing import client, error, private_emulator, trust_poli
 
 DELAY = 0.3
 EB_DELAY = 0.8  # longer than an action, so the deploy visibly waits for the environment
-STACK = "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
+STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # current in the emulator's platform catalogue
 
 
 IAM_WINDOW = 0.5

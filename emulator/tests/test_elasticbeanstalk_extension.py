@@ -1,6 +1,9 @@
 """Elastic Beanstalk extension: application versions, environment lifecycle, events, platforms."""
 
+import json
 import time
+import urllib.parse
+import urllib.request
 import uuid
 from datetime import UTC, datetime, timedelta
 
@@ -38,7 +41,9 @@ def app(endpoint, eb):
     return name
 
 
-STACK = "64bit Amazon Linux 2023 v4.6.0 running Python 3.11"
+STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # the current version of its branch
+BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
+ARN = "arn:aws:elasticbeanstalk:us-east-1::platform/"
 
 
 def wait_status(eb, env_id, status, timeout=10):
@@ -133,9 +138,7 @@ def test_environment_lifecycle_launch_update_terminate(eb, app):
     assert created["Health"] == "Grey"
     assert created["CNAME"] == f"{app}-web.us-east-1.elasticbeanstalk.com"
     assert created["VersionLabel"] == "v1"
-    assert created["PlatformArn"] == (
-        "arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.6.0"
-    )
+    assert created["PlatformArn"] == f"{ARN}{BRANCH}/4.10.0"
     assert created["Tier"] == {"Name": "WebServer", "Type": "Standard", "Version": "1.0"}
 
     ready = wait_status(eb, env_id, "Ready")
@@ -218,10 +221,10 @@ def test_describe_environments_filters(eb, app):
     two = eb.create_environment(
         ApplicationName=app,
         EnvironmentName=f"{app}-b",
-        PlatformArn="arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.12 running on 64bit Amazon Linux 2023/4.6.0",
+        PlatformArn=f"{ARN}Python 3.12 running on 64bit Amazon Linux 2023/4.10.0",
         Tier={"Name": "Worker", "Type": "SQS/HTTP"},
     )
-    assert two["SolutionStackName"] == "64bit Amazon Linux 2023 v4.6.0 running Python 3.12"
+    assert two["SolutionStackName"] == "64bit Amazon Linux 2023 v4.10.0 running Python 3.12"
     assert "CNAME" not in two  # worker environments have none
     assert two["Tier"]["Name"] == "Worker"
     assert one["CNAME"].startswith(f"{app}-a.eba-")
@@ -325,23 +328,216 @@ def test_platform_versions(eb):
         ]
     )["PlatformSummaryList"]
     arns = {p["PlatformArn"] for p in python}
-    assert "arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.6.0" in arns
+    assert f"{ARN}{BRANCH}/4.6.0" in arns and f"{ARN}{BRANCH}/4.10.0" in arns
     assert all(p["PlatformStatus"] == "Ready" and p["OperatingSystemVersion"] == "2023" for p in python)
     branch = eb.list_platform_versions(
         Filters=[
-            {
-                "Type": "PlatformBranchName",
-                "Operator": "=",
-                "Values": ["Python 3.11 running on 64bit Amazon Linux 2023"],
-            }
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformStatus", "Operator": "=", "Values": ["Ready"]},
         ]
     )["PlatformSummaryList"]
-    assert len(branch) == 1
-    described = eb.describe_platform_version(PlatformArn=branch[0]["PlatformArn"])["PlatformDescription"]
+    assert [p["PlatformVersion"] for p in branch] == ["4.3.0", "4.5.2", "4.6.0", "4.9.1", "4.10.0"]
+    assert {p["PlatformBranchLifecycleState"] for p in branch} == {"Supported"}
+    # One Recommended version per branch (the newest); the others have no PlatformLifecycleState.
+    assert [p.get("PlatformLifecycleState") for p in branch] == [None, None, None, None, "Recommended"]
+    recommended = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformLifecycleState", "Operator": "=", "Values": ["recommended"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in recommended] == ["4.10.0"]
+    newer = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+            {"Type": "PlatformVersion", "Operator": ">", "Values": ["4.9.1"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in newer] == ["4.10.0"]  # compared as versions, not as text
+    described = eb.describe_platform_version(PlatformArn=branch[-1]["PlatformArn"])["PlatformDescription"]
     assert described["SolutionStackName"] == STACK
+    assert described["PlatformBranchLifecycleState"] == "Supported"
+    assert described["ProgrammingLanguages"] == [{"Name": "Python"}]
     with pytest.raises(ClientError) as bad:
         eb.describe_platform_version(PlatformArn="arn:aws:elasticbeanstalk:us-east-1::platform/Nope/1.0.0")
     assert error(bad)[0] == "InvalidParameterValue"
+
+
+def test_platform_branches_and_their_filters(eb):
+    everything = eb.list_platform_branches()["PlatformBranchSummaryList"]
+    states = {b["BranchName"]: b["LifecycleState"] for b in everything}
+    assert states[BRANCH] == "Supported"
+    assert states["Python 3.9 running on 64bit Amazon Linux 2023"] == "Deprecated"
+    assert states["Python 3.8 running on 64bit Amazon Linux 2"] == "Retired"
+    assert states["Python 3.14 running on 64bit Amazon Linux 2023"] == "Beta"
+    usable = eb.list_platform_branches(
+        Filters=[
+            {"Attribute": "PlatformName", "Operator": "=", "Values": ["Python"]},
+            {"Attribute": "LifecycleState", "Operator": "in", "Values": ["supported", "beta"]},
+            {"Attribute": "TierType", "Operator": "=", "Values": ["WebServer/Standard"]},
+        ]
+    )["PlatformBranchSummaryList"]
+    assert sorted(b["BranchName"] for b in usable) == [
+        "Python 3.11 running on 64bit Amazon Linux 2023",
+        "Python 3.12 running on 64bit Amazon Linux 2023",
+        "Python 3.13 running on 64bit Amazon Linux 2023",
+        "Python 3.14 running on 64bit Amazon Linux 2023",
+    ]
+    assert all(b["SupportedTierList"] == ["WebServer/Standard", "Worker/SQS/HTTP"] for b in usable)
+    al2 = eb.list_platform_branches(
+        Filters=[{"Attribute": "BranchName", "Operator": "ends_with", "Values": ["Amazon Linux 2"]}]
+    )["PlatformBranchSummaryList"]
+    assert [b["BranchName"] for b in al2] == ["Python 3.8 running on 64bit Amazon Linux 2"]
+    page = eb.list_platform_branches(MaxRecords=2)
+    assert len(page["PlatformBranchSummaryList"]) == 2 and page["NextToken"]
+    for bad in (
+        {"Attribute": "Colour", "Operator": "=", "Values": ["x"]},
+        {"Attribute": "LifecycleState", "Operator": "contains", "Values": ["sup"]},
+    ):
+        with pytest.raises(ClientError) as refused:
+            eb.list_platform_branches(Filters=[bad])
+        assert error(refused)[0] == "InvalidParameterValue"
+
+
+def test_only_current_platforms_are_accepted(eb, app):
+    stacks = eb.list_available_solution_stacks()["SolutionStacks"]
+    assert STACK in stacks
+    assert "64bit Amazon Linux 2023 v4.6.0 running Python 3.11" not in stacks  # an older version of the branch
+    assert not [s for s in stacks if "Amazon Linux 2 v" in s]  # the retired branch
+    refused = [
+        (
+            dict(SolutionStackName="64bit Amazon Linux 2023 v4.6.0 running Python 3.11"),
+            "No Solution Stack named '64bit Amazon Linux 2023 v4.6.0 running Python 3.11' found.",
+        ),
+        (
+            dict(SolutionStackName="64bit Amazon Linux 2 v3.6.2 running Python 3.8"),
+            "No Solution Stack named '64bit Amazon Linux 2 v3.6.2 running Python 3.8' found.",
+        ),
+        (
+            dict(PlatformArn=f"{ARN}Python 3.8 running on 64bit Amazon Linux 2/3.6.2"),
+            f"No Platform named '{ARN}Python 3.8 running on 64bit Amazon Linux 2/3.6.2' found.",
+        ),
+    ]
+    for platform, message in refused:
+        with pytest.raises(ClientError) as excinfo:
+            eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", **platform)
+        assert error(excinfo) == ("InvalidParameterValue", message)
+    with pytest.raises(ClientError) as older:  # an older version this account never used
+        eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-old", PlatformArn=f"{ARN}{BRANCH}/4.6.0")
+    assert error(older) == ("InvalidParameterValue", f"No Platform named '{ARN}{BRANCH}/4.6.0' found.")
+
+
+def release(endpoint, branch, version):
+    request = urllib.request.Request(
+        f"{endpoint}/refarch-emulator/elasticbeanstalk/platforms/{urllib.parse.quote(branch)}/{version}", method="POST"
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        return json.load(answer)
+
+
+def test_a_new_release_supersedes_the_version_an_environment_runs(endpoint, eb, app):
+    branch = "Node.js 20 running on 64bit Amazon Linux 2023"
+    running = eb.create_environment(
+        ApplicationName=app,
+        EnvironmentName=f"{app}-node",
+        SolutionStackName="64bit Amazon Linux 2023 v6.6.2 running Node.js 20",
+    )
+    wait_status(eb, running["EnvironmentId"], "Ready")
+    assert release(endpoint, branch, "6.7.0") == {"PlatformBranchName": branch, "PlatformVersion": "6.7.0"}
+    versions = eb.list_platform_versions(Filters=[{"Type": "PlatformBranchName", "Operator": "=", "Values": [branch]}])
+    states = {p["PlatformVersion"]: p.get("PlatformLifecycleState") for p in versions["PlatformSummaryList"]}
+    assert states == {"6.2.0": None, "6.4.0": None, "6.6.2": None, "6.7.0": "Recommended"}
+    assert (
+        "64bit Amazon Linux 2023 v6.6.2 running Node.js 20" not in eb.list_available_solution_stacks()["SolutionStacks"]
+    )
+    with pytest.raises(ClientError) as by_name:
+        eb.create_environment(
+            ApplicationName=app,
+            EnvironmentName=f"{app}-n2",
+            SolutionStackName="64bit Amazon Linux 2023 v6.6.2 running Node.js 20",
+        )
+    assert error(by_name)[0] == "InvalidParameterValue"
+    # The account used 6.6.2: its ARN still creates environments; the running one keeps it.
+    again = eb.create_environment(ApplicationName=app, EnvironmentName=f"{app}-n2", PlatformArn=f"{ARN}{branch}/6.6.2")
+    assert again["PlatformArn"] == f"{ARN}{branch}/6.6.2"
+    assert eb.describe_environments(EnvironmentIds=[running["EnvironmentId"]])["Environments"][0]["PlatformArn"] == (
+        f"{ARN}{branch}/6.6.2"
+    )
+    moved = eb.update_environment(EnvironmentId=running["EnvironmentId"], PlatformArn=f"{ARN}{branch}/6.7.0")
+    assert moved["PlatformArn"] == f"{ARN}{branch}/6.7.0"
+    with urllib.request.urlopen(urllib.request.Request(f"{endpoint}/moto-api/reset", method="POST"), timeout=10):
+        pass  # the releases go with the rest of the state
+    current = eb.list_platform_versions(
+        Filters=[
+            {"Type": "PlatformBranchName", "Operator": "=", "Values": [branch]},
+            {"Type": "PlatformLifecycleState", "Operator": "=", "Values": ["recommended"]},
+        ]
+    )["PlatformSummaryList"]
+    assert [p["PlatformVersion"] for p in current] == ["6.6.2"]
+
+
+def test_launch_fails_while_the_instance_profile_is_unknown(endpoint, eb, app):
+    iam = client(endpoint, "iam")
+    name = f"{app}-ec2"
+    iam.create_role(
+        RoleName=name,
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )
+    iam.create_instance_profile(InstanceProfileName=name)
+    iam.add_role_to_instance_profile(InstanceProfileName=name, RoleName=name)
+    profile = [{"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": name}]
+    start = datetime.now(UTC) - timedelta(seconds=1)
+    # Accepted, as on AWS: the launch itself fails, and only the events say why.
+    early = eb.create_environment(
+        ApplicationName=app, EnvironmentName=f"{app}-ip", SolutionStackName=STACK, OptionSettings=profile
+    )
+    assert early["Status"] == "Launching"
+    failed = wait_status(eb, early["EnvironmentId"], "Ready")
+    assert failed["Health"] == "Grey"
+    errors = eb.describe_events(EnvironmentId=early["EnvironmentId"], Severity="ERROR", StartTime=start)["Events"]
+    assert [e["Message"] for e in errors] == [
+        "Failed to launch environment.",
+        f"The instance profile {name} associated with the environment does not exist.",
+    ]
+    missing = eb.create_environment(
+        ApplicationName=app,
+        EnvironmentName=f"{app}-nope",
+        SolutionStackName=STACK,
+        OptionSettings=[dict(profile[0], Value="no-such-profile")],
+    )
+    wait_status(eb, missing["EnvironmentId"], "Ready")
+    assert eb.describe_events(EnvironmentId=missing["EnvironmentId"], Severity="ERROR")["Events"][-1]["Message"] == (
+        "The instance profile no-such-profile associated with the environment does not exist."
+    )
+    eb.terminate_environment(EnvironmentId=early["EnvironmentId"])
+    wait_status(eb, early["EnvironmentId"], "Terminated")
+    time.sleep(2.1)  # the IAM window at the test suites' time scale (10 s x 0.2)
+    later = eb.create_environment(
+        ApplicationName=app, EnvironmentName=f"{app}-ip", SolutionStackName=STACK, OptionSettings=profile
+    )
+    ready = wait_status(eb, later["EnvironmentId"], "Ready")
+    assert ready["Health"] == "Green"
+    assert eb.describe_events(EnvironmentId=later["EnvironmentId"], Severity="ERROR")["Events"] == []
+
+    # An update to a profile created a moment ago fails the same way; the configuration stays as it was.
+    iam.create_instance_profile(InstanceProfileName=f"{name}-2")
+    iam.add_role_to_instance_profile(InstanceProfileName=f"{name}-2", RoleName=name)
+    updated = eb.update_environment(
+        EnvironmentId=later["EnvironmentId"], OptionSettings=[dict(profile[0], Value=f"{name}-2")]
+    )
+    assert updated["Status"] == "Updating"
+    after = wait_status(eb, later["EnvironmentId"], "Ready")
+    assert after["Health"] == "Green"  # the instances it had still run
+    assert [
+        e["Message"] for e in eb.describe_events(EnvironmentId=later["EnvironmentId"], Severity="ERROR")["Events"]
+    ] == [
+        "Failed to deploy configuration.",
+        f"The instance profile {name}-2 associated with the environment does not exist.",
+    ]
+    options = eb.describe_configuration_settings(ApplicationName=app, EnvironmentName=f"{app}-ip")
+    values = {o["OptionName"]: o["Value"] for o in options["ConfigurationSettings"][0]["OptionSettings"]}
+    assert values["IamInstanceProfile"] == name
 
 
 def test_resources_and_tagging_api(endpoint, eb, app):
@@ -356,3 +552,42 @@ def test_resources_and_tagging_api(endpoint, eb, app):
     tagging = client(endpoint, "resourcegroupstaggingapi")
     found = tagging.get_resources(TagFilters=[{"Key": "refarch:deployment", "Values": [app]}])
     assert [r["ResourceARN"] for r in found["ResourceTagMappingList"]] == [env["EnvironmentArn"]]
+
+
+def test_health_is_severe_while_the_service_role_cannot_be_assumed(endpoint, eb, app):
+    iam = client(endpoint, "iam")
+    trusted = iam.create_role(
+        RoleName=f"{app}-svc",
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"elasticbeanstalk.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )["Role"]["Arn"]
+    untrusted = iam.create_role(
+        RoleName=f"{app}-ec2svc",
+        AssumeRolePolicyDocument='{"Version":"2012-10-17","Statement":[{"Effect":"Allow",'
+        '"Principal":{"Service":"ec2.amazonaws.com"},"Action":"sts:AssumeRole"}]}',
+    )["Role"]["Arn"]
+
+    def launch(name, role):
+        env = eb.create_environment(
+            ApplicationName=app,
+            EnvironmentName=name,
+            SolutionStackName=STACK,
+            OptionSettings=[
+                {"Namespace": "aws:elasticbeanstalk:environment", "OptionName": "ServiceRole", "Value": role}
+            ],
+        )
+        return wait_status(eb, env["EnvironmentId"], "Ready")
+
+    early = launch(f"{app}-svc1", trusted)  # seconds after the role was created
+    assert (early["Health"], early["HealthStatus"]) == ("Red", "Severe")
+    cause = f'Unable to assume role "{trusted}". Verify that the role exists and is configured correctly.'
+    assert eb.describe_environment_health(EnvironmentName=f"{app}-svc1", AttributeNames=["All"])["Causes"] == [cause]
+    wrong = launch(f"{app}-svc2", untrusted)
+    assert wrong["Health"] == "Red"
+    time.sleep(2.1)  # the IAM window at the test suites' time scale
+    settled = eb.describe_environments(EnvironmentIds=[early["EnvironmentId"]])["Environments"][0]
+    assert (settled["Health"], settled["HealthStatus"]) == ("Green", "Ok")
+    assert eb.describe_environments(EnvironmentIds=[wrong["EnvironmentId"]])["Environments"][0]["Health"] == "Red"
+    messages = [e["Message"] for e in eb.describe_events(EnvironmentId=early["EnvironmentId"])["Events"]]
+    assert messages[0] == "Environment health has transitioned from Severe to Ok."
+    assert f"Environment health has transitioned from Ok to Severe. {cause}" in messages

@@ -10,6 +10,7 @@ from __future__ import absolute_import, division, print_function
 import hashlib
 import io
 import os
+import re
 import zipfile
 
 try:
@@ -23,7 +24,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils.client import LaterAnswer, paginate
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 # Statuses of an environment that are settled; anything else is on its way somewhere.
@@ -33,7 +34,119 @@ ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
 BUNDLE_EXCLUDES = ("__pycache__", ".pytest_cache", ".git")
 
 
+# A platform branch in this state takes no new environment ("Retired platform branches are no longer
+# available for creating new environments", Elastic Beanstalk platforms guide); a Deprecated one still
+# does but is not recommended.
+RETIRED = "Retired"
+DEPRECATED = "Deprecated"
+# The events of a launch or an update that failed: the call was accepted, the environment ends Ready
+# (with health Grey after a launch; an update is rolled back), and only these events say so.
+FAILED_OPERATION = (
+    "Failed to launch environment.",
+    "Create environment operation is complete, but with errors.",
+    "Failed to deploy configuration.",
+    "Update environment operation is complete, but with errors.",
+)
+# Elastic Beanstalk's event while IAM does not show it the instance profile yet (seconds after it was
+# created; cloudposse/terraform-aws-elastic-beanstalk-environment#267): the launch fails with it.
+PROFILE_NOT_VISIBLE = re.compile(
+    r"^The instance profile \S+ associated with the environment does not exist\.$", re.MULTILINE
+)
+
+
+def instance_profile_not_visible(code, message):
+    """Whether a failed operation's events (``message``: one per line) say only that Elastic Beanstalk
+    does not see the instance profile yet; for :func:`client.retry_while`."""
+    return code is None and PROFILE_NOT_VISIBLE.search(message) is not None
+
+
+class OperationFailed(LaterAnswer):
+    """A launch or update of an environment that failed; ``messages``: its ERROR events, newest first
+    (the ``message`` of the answer, one per line; AWS gives no code)."""
+
+    def __init__(self, environment_id, messages):
+        super(OperationFailed, self).__init__(None, "\n".join(messages))
+        self.environment_id = environment_id
+        self.messages = messages
+
+    @property
+    def instance_profile_not_visible(self):
+        return instance_profile_not_visible(self.code, self.message)
+
+
 # ---------------------------------------------------------------- pure functions
+
+
+def platform_version_key(version):
+    """``"4.10.0"`` → ``(4, 10, 0)``: platform versions are semantic versions, compared as numbers."""
+    return tuple(int(part) for part in re.findall(r"\d+", version or ""))
+
+
+def parse_platform_arn(arn):
+    """``(branch, version)`` of a platform ARN, or None when it is not one.
+
+    ``arn:aws:elasticbeanstalk:<region>:<account, empty for AWS's>:platform/<branch>/<version>``"""
+    match = re.match(r"^arn:[^:]+:elasticbeanstalk:[^:]*:[^:]*:platform/(?P<branch>.+)/(?P<version>[^/]+)$", arn or "")
+    return (match.group("branch"), match.group("version")) if match else None
+
+
+def normalize_platform(summary):
+    """A PlatformSummary as the modules return it."""
+    return dict(
+        arn=summary["PlatformArn"],
+        branch=summary.get("PlatformBranchName"),
+        version=summary.get("PlatformVersion"),
+        status=summary.get("PlatformStatus"),
+        branch_lifecycle_state=summary.get("PlatformBranchLifecycleState"),
+        recommended=(summary.get("PlatformLifecycleState") or "").lower() == "recommended",
+    )
+
+
+class PlatformChoiceError(Exception):
+    pass
+
+
+def newest_platform(summaries, branch):
+    """The newest Ready version of ``branch`` (by semantic version) among ``summaries``, normalized;
+    raises PlatformChoiceError when the branch has none or is retired."""
+    ready = [s for s in summaries or [] if s.get("PlatformBranchName") == branch and s.get("PlatformStatus") == "Ready"]
+    if not ready:
+        raise PlatformChoiceError(
+            "no Ready platform version on the Elastic Beanstalk platform branch %r (ListPlatformBranches lists the "
+            "branches, e.g. 'Python 3.11 running on 64bit Amazon Linux 2023')" % branch
+        )
+    newest = normalize_platform(max(ready, key=lambda s: platform_version_key(s.get("PlatformVersion"))))
+    if newest["branch_lifecycle_state"] == RETIRED:
+        raise PlatformChoiceError(
+            "the Elastic Beanstalk platform branch %r is retired: AWS creates no environment on it; choose a "
+            "Supported branch" % branch
+        )
+    return newest
+
+
+def choose_platform(summaries, branch, pinned_arn=None):
+    """``(platform, latest)``: the platform a new environment gets and the newest one of its branch.
+
+    ``platform`` is ``pinned_arn`` when given (as listed, or as its ARN says when the branch does not
+    list it: AWS then decides), else ``latest``, the branch's newest Ready version.
+    """
+    latest = newest_platform(summaries, branch)
+    if not pinned_arn:
+        return latest, latest
+    listed = [normalize_platform(s) for s in summaries or [] if s.get("PlatformArn") == pinned_arn]
+    if listed:
+        return listed[0], latest
+    version = (parse_platform_arn(pinned_arn) or (branch, None))[1]
+    return dict(
+        arn=pinned_arn, branch=branch, version=version, status=None, branch_lifecycle_state=None, recommended=False
+    ), latest
+
+
+def failure_messages(events):
+    """The ERROR messages of a launch or update that failed, or [] when ``events`` (DescribeEvents,
+    newest first) say nothing failed."""
+    messages = [e.get("Message", "") for e in events or [] if e.get("Severity") in ("ERROR", "FATAL")]
+    return messages if any(m in FAILED_OPERATION for m in messages) else []
 
 
 def tags_to_dict(tags):
@@ -308,9 +421,28 @@ def describe_option_settings(client, application, name):
 
 
 def create_environment(client, desired):
-    return retry_until_role_propagates(
-        lambda: client.create_environment(aws_retry=True, **desired), ["InvalidParameterValue"]
-    )
+    # No retry on the answer itself: Elastic Beanstalk accepts an instance profile it cannot see yet and
+    # fails the launch later, in the events (see OperationFailed); its InvalidParameterValue answers are
+    # input errors (e.g. "No Solution Stack named '…' found."), raised at once.
+    return client.create_environment(aws_retry=True, **desired)
+
+
+def list_platform_versions(client, branch):
+    """Every Ready version of the platform branch (one ListPlatformVersions query, all pages)."""
+    filters = [
+        dict(Type="PlatformBranchName", Operator="=", Values=[branch]),
+        dict(Type="PlatformStatus", Operator="=", Values=["Ready"]),
+    ]
+    return paginate(client, "list_platform_versions", Filters=filters).get("PlatformSummaryList", [])
+
+
+def environment_error_events(client, environment_id, since=None):
+    """The ERROR and FATAL events of one environment (by id: a relaunch has a new one), newest first;
+    only those from ``since`` on when given."""
+    kwargs = dict(EnvironmentId=environment_id, Severity="ERROR")
+    if since is not None:
+        kwargs["StartTime"] = since
+    return client.describe_events(aws_retry=True, **kwargs)["Events"]
 
 
 def update_environment(client, application, name, update):
@@ -326,10 +458,11 @@ def terminate_environment(client, name):
 
 
 def recent_error_events(client, application, name, limit=5):
-    """The latest ERROR/FATAL events of an environment, for a failure message."""
+    """The latest WARN, ERROR and FATAL events of an environment, for a failure message (WARN: health
+    transitions name their cause, e.g. a service role Elastic Beanstalk cannot assume)."""
     try:
         events = client.describe_events(
-            ApplicationName=application, EnvironmentName=name, Severity="ERROR", MaxRecords=limit, aws_retry=True
+            ApplicationName=application, EnvironmentName=name, Severity="WARN", MaxRecords=limit, aws_retry=True
         )["Events"]
     except botocore.exceptions.ClientError:
         return []

@@ -117,10 +117,22 @@ def retry_until_role_propagates(
     )
 
 
+class LaterAnswer(Exception):
+    """An answer AWS gives after the call itself succeeded, outside its response — an Elastic Beanstalk
+    environment's events say its launch failed — as ``code`` (None: AWS gives none) and ``message``;
+    :func:`retry_while` treats it like a ClientError."""
+
+    def __init__(self, code, message):
+        super(LaterAnswer, self).__init__(message)
+        self.code = code
+        self.message = message
+
+
 def retry_while(call, retryable, timeout, delay=5, sleep=None, clock=None):
-    """``call()``, retried while the ClientError it raises is ``retryable(code, message)`` — a state AWS
-    documents as passing (a resource not yet propagated, a dependency not yet released) — for up to
-    ``timeout`` seconds; any other error, or the same one past the deadline, is raised."""
+    """``call()``, retried while the ClientError (or LaterAnswer) it raises is ``retryable(code,
+    message)`` — a state AWS documents as passing (a resource not yet propagated, a dependency not yet
+    released) — for up to ``timeout`` seconds; any other error, or the same one past the deadline, is
+    raised."""
     import botocore.exceptions
 
     sleep, clock = sleep or time.sleep, clock or time.monotonic
@@ -128,8 +140,12 @@ def retry_while(call, retryable, timeout, delay=5, sleep=None, clock=None):
     while True:
         try:
             return call()
-        except botocore.exceptions.ClientError as error:
-            details = error.response.get("Error", {})
-            if not retryable(details.get("Code"), details.get("Message", "")) or clock() >= deadline:
+        except (botocore.exceptions.ClientError, LaterAnswer) as error:
+            if isinstance(error, LaterAnswer):
+                code, message = error.code, error.message
+            else:
+                details = error.response.get("Error", {})
+                code, message = details.get("Code"), details.get("Message", "")
+            if not retryable(code, message) or clock() >= deadline:
                 raise
         sleep(min(delay, max(0.0, deadline - clock())))

@@ -17,7 +17,10 @@ description:
     others AWS sets are left alone.
   - Waits with its own timeout until the environment is C(Ready) and its health C(Green)
     (real environments take 5-20 minutes; botocore's waiter gives up after 400 seconds), and on
-    failure reports the environment's latest error events.
+    failure reports the environment's latest error events. A launch or an update that fails (AWS
+    accepts the call, then records C(Failed to launch environment.) or C(Failed to deploy
+    configuration.) and the environment is Ready again, with health Grey after a launch, as before
+    after an update) is reported as soon as it is Ready, with its error events.
   - Written because neither amazon.aws nor community.aws has an environment module.
   - The tier of an existing environment cannot change in place (AWS needs a new environment);
     the module fails and says so.
@@ -46,8 +49,28 @@ options:
       - One of O(solution_stack_name) or O(platform_arn) is required to create an environment.
     type: str
   platform_arn:
-    description: Platform ARN, instead of O(solution_stack_name).
+    description:
+      - Platform ARN, instead of O(solution_stack_name);
+        M(refarch.aws.elasticbeanstalk_platform_info) finds the current one of a platform branch.
     type: str
+  update_platform:
+    description:
+      - Whether an existing environment that runs another platform moves to O(platform_arn) or
+        O(solution_stack_name) (a platform update replaces or reboots its instances).
+      - With C(false) the platform applies at creation only, and a rerun keeps the environment on the
+        platform it runs.
+    type: bool
+    default: true
+  attempts:
+    description:
+      - How many times to launch a new environment, or to apply an update, that fails only because
+        Elastic Beanstalk does not see its instance profile yet (the event C(The instance profile ...
+        associated with the environment does not exist.), for a few seconds after IAM created it).
+        A failed launch is terminated before the next one; AWS rolls a failed update back.
+      - Any other failure (C(Failed to launch environment.), C(Failed to deploy configuration.)) is
+        reported at once, with the environment's error events.
+    type: int
+    default: 3
   version_label:
     description: Application version to deploy; left alone when not set.
     type: str
@@ -140,6 +163,8 @@ environment:
     status: {description: "C(Launching), C(Updating), C(Ready), and so on.", type: str, returned: when present}
     health: {description: "C(Green), C(Yellow), C(Red) or C(Grey).", type: str, returned: when present}
     version_label: {description: Deployed version., type: str, returned: when present}
+    platform_arn: {description: The platform version it runs., type: str, returned: when present}
+    solution_stack_name: {description: Its solution stack name., type: str, returned: when present}
     cname: {description: CNAME of a web server environment., type: str, returned: when present}
     option_settings:
       description: The option settings you listed, as the environment has them.
@@ -156,7 +181,7 @@ except ImportError:
 from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
 
 from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, retry_while, wait_for
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
 from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
     OWNERSHIP_ARGUMENT_SPEC,
@@ -244,16 +269,99 @@ def create(module, client, desired, wanted_tags):
         return dict(changed=True, environment=after, diff=diff_result(None, after))
     if params["initial_version_label"] and "VersionLabel" not in desired:
         desired = dict(desired, VersionLabel=params["initial_version_label"])
-    beanstalk.create_environment(client, desired)
     if params["wait"]:
-        env = wait_ready(module, client, params["wait_for_health"])
+        env = launch(module, client, desired)
+        if params["wait_for_health"]:
+            env = wait_ready(module, client, True)
     else:
+        beanstalk.create_environment(client, desired)
         env = beanstalk.describe_environment(client, params["application_name"], params["name"])
     settings = beanstalk.describe_option_settings(client, params["application_name"], params["name"])
     return dict(
         changed=True,
         environment=view(env, settings, wanted_tags, desired["OptionSettings"]),
         diff=diff_result(None, after),
+    )
+
+
+def launch_once(module, client, desired):
+    """Create the environment and wait until it is Ready: launched, or failed (then OperationFailed,
+    the failed environment terminated first when another attempt may succeed)."""
+    created = beanstalk.create_environment(client, desired)
+    env = wait_ready(module, client, False)
+    errors = beanstalk.failure_messages(beanstalk.environment_error_events(client, created["EnvironmentId"]))
+    if not errors:
+        return env
+    failure = beanstalk.OperationFailed(created["EnvironmentId"], errors)
+    if failure.instance_profile_not_visible:
+        beanstalk.terminate_environment(client, module.params["name"])
+        wait_gone(module, client)
+    raise failure
+
+
+def update_once(module, client, changes):
+    """Update the environment and wait until it is Ready again: updated, or failed (OperationFailed;
+    AWS has rolled the configuration back)."""
+    params = module.params
+    updated = beanstalk.update_environment(client, params["application_name"], params["name"], changes)
+    env = wait_ready(module, client, False)
+    events = beanstalk.environment_error_events(client, updated["EnvironmentId"], since=updated.get("DateUpdated"))
+    errors = beanstalk.failure_messages(events)
+    if errors:
+        raise beanstalk.OperationFailed(updated["EnvironmentId"], errors)
+    return env
+
+
+def until_profile_visible(module, operation, what):
+    """``operation()``, again while it fails only because Elastic Beanstalk does not see the instance
+    profile yet, up to ``attempts`` times in all; any other failure ends the module with its events."""
+    params = module.params
+    tries = [0]
+
+    def attempt():
+        tries[0] += 1
+        return operation()
+
+    def retryable(code, message):
+        return beanstalk.instance_profile_not_visible(code, message) and tries[0] < params["attempts"]
+
+    try:
+        return retry_while(attempt, retryable, timeout=params["wait_timeout"], delay=params["poll_interval"])
+    except beanstalk.OperationFailed as e:
+        module.fail_json(
+            msg="environment %s: the %s failed (attempt %d of %d): %s"
+            % (params["name"], what, tries[0], params["attempts"], " | ".join(e.messages)),
+            environment_id=e.environment_id,
+        )
+
+
+def launch(module, client, desired):
+    return until_profile_visible(module, lambda: launch_once(module, client, desired), "launch")
+
+
+def settle(module, client, env):
+    """The environment a run left behind, settled: None when it was being terminated (a relaunch or a
+    teardown interrupted) or when its launch had failed only because the instance profile was not
+    visible yet (terminated now, to be launched again); any other failed launch ends the module."""
+    params = module.params
+    if env.get("Status") == "Terminating":
+        wait_gone(module, client)
+        return None
+    if env.get("Status") == "Launching":
+        env = wait_ready(module, client, False)
+    if env.get("Status") != "Ready" or env.get("Health") != "Grey":  # launched (or busy): nothing to read
+        return env
+    errors = beanstalk.failure_messages(beanstalk.environment_error_events(client, env["EnvironmentId"]))
+    if not errors:
+        return env
+    if beanstalk.OperationFailed(env["EnvironmentId"], errors).instance_profile_not_visible:
+        beanstalk.terminate_environment(client, params["name"])
+        wait_gone(module, client)
+        return None
+    module.fail_json(
+        msg="environment %s failed to launch: %s; terminate it (state: absent) to launch it again"
+        % (params["name"], " | ".join(errors)),
+        environment_id=env["EnvironmentId"],
     )
 
 
@@ -264,6 +372,8 @@ def update(module, client, env, tags, desired, wanted_tags):
         env = wait_ready(module, client, False)  # AWS refuses updates while one is in progress
     settings = beanstalk.describe_option_settings(client, params["application_name"], name)
     before = view(env, settings, tags, desired["OptionSettings"])
+    if not params["update_platform"]:  # the platform applies at creation only
+        desired = dict((k, v) for k, v in desired.items() if k not in ("SolutionStackName", "PlatformArn"))
     changed, changes, (to_set, to_remove) = beanstalk.environment_changes(desired, env, settings, tags)
     if "replace:tier" in changed:
         module.fail_json(
@@ -281,7 +391,9 @@ def update(module, client, env, tags, desired, wanted_tags):
     after = view(predicted, predicted_settings, wanted_tags, desired["OptionSettings"])
     if module.check_mode:
         return dict(changed=True, environment=after, changed_attributes=changed, diff=diff_result(before, after))
-    if changes:
+    if changes and params["wait"]:
+        until_profile_visible(module, lambda: update_once(module, client, changes), "update")
+    elif changes:
         beanstalk.update_environment(client, params["application_name"], name, changes)
     if to_set or to_remove:
         beanstalk.update_tags(client, env["EnvironmentArn"], to_set, to_remove)
@@ -302,6 +414,8 @@ def run(module, client):
         return terminate(module, client, env, tags)
     wanted_tags = desired_tags(params["deployment"], params["tags"])
     desired = beanstalk.build_environment(params, beanstalk.dict_to_tags(wanted_tags))
+    if env is not None and not module.check_mode:
+        env = settle(module, client, env)
     if env is None:
         return create(module, client, desired, wanted_tags)
     return update(module, client, env, tags, desired, wanted_tags)
@@ -315,6 +429,8 @@ def main():
         description=dict(type="str"),
         solution_stack_name=dict(type="str"),
         platform_arn=dict(type="str"),
+        update_platform=dict(type="bool", default=True),
+        attempts=dict(type="int", default=3),
         version_label=dict(type="str"),
         initial_version_label=dict(type="str"),
         tier=dict(type="str", choices=["WebServer", "Worker"], default="WebServer"),
@@ -345,6 +461,8 @@ def main():
         module.fail_json(msg="name must be 4 to 40 characters long, got %r" % module.params["name"])
     if module.params["poll_interval"] < 1 or module.params["wait_timeout"] < 1:
         module.fail_json(msg="poll_interval and wait_timeout must be positive")
+    if module.params["attempts"] < 1:
+        module.fail_json(msg="attempts must be at least 1, got %d" % module.params["attempts"])
     client = aws_client(module, "elasticbeanstalk")
     try:
         result = run(module, client)

@@ -5,10 +5,12 @@ teardown leaves nothing of the stack and never touches a look-alike without our 
 from __future__ import annotations
 
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
 
+from tests.support.emulator import Emulator
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
@@ -36,6 +38,16 @@ def deploy(aws, *args, **extra):
 def ok(run):
     assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
     return run
+
+
+def live_environment(aws):
+    """The stack's environment; not a terminated one of the same name (a relaunch leaves one, visible
+    for an hour as on AWS)."""
+    eb = aws.client("elasticbeanstalk")
+    (env,) = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"], IncludeDeleted=False)[
+        "Environments"
+    ]
+    return env
 
 
 def read_back(aws):
@@ -80,8 +92,7 @@ def test_deploy_rerun_check_update_approve_reject_teardown(aws):
     assert [r["RoleName"] for r in profile["Roles"]] == [f"{NAME}-eb-ec2"]
     policy = iam.get_role_policy(RoleName=f"{NAME}-codebuild", PolicyName="build")["PolicyDocument"]
     assert all(s["Resource"] != "*" for s in policy["Statement"])
-    eb = aws.client("elasticbeanstalk")
-    env = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    env = live_environment(aws)
     assert env["VersionLabel"].startswith("v-")
 
     aws.clear_calls()
@@ -143,8 +154,7 @@ def approve(aws, **extra):
 
 
 def review_approval_and_rejection(aws):
-    eb = aws.client("elasticbeanstalk")
-    initial_label = eb.describe_environments(ApplicationName=NAME)["Environments"][0]["VersionLabel"]
+    initial_label = live_environment(aws)["VersionLabel"]
     mark_connection_available(aws)  # stands in for the console handshake
     cp = aws.client("codepipeline")
 
@@ -170,12 +180,12 @@ def review_approval_and_rejection(aws):
         == "Succeeded"
     )
     assert stage_status(aws, first, "Deploy") == "Succeeded"
-    eb = aws.client("elasticbeanstalk")
-    shipped = eb.describe_environments(ApplicationName=NAME, EnvironmentNames=[f"{NAME}-env"])["Environments"][0]
+    shipped = live_environment(aws)
     assert shipped["VersionLabel"] != initial_label  # the pipeline deployed its own version
     # It deployed the Build stage's output, an object really in the artifact bucket (the emulator used
     # to deploy from a key it never wrote), built by a CODEPIPELINE-source build, with the pipeline
     # role's and the CodeBuild role's permissions as the emulator checks them.
+    eb = aws.client("elasticbeanstalk")
     versions = eb.describe_application_versions(ApplicationName=NAME, VersionLabels=[shipped["VersionLabel"]])
     bundle = versions["ApplicationVersions"][0]["SourceBundle"]
     assert bundle["S3Bucket"] == BUCKET and bundle["S3Key"].startswith(f"{PIPELINE[:20]}/BuildOutpu/")
@@ -228,6 +238,96 @@ def teardown_leaves_only_look_alikes(aws):
     assert aws.client("iam").list_instance_profiles()["InstanceProfiles"] == []
     assert aws.client("codeconnections").list_connections()["Connections"] == []
     assert ok(run_playbook(TEARDOWN, aws.environment())).changed == 0
+
+
+BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
+PLATFORM = f"arn:aws:elasticbeanstalk:us-east-1::platform/{BRANCH}/"
+SUMMARY = "refarch.aws.beanstalk_codepipeline : What this stack deployed, for the deployment summary"
+
+
+def summary(run):
+    return run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
+
+
+def environment_platform(aws):
+    return live_environment(aws)["PlatformArn"]
+
+
+def release_platform(aws, version):
+    """AWS releases a new version of the branch (the emulator's test-only hook)."""
+    path = f"/refarch-emulator/elasticbeanstalk/platforms/{urllib.parse.quote(BRANCH)}/{version}"
+    with urllib.request.urlopen(urllib.request.Request(aws.url + path, method="POST"), timeout=10):
+        pass
+
+
+def test_the_platform_comes_from_the_branch_and_stays_until_the_user_moves_it(aws):
+    first = ok(deploy(aws))
+    assert environment_platform(aws) == PLATFORM + "4.10.0"  # the branch's newest in the emulator's catalogue
+    assert summary(first)["platform"] == PLATFORM + "4.10.0" and summary(first)["platform_newer"] == "none"
+
+    release_platform(aws, "4.11.0")
+    aws.clear_calls()
+    rerun = ok(deploy(aws))
+    assert rerun.changed == 0 and aws.mutating_calls() == []
+    assert environment_platform(aws) == PLATFORM + "4.10.0"  # a rerun leaves a running environment's platform
+    assert summary(rerun)["platform"] == PLATFORM + "4.10.0"
+    assert summary(rerun)["platform_newer"].startswith(PLATFORM + "4.11.0 is newer on the branch")
+
+    moved = ok(deploy(aws, beanstalk_codepipeline_platform_update=True))
+    assert moved.changed == 1 and aws.mutating_calls() == ["elasticbeanstalk:UpdateEnvironment"]
+    assert environment_platform(aws) == PLATFORM + "4.11.0"
+    assert summary(moved)["platform_newer"] == "none"
+
+
+@pytest.mark.parametrize(
+    ("platform", "message", "tried"),
+    [
+        # The old fixed default's version, pinned: AWS refuses it at CreateEnvironment, with its message.
+        (
+            {"beanstalk_codepipeline_platform_arn": PLATFORM + "4.6.0"},
+            f"No Platform named '{PLATFORM}4.6.0' found.",
+            True,
+        ),
+        # A retired branch, or no such branch: refused before any environment call.
+        (
+            {"beanstalk_codepipeline_platform_branch": "Python 3.8 running on 64bit Amazon Linux 2"},
+            "the Elastic Beanstalk platform branch 'Python 3.8 running on 64bit Amazon Linux 2' is retired",
+            False,
+        ),
+        (
+            {"beanstalk_codepipeline_platform_branch": "Python 2.7 running on 64bit Amazon Linux"},
+            "no Ready platform version on the Elastic Beanstalk platform branch",
+            False,
+        ),
+    ],
+)
+def test_a_platform_aws_does_not_take_is_refused_with_its_message(aws, platform, message, tried):
+    run = deploy(aws, **platform)
+    assert run.rc != 0 and message in run.stdout, run.stdout[-3000:]
+    assert ("elasticbeanstalk:CreateEnvironment" in aws.mutating_calls()) is tried
+
+
+def test_a_launch_before_the_instance_profile_is_visible_is_launched_again(tmp_path, monkeypatch):
+    """On an emulator of its own whose IAM changes take 15 s to be seen: the environment is created
+    seconds after its instance profile, so its first launch fails as on AWS, and is launched again."""
+    monkeypatch.setenv("REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS", "15")
+    slow_iam = Emulator(tmp_path).start()
+    try:
+        run = ok(
+            run_playbook(DEPLOY, slow_iam.environment(), extra_vars=dict(VARS, beanstalk_codepipeline_poll_interval=5))
+        )
+        eb = slow_iam.client("elasticbeanstalk")
+        messages = [e["Message"] for e in reversed(eb.describe_events(ApplicationName=NAME)["Events"])]
+        assert messages.index(f"The instance profile {NAME}-eb-ec2 associated with the environment does not exist.") < (
+            messages.index(f"Successfully launched environment: {NAME}-env")
+        )
+        launches = [c.action for c in slow_iam.calls() if c.action in ("CreateEnvironment", "TerminateEnvironment")]
+        assert launches[:3] == ["CreateEnvironment", "TerminateEnvironment", "CreateEnvironment"]
+        env = eb.describe_environments(ApplicationName=NAME, IncludeDeleted=False)["Environments"]
+        assert [(e["Status"], e["Health"]) for e in env] == [("Ready", "Green")]
+        assert run.changed > 0
+    finally:
+        slow_iam.stop()
 
 
 def test_the_github_token_never_appears_in_output(aws):

@@ -22,6 +22,7 @@ State changes are evaluated lazily on every request (no background thread), so a
 
 from __future__ import annotations
 
+import json
 import os
 import random
 import re
@@ -61,7 +62,6 @@ DEFAULT_OPTIONS = [
 
 _LOCK = threading.RLock()
 _NAMESPACE = re.compile(r"^aws:[a-z0-9]+(?:[:-][a-z0-9]+)*$", re.IGNORECASE)
-_STACK = re.compile(r"^64bit (?P<os>Amazon Linux 20\d\d|Amazon Linux 2) v(?P<version>[\d.]+) running (?P<runtime>.+)$")
 
 
 class InvalidParameterCombination(ServiceException):
@@ -89,38 +89,80 @@ def _now() -> datetime:
 
 # ---------------------------------------------------------------------------------------- platforms
 
+# The managed platform catalogue, shaped as AWS has it: platforms (Python, Node.js, Docker) with
+# branches, each branch with a lifecycle state and several versions, oldest first. AWS's shapes
+# (botocore PlatformSummary / PlatformBranchSummary): a branch is Beta, Supported, Deprecated or
+# Retired; a version's PlatformLifecycleState is "Recommended" (one per branch, the newest) or absent.
+# https://docs.aws.amazon.com/elasticbeanstalk/latest/dg/platforms-support-policy.html
+# Only the newest version of a branch that is not retired has a solution stack name AWS accepts
+# (ListAvailableSolutionStacks lists only those; an older name → "No Solution Stack named '…' found.",
+# cloudposse/terraform-aws-elastic-beanstalk-environment#80); older versions of such a branch are
+# still usable by platform ARN; nothing of a retired branch is.
+# (platform, branch runtime, OS, branch lifecycle, branch order, versions oldest first)
+CATALOGUE = [
+    ("Python", "Python 3.14", "Amazon Linux 2023", "Beta", 8, ["4.9.0", "4.10.0"]),
+    ("Python", "Python 3.13", "Amazon Linux 2023", "Supported", 7, ["4.7.2", "4.9.1", "4.10.0"]),
+    ("Python", "Python 3.12", "Amazon Linux 2023", "Supported", 6, ["4.3.0", "4.6.0", "4.9.1", "4.10.0"]),
+    ("Python", "Python 3.11", "Amazon Linux 2023", "Supported", 5, ["4.3.0", "4.5.2", "4.6.0", "4.9.1", "4.10.0"]),
+    ("Python", "Python 3.9", "Amazon Linux 2023", "Deprecated", 4, ["4.3.0", "4.6.0", "4.9.1"]),
+    ("Python", "Python 3.8", "Amazon Linux 2", "Retired", 3, ["3.5.0", "3.6.2"]),
+    ("Node.js", "Node.js 22", "Amazon Linux 2023", "Supported", 3, ["6.4.0", "6.6.2"]),
+    ("Node.js", "Node.js 20", "Amazon Linux 2023", "Supported", 2, ["6.2.0", "6.4.0", "6.6.2"]),
+    ("Docker", "Docker", "Amazon Linux 2023", "Supported", 2, ["4.4.0", "4.6.1"]),
+]
+# Versions AWS released since (test-only hook below), per branch; cleared by /moto-api/reset.
+_RELEASES: dict[str, list[str]] = {}
+RELEASE_PATH = re.compile(
+    r"^/refarch-emulator/elasticbeanstalk/platforms/(?P<branch>[^/]+)/(?P<version>\d+\.\d+\.\d+)$"
+)
+TIERS = ["WebServer/Standard", "Worker/SQS/HTTP"]
+ADDONS = ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"]
+
 
 def _platforms(region: str) -> list[dict[str, Any]]:
-    """Amazon Linux platforms, one per moto solution stack: name, ARN and summary as AWS shows them."""
+    """Every version of every branch: name, ARN, lifecycle and summary as AWS shows them."""
     platforms = []
-    for detail in eb_responses.SOLUTION_STACK_DETAILS:
-        match = _STACK.match(detail["SolutionStackName"])
-        if not match:
-            continue
-        runtime = match["runtime"].removesuffix(" (BETA)")
-        name = f"{runtime} running on 64bit {match['os']}"
-        language = runtime.split(" ")[0] if not runtime.startswith("Tomcat") else "Java"
-        os_version = "2023" if match["os"].endswith("2023") else "2"
-        platforms.append(
-            {
-                "SolutionStackName": detail["SolutionStackName"],
-                "PlatformArn": f"arn:aws:elasticbeanstalk:{region}::platform/{name}/{match['version']}",
-                "PlatformOwner": "AWSElasticBeanstalk",
-                "PlatformStatus": "Ready",
-                "PlatformCategory": "Docker" if "Docker" in runtime or "ECS" in runtime else "Language",
-                "OperatingSystemName": "Amazon Linux",
-                "OperatingSystemVersion": os_version,
-                "SupportedTierList": ["WebServer/Standard", "Worker/SQS/HTTP"],
-                "SupportedAddonList": ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"],
-                "PlatformLifecycleState": "Recommended" if os_version == "2023" else None,
-                "PlatformVersion": match["version"],
-                "PlatformBranchName": name,
-                "PlatformBranchLifecycleState": "Supported",
-                "PlatformName": name,
-                "ProgrammingLanguageName": language,
-            }
-        )
+    for platform_name, runtime, os_name, branch_state, _, listed in CATALOGUE:
+        branch = f"{runtime} running on 64bit {os_name}"
+        os_version = os_name.rsplit(" ", 1)[1]
+        versions = listed + _RELEASES.get(branch, [])
+        for version in versions:
+            newest = version == versions[-1]
+            platforms.append(
+                {
+                    "SolutionStackName": f"64bit {os_name} v{version} running {runtime}",
+                    "PlatformArn": f"arn:aws:elasticbeanstalk:{region}::platform/{branch}/{version}",
+                    "PlatformOwner": "AWSElasticBeanstalk",
+                    "PlatformStatus": "Ready",
+                    "PlatformCategory": "Docker" if platform_name == "Docker" else "Language",
+                    "OperatingSystemName": "Amazon Linux",
+                    "OperatingSystemVersion": os_version,
+                    "SupportedTierList": list(TIERS),
+                    "SupportedAddonList": list(ADDONS),
+                    "PlatformLifecycleState": "Recommended" if newest and branch_state != "Retired" else None,
+                    "PlatformVersion": version,
+                    "PlatformBranchName": branch,
+                    "PlatformBranchLifecycleState": branch_state,
+                    "PlatformName": branch,
+                    "ProgrammingLanguageName": None if platform_name == "Docker" else platform_name,
+                    "_current": newest and branch_state != "Retired",
+                    "_retired": branch_state == "Retired",
+                }
+            )
     return platforms
+
+
+def _branches() -> list[dict[str, Any]]:
+    return [
+        {
+            "PlatformName": platform_name,
+            "BranchName": f"{runtime} running on 64bit {os_name}",
+            "LifecycleState": branch_state,
+            "BranchOrder": order,
+            "SupportedTierList": list(TIERS),
+        }
+        for platform_name, runtime, os_name, branch_state, order, _ in CATALOGUE
+    ]
 
 
 def _platform_by(region: str, key: str, value: str) -> dict[str, Any] | None:
@@ -149,6 +191,8 @@ def _filter_matches(platform: dict[str, Any], flt: dict[str, Any]) -> bool:
     if field is None:
         raise InvalidParameterValueError(f"Invalid filter type: {kind}")
     actual = platform.get(field) or ""
+    if kind == "PlatformLifecycleState":  # documented in lower case ("recommended"), answered capitalised
+        actual, values = actual.lower(), [v.lower() for v in values]
     if operator in ("<", "<=", ">", ">="):
         left, right = _version_key(actual), _version_key(values[0])
         return {"<": left < right, "<=": left <= right, ">": left > right, ">=": left >= right}[operator]
@@ -232,6 +276,8 @@ class Environment:
         self.status, self.health, self.health_status = "Launching", "Grey", "Pending"
         self.abortable = False
         self.pending: tuple[str, float, list[str]] | None = None
+        self.errors: list[str] = []
+        self.causes: list[str] = []
         self.terminated_at: datetime | None = None
         self.environment_arn = make_arn(
             region, backend.account_id, "environment", f"{self.application_name}/{self.environment_name}"
@@ -246,15 +292,55 @@ class Environment:
         for removal in removals:
             self.options.pop((removal["Namespace"], removal["OptionName"], removal.get("ResourceName", "")), None)
 
-    def begin(self, status: str, final: str, done_messages: list[str]) -> None:
+    def begin(self, status: str, final: str, done_messages: list[str], errors: list[str] | None = None) -> None:
+        """Move to ``status`` now and to ``final`` after the delay, with ``done_messages`` as INFO events;
+        with ``errors`` the operation fails instead: they become ERROR events and nothing was launched."""
         self.status, self.date_updated = status, _now()
         self.pending = (final, time.monotonic() + _delay(), done_messages)
+        self.errors = list(errors or [])
+
+    def service_role_cause(self) -> str | None:
+        """Why Elastic Beanstalk cannot assume the environment's service role now, as enhanced health
+        reports it ("Unable to assume role …", onnela-lab/beiwe-backend#31), or None."""
+        from refarch_emulator.extensions import iam
+
+        role = self.options.get(("aws:elasticbeanstalk:environment", "ServiceRole", ""))
+        if not role:
+            return None
+        arn = role if role.startswith("arn:") else f"arn:aws:iam::{self.backend.account_id}:role/{role}"
+        if iam.role_problem(self.backend.account_id, arn, "elasticbeanstalk.amazonaws.com") is None:
+            return None
+        return f'Unable to assume role "{arn}". Verify that the role exists and is configured correctly.'
+
+    def check_health(self) -> None:
+        """A Ready environment's health: Severe (Red) while its service role cannot be assumed, Ok
+        (Green) again once it can (for a role still propagating, seconds later)."""
+        if self.status != "Ready" or self.health_status not in ("Ok", "Severe"):
+            return
+        cause = self.service_role_cause()
+        if cause and self.health_status == "Ok":
+            self.health, self.health_status, self.causes = "Red", "Severe", [cause]
+            self.backend.rf_event(self, "WARN", f"Environment health has transitioned from Ok to Severe. {cause}")
+        elif not cause and self.health_status == "Severe":
+            self.health, self.health_status, self.causes = "Green", "Ok", []
+            self.backend.rf_event(self, "INFO", "Environment health has transitioned from Severe to Ok.")
 
     def tick(self) -> None:
         if self.pending is None or time.monotonic() < self.pending[1]:
+            self.check_health()
             return
         final, _, messages = self.pending
         self.pending, self.status, self.abortable, self.date_updated = None, final, False, _now()
+        if self.errors:
+            # A launch that failed ends Ready with no instance reporting health (Grey), as on AWS,
+            # where only the events say why; the environment can be terminated or rebuilt. An update
+            # that failed leaves the instances as they were (and their health).
+            for message in self.errors:
+                self.backend.rf_event(self, "ERROR", message)
+            if self.health_status == "Pending":
+                self.health, self.health_status = "Grey", "No Data"
+            self.errors = []
+            return
         if final == "Ready":
             if self.health == "Grey":
                 self.backend.rf_event(self, "INFO", "Environment health has transitioned from Pending to Ok.")
@@ -267,6 +353,7 @@ class Environment:
                 del app.environments[self.environment_name]
         for message in messages:
             self.backend.rf_event(self, "INFO", message)
+        self.check_health()
 
     @property
     def single_instance(self) -> bool:
@@ -335,7 +422,13 @@ def _validate_options(options: list[dict[str, Any]]) -> None:
 def _state(backend) -> dict[str, Any]:
     state = backend.__dict__.get("_refarch")
     if state is None:
-        state = backend.__dict__["_refarch"] = {"versions": {}, "envs": [], "events": [], "app_meta": {}}
+        state = backend.__dict__["_refarch"] = {
+            "versions": {},
+            "envs": [],
+            "events": [],
+            "app_meta": {},
+            "used_platforms": set(),
+        }
     return state
 
 
@@ -635,22 +728,59 @@ def _paginate(items: list, max_records: int | None, token: str | None) -> tuple[
 
 
 def _resolve_platform(backend, stack: str | None, arn: str | None, template: str | None) -> dict[str, Any]:
+    """The platform a request names: a solution stack name only of a current version; a platform ARN
+    of a current version or of one this account has used, never of a retired branch (see CATALOGUE)."""
     region = backend.region_name
     if stack and arn:
         raise InvalidParameterCombination("You cannot specify both SolutionStackName and PlatformArn.")
     if stack:
         platform = _platform_by(region, "SolutionStackName", stack)
-        if platform is None:
+        if platform is None or not platform["_current"]:
             raise InvalidParameterValueError(f"No Solution Stack named '{stack}' found.")
         return platform
     if arn:
         platform = _platform_by(region, "PlatformArn", arn)
-        if platform is None:
+        # An older version stays available to an account that used it (platforms glossary: "accounts
+        # ... still using an older platform version ... can still access it"); a retired branch to nobody.
+        known = platform is not None and (platform["_current"] or arn in _state(backend)["used_platforms"])
+        if not known or platform["_retired"]:
             raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
         return platform
     if template:
         raise InvalidParameterValueError(f"No Configuration Template named '{template}' found.")
     raise MissingParameter("Either TemplateName, SolutionStackName or PlatformArn must be specified.")
+
+
+def _launch_errors(backend, env: Environment) -> list[str]:
+    """Why the launch of ``env`` fails, as the ERROR events AWS records, or [].
+
+    Elastic Beanstalk accepts CreateEnvironment and only then finds the instance profile unknown, as
+    it is for seconds after IAM creates it (IAM eventual consistency): the launch fails with these
+    events (jhipster/generator-jhipster#2452, aws/aws-elastic-beanstalk-cli#26,
+    cloudposse/terraform-aws-elastic-beanstalk-environment#267).
+    """
+    profile = env.options.get(("aws:autoscaling:launchconfiguration", "IamInstanceProfile", ""))
+    errors = _profile_errors(
+        backend,
+        [{"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": profile}],
+    )
+    return [*errors, "Failed to launch environment."] if errors else []
+
+
+def _profile_errors(backend, settings: list[dict[str, Any]]) -> list[str]:
+    """The event for an ``IamInstanceProfile`` setting naming a profile IAM does not show (yet), or []."""
+    from refarch_emulator.extensions import iam
+
+    for setting in settings:
+        if (setting.get("Namespace"), setting.get("OptionName")) != (
+            "aws:autoscaling:launchconfiguration",
+            "IamInstanceProfile",
+        ):
+            continue
+        profile = setting.get("Value")
+        if profile and iam.instance_profile_problem(backend.account_id, profile) in ("missing", "propagating"):
+            return [f"The instance profile {profile} associated with the environment does not exist."]
+    return []
 
 
 def create_environment(self) -> ActionResult:
@@ -693,9 +823,11 @@ def create_environment(self) -> ActionResult:
         if env.cname and any(e.cname == env.cname and e.status != "Terminated" for e in _state(backend)["envs"]):
             raise InvalidParameterValueError(f"DNS name ({env.cname}) is not available.")
         _state(backend)["envs"].append(env)
+        _state(backend)["used_platforms"].add(platform["PlatformArn"])
         app.environments[name] = env
         rf_event(backend, env, "INFO", "createEnvironment is starting.")
-        env.begin("Launching", "Ready", [f"Successfully launched environment: {name}"])
+        errors = _launch_errors(backend, env)
+        env.begin("Launching", "Ready", [] if errors else [f"Successfully launched environment: {name}"], errors)
         return ActionResult(env.describe())
 
 
@@ -761,10 +893,16 @@ def update_environment(self) -> ActionResult:
         settings = self._get_param("OptionSettings") or []
         removals = self._get_param("OptionsToRemove") or []
         _validate_options(settings + removals)
+        profile_errors = _profile_errors(backend, settings)
+        if profile_errors:  # AWS rolls the configuration back; only the events say why
+            rf_event(backend, env, "INFO", "Environment update is starting.")
+            env.begin("Updating", "Ready", [], [*profile_errors, "Failed to deploy configuration."])
+            return ActionResult(env.describe())
         description = self._get_param("Description")
         if description is not None:
             env.description = description or None
         env.platform = platform
+        _state(backend)["used_platforms"].add(platform["PlatformArn"])
         env.apply_options(settings, removals)
         if label:
             env.version_label = label
@@ -861,7 +999,7 @@ def describe_environment_health(self) -> ActionResult:
                 "HealthStatus": env.health_status,
                 "Status": env.status,
                 "Color": env.health,
-                "Causes": [],
+                "Causes": list(env.causes),
                 "RefreshedAt": _now(),
             }
         )
@@ -915,14 +1053,79 @@ def list_platform_versions(self) -> ActionResult:
     return ActionResult(result)
 
 
+# ListPlatformBranches: attributes and operators as the API reference lists them; LifecycleState values
+# are given in lower case (beta | supported | deprecated | retired) and answered capitalised.
+_BRANCH_FILTERS = {
+    "BranchName": ("=", "!=", "begins_with", "ends_with", "contains", "in", "not_in"),
+    "LifecycleState": ("=", "!=", "in", "not_in"),
+    "PlatformName": ("=", "!=", "begins_with", "ends_with", "contains", "in", "not_in"),
+    "TierType": ("=", "!="),
+}
+
+
+def _branch_matches(branch: dict[str, Any], flt: dict[str, Any]) -> bool:
+    attribute, operator, values = flt.get("Attribute"), flt.get("Operator") or "=", flt.get("Values") or []
+    if attribute not in _BRANCH_FILTERS:
+        raise InvalidParameterValueError(f"Invalid filter attribute: {attribute}")
+    if operator not in _BRANCH_FILTERS[attribute]:
+        raise InvalidParameterValueError(f"Invalid filter operator {operator} for attribute {attribute}")
+    if len(values) > 10:
+        raise InvalidParameterValueError("A filter may have at most 10 values.")
+    if attribute == "TierType":
+        have = branch["SupportedTierList"]
+        found = any(v in have for v in values)
+        return found if operator == "=" else not found
+    actual = branch[attribute]
+    if attribute == "LifecycleState":
+        actual, values = actual.lower(), [v.lower() for v in values]
+    tests = {
+        "=": lambda v: actual == v,
+        "in": lambda v: actual == v,
+        "contains": lambda v: v in actual,
+        "begins_with": actual.startswith,
+        "ends_with": actual.endswith,
+    }
+    if operator in ("!=", "not_in"):
+        return all(actual != v for v in values)
+    return any(tests[operator](v) for v in values)
+
+
+def list_platform_branches(self) -> ActionResult:
+    filters = self._get_param("Filters") or []
+    if len(filters) > 10:
+        raise InvalidParameterValueError("At most 10 filters may be given.")
+    found = [b for b in _branches() if all(_branch_matches(b, f) for f in filters)]
+    page, token = _paginate(found, self._get_param("MaxRecords"), self._get_param("NextToken"))
+    result: dict[str, Any] = {"PlatformBranchSummaryList": page}
+    if token:
+        result["NextToken"] = token
+    return ActionResult(result)
+
+
+def list_available_solution_stacks(self) -> ActionResult:
+    """Only the current version of each branch that is not retired, as AWS lists them."""
+    current = [p for p in _platforms(self.elasticbeanstalk_backend.region_name) if p["_current"]]
+    return ActionResult(
+        {
+            "SolutionStacks": [p["SolutionStackName"] for p in current],
+            "SolutionStackDetails": [
+                {"SolutionStackName": p["SolutionStackName"], "PermittedFileTypes": ["zip"]} for p in current
+            ],
+        }
+    )
+
+
 def describe_platform_version(self) -> ActionResult:
     backend = self.elasticbeanstalk_backend
     arn = self._get_param("PlatformArn")
     platform = _platform_by(backend.region_name, "PlatformArn", arn)
     if platform is None:
         raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
-    description = {k: v for k, v in platform.items() if v is not None and k != "ProgrammingLanguageName"}
-    description["ProgrammingLanguages"] = [{"Name": platform["ProgrammingLanguageName"]}]
+    description = {
+        k: v for k, v in platform.items() if v is not None and k != "ProgrammingLanguageName" and not k.startswith("_")
+    }
+    language = platform["ProgrammingLanguageName"]
+    description["ProgrammingLanguages"] = [{"Name": language}] if language else []
     return ActionResult({"PlatformDescription": description})
 
 
@@ -983,12 +1186,73 @@ RESPONSE_METHODS = (
     describe_environment_health,
     describe_environment_resources,
     list_platform_versions,
+    list_platform_branches,
+    list_available_solution_stacks,
     describe_platform_version,
     check_dns_availability,
 )
 
 
+# ------------------------------------------------------------------------------ test-only hook
+
+
+def _release_hook(environ: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """``POST /refarch-emulator/elasticbeanstalk/platforms/<branch>/<version>`` (branch URL-encoded):
+    AWS releases ``version`` on the branch, which becomes its Recommended one. Test-only, never on AWS."""
+    from urllib.parse import unquote
+
+    match = RELEASE_PATH.match(environ.get("PATH_INFO", ""))
+    if match is None or environ.get("REQUEST_METHOD") != "POST":
+        return None
+    branch = unquote(match["branch"])
+    if not any(branch == f"{runtime} running on 64bit {os_name}" for _, runtime, os_name, *_ in CATALOGUE):
+        return "404 Not Found", {"message": f"no platform branch {branch}"}
+    with _LOCK:
+        if (
+            _platform_by(
+                "us-east-1", "PlatformArn", f"arn:aws:elasticbeanstalk:us-east-1::platform/{branch}/{match['version']}"
+            )
+            is None
+        ):
+            _RELEASES.setdefault(branch, []).append(match["version"])
+    return "200 OK", {"PlatformBranchName": branch, "PlatformVersion": match["version"]}
+
+
+def _wrap_dispatcher() -> None:
+    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
+
+    original = DomainDispatcherApplication.__call__
+    if getattr(original, "_refarch_eb_releases", False):
+        return
+
+    def __call__(self, environ, start_response):
+        answer = _release_hook(environ)
+        if answer is None:
+            return original(self, environ, start_response)
+        status, body = answer
+        start_response(status, [("Content-Type", "application/json")])
+        return [json.dumps(body).encode()]
+
+    __call__._refarch_eb_releases = True  # type: ignore[attr-defined]
+    DomainDispatcherApplication.__call__ = __call__
+
+
+def _reset(self) -> None:
+    _RELEASES.clear()
+    _originals["reset"](self)
+
+
+_originals: dict[str, Any] = {}
+
+
 def install() -> None:
+    # /moto-api/reset goes through MotoAPIBackend.reset whether or not an EB backend exists yet.
+    from moto.moto_api._internal.models import MotoAPIBackend
+
+    _wrap_dispatcher()
+    if "reset" not in _originals:
+        _originals["reset"] = MotoAPIBackend.reset
+        MotoAPIBackend.reset = _reset
     for method in RESPONSE_METHODS:
         setattr(eb_responses.EBResponse, method.__name__, method)
     eb_models.EBBackend.rf_event = rf_event

@@ -4,7 +4,9 @@ from io import BytesIO
 import botocore.exceptions
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while
 
+from .fake_clock import FakeClock
 from .stubbed import stubbed
 
 OWNED = {"refarch:deployment": "refarch"}
@@ -274,8 +276,146 @@ def test_update_tags_sends_only_what_changes():
 
 def test_recent_error_events_swallows_errors():
     client, stub = stubbed("elasticbeanstalk")
-    stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]})
+    expected = {"ApplicationName": "web", "EnvironmentName": "web-env", "Severity": "WARN", "MaxRecords": 5}
+    stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]}, expected)
     stub.add_client_error("describe_events", "InvalidParameterValue", "x")
     with stub:
         assert beanstalk.recent_error_events(client, "web", "web-env") == ["Instance failed health check"]
         assert beanstalk.recent_error_events(client, "web", "web-env") == []
+
+
+BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
+PLATFORM = "arn:aws:elasticbeanstalk:us-east-1::platform/%s/" % BRANCH
+
+
+def summary(version, state="Supported", status="Ready", branch=BRANCH, lifecycle=None):
+    found = dict(
+        PlatformArn="arn:aws:elasticbeanstalk:us-east-1::platform/%s/%s" % (branch, version),
+        PlatformBranchName=branch,
+        PlatformVersion=version,
+        PlatformStatus=status,
+        PlatformBranchLifecycleState=state,
+    )
+    if lifecycle:
+        found["PlatformLifecycleState"] = lifecycle
+    return found
+
+
+@pytest.mark.parametrize(
+    ("summaries", "expected"),
+    [
+        ([summary("4.9.1"), summary("4.10.0", lifecycle="Recommended"), summary("4.3.0")], "4.10.0"),  # not as text
+        ([summary("4.10.0", status="Deleting"), summary("4.9.1")], "4.9.1"),  # only Ready versions
+        ([summary("5.0.0", branch="Python 3.12 running on 64bit Amazon Linux 2023"), summary("4.6.0")], "4.6.0"),
+        ([summary("4.9.1", state="Deprecated"), summary("4.9.2", state="Deprecated")], "4.9.2"),  # still takes new ones
+    ],
+)
+def test_the_newest_ready_version_of_the_branch_is_chosen(summaries, expected):
+    platform, latest = beanstalk.choose_platform(summaries, BRANCH)
+    assert platform == latest
+    assert platform["version"] == expected and platform["arn"] == PLATFORM + expected
+
+
+@pytest.mark.parametrize(
+    ("summaries", "message"),
+    [
+        ([], "no Ready platform version"),
+        ([summary("4.9.1", status="Failed")], "no Ready platform version"),
+        ([summary("3.6.2", state="Retired")], "is retired"),
+    ],
+)
+def test_a_branch_without_a_usable_version_is_refused(summaries, message):
+    with pytest.raises(beanstalk.PlatformChoiceError, match=message):
+        beanstalk.choose_platform(summaries, BRANCH)
+
+
+def test_a_pinned_platform_is_kept_and_the_newest_still_reported():
+    listed = [summary("4.6.0"), summary("4.10.0", lifecycle="Recommended")]
+    platform, latest = beanstalk.choose_platform(listed, BRANCH, PLATFORM + "4.6.0")
+    assert (platform["version"], platform["recommended"], latest["version"], latest["recommended"]) == (
+        "4.6.0",
+        False,
+        "4.10.0",
+        True,
+    )
+    unlisted, _ = beanstalk.choose_platform(listed, BRANCH, PLATFORM + "4.1.0")  # AWS decides on it
+    assert unlisted["arn"] == PLATFORM + "4.1.0" and unlisted["version"] == "4.1.0" and unlisted["status"] is None
+
+
+def test_platform_arns_are_parsed():
+    assert beanstalk.parse_platform_arn(PLATFORM + "4.10.0") == (BRANCH, "4.10.0")
+    custom = "arn:aws:elasticbeanstalk:us-east-1:123456789012:platform/MyPlatform/1.0.2"
+    assert beanstalk.parse_platform_arn(custom) == ("MyPlatform", "1.0.2")
+    assert beanstalk.parse_platform_arn("64bit Amazon Linux 2023 v4.10.0 running Python 3.11") is None
+
+
+@pytest.mark.parametrize(
+    ("messages", "failed", "profile"),
+    [
+        (
+            [
+                "Failed to launch environment.",
+                "The instance profile web-ec2 associated with the environment does not exist.",
+            ],
+            True,
+            True,
+        ),
+        (["Failed to launch environment.", "Environment must have instance profile associated with it."], True, False),
+        (["Create environment operation is complete, but with errors."], True, False),
+        (
+            [
+                "Failed to deploy configuration.",
+                "The instance profile p associated with the environment does not exist.",
+            ],
+            True,
+            True,
+        ),
+        (["The instance profile web-ec2 associated with the environment does not exist."], False, False),  # no failure
+        ([], False, False),
+    ],
+)
+def test_a_failed_launch_or_update_is_read_from_its_events(messages, failed, profile):
+    errors = beanstalk.failure_messages([{"Message": m, "Severity": "ERROR"} for m in messages])
+    assert bool(errors) is failed
+    assert beanstalk.OperationFailed("e-1", errors).instance_profile_not_visible is profile
+
+
+def test_the_branch_versions_are_one_filtered_query():
+    client, stub = stubbed("elasticbeanstalk")
+    filters = [
+        {"Type": "PlatformBranchName", "Operator": "=", "Values": [BRANCH]},
+        {"Type": "PlatformStatus", "Operator": "=", "Values": ["Ready"]},
+    ]
+    stub.add_response(
+        "list_platform_versions", {"PlatformSummaryList": [summary("4.9.1")], "NextToken": "2"}, {"Filters": filters}
+    )
+    stub.add_response(
+        "list_platform_versions", {"PlatformSummaryList": [summary("4.10.0")]}, {"Filters": filters, "NextToken": "2"}
+    )
+    with stub:
+        found = beanstalk.list_platform_versions(client, BRANCH)
+    assert [s["PlatformVersion"] for s in found] == ["4.9.1", "4.10.0"]
+
+
+def test_retry_while_retries_a_failed_launch_only_when_the_profile_was_not_visible():
+    clock = FakeClock()
+    profile_event = "The instance profile p associated with the environment does not exist."
+    not_visible = beanstalk.OperationFailed("e-1", ["Failed to launch environment.", profile_event])
+    other = beanstalk.OperationFailed("e-2", ["Failed to launch environment.", "Stack creation failed."])
+    answers = [not_visible, not_visible]
+
+    def launch():
+        if answers:
+            raise answers.pop(0)
+        return "launched"
+
+    retryable = beanstalk.instance_profile_not_visible
+    assert retry_while(launch, retryable, timeout=60, delay=5, sleep=clock.sleep, clock=clock) == "launched"
+    assert clock.now == 10
+
+    def fails_otherwise():
+        raise other
+
+    with pytest.raises(beanstalk.OperationFailed):
+        retry_while(fails_otherwise, retryable, timeout=60, delay=5, sleep=clock.sleep, clock=clock)
+    assert clock.now == 10  # no wait

@@ -1,6 +1,8 @@
 """The environment module's runner with a stubbed client: the Stubber fails on any call not queued,
 so these tests prove which calls check mode and a no-op run make."""
 
+from datetime import UTC, datetime
+
 import pytest
 from ansible_collections.refarch.aws.plugins.modules import elasticbeanstalk_environment as module_under_test
 
@@ -25,6 +27,8 @@ class FakeModule:
             description=None,
             solution_stack_name="64bit Amazon Linux 2023 v4.6.0 running Python 3.11",
             platform_arn=None,
+            update_platform=True,
+            attempts=3,
             version_label=None,
             initial_version_label="v-1",
             tier="WebServer",
@@ -91,11 +95,7 @@ def test_an_update_is_one_call_then_a_wait_for_ready_and_green():
     client, stub = stubbed("elasticbeanstalk")
     queue_reads(stub, environment())
     changed = [{"Namespace": "aws:ec2:instances", "OptionName": "InstanceTypes", "Value": "t3.small"}]
-    stub.add_response(
-        "update_environment",
-        {},
-        {"ApplicationName": "web", "EnvironmentName": "web-env", "OptionSettings": changed},
-    )
+    queue_update(stub, changed, [])
     stub.add_response("describe_environments", {"Environments": [environment(Status="Ready", Health="Green")]})
     stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": changed}]})
     params = dict(
@@ -105,6 +105,24 @@ def test_an_update_is_one_call_then_a_wait_for_ready_and_green():
         result = module_under_test.run(FakeModule(**params), client)
     stub.assert_no_pending_responses()
     assert result["changed"] is True
+
+
+UPDATED_AT = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+
+
+def queue_update(stub, changed, errors):
+    """One UpdateEnvironment, the wait for Ready, and the error events since the update."""
+    stub.add_response(
+        "update_environment",
+        {"EnvironmentId": "e-abc", "EnvironmentName": "web-env", "DateUpdated": UPDATED_AT},
+        {"ApplicationName": "web", "EnvironmentName": "web-env", "OptionSettings": changed},
+    )
+    stub.add_response("describe_environments", {"Environments": [environment(Status="Ready", Health="Green")]})
+    stub.add_response(
+        "describe_events",
+        {"Events": [{"Message": m, "Severity": "ERROR"} for m in errors]},
+        {"EnvironmentId": "e-abc", "Severity": "ERROR", "StartTime": UPDATED_AT},
+    )
 
 
 def test_an_environment_without_our_tag_is_refused():
@@ -127,3 +145,146 @@ def test_creation_needs_a_platform():
     stub.add_response("describe_environments", {"Environments": []})
     with stub, pytest.raises(Failed, match="solution_stack_name or platform_arn"):
         module_under_test.run(FakeModule(solution_stack_name=None), client)
+
+
+PLATFORM = "arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/"
+PROFILE_EVENT = "The instance profile web-ec2 associated with the environment does not exist."
+
+
+def test_a_rerun_keeps_the_platform_the_environment_runs_unless_asked_to_move_it():
+    params = dict(solution_stack_name=None, platform_arn=PLATFORM + "4.10.0", update_platform=False)
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment(PlatformArn=PLATFORM + "4.9.1"))
+    with stub:
+        kept = module_under_test.run(FakeModule(**params), client)
+    stub.assert_no_pending_responses()  # no UpdateEnvironment
+    assert kept["changed"] is False
+    assert kept["environment"]["platform_arn"] == PLATFORM + "4.9.1"
+
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment(PlatformArn=PLATFORM + "4.9.1"))
+    with stub:
+        moved = module_under_test.run(FakeModule(check_mode=True, **dict(params, update_platform=True)), client)
+    assert moved["changed_attributes"] == ["PlatformArn"]
+    assert moved["environment"]["platform_arn"] == PLATFORM + "4.10.0"
+
+
+def queue_launch(stub, env_id, errors):
+    stub.add_response("create_environment", {"EnvironmentId": env_id, "EnvironmentName": "web-env"})
+    stub.add_response(
+        "describe_environments",
+        {"Environments": [environment(EnvironmentId=env_id, Health="Grey" if errors else "Green")]},
+    )
+    events = [{"Message": m, "Severity": "ERROR"} for m in errors]
+    stub.add_response("describe_events", {"Events": events}, {"EnvironmentId": env_id, "Severity": "ERROR"})
+
+
+def queue_terminate(stub):
+    stub.add_response("terminate_environment", {}, {"EnvironmentName": "web-env"})
+    stub.add_response("describe_environments", {"Environments": []})
+
+
+def no_sleep(monkeypatch):
+    monkeypatch.setattr("time.sleep", lambda seconds: None)
+
+
+def test_a_launch_that_failed_on_a_not_yet_visible_instance_profile_is_terminated_and_launched_again(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": []})
+    queue_launch(stub, "e-first", ["Failed to launch environment.", PROFILE_EVENT])
+    queue_terminate(stub)
+    queue_launch(stub, "e-second", [])
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-second")]})
+    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
+    with stub:
+        result = module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is True and result["environment"]["status"] == "Ready"
+
+
+def test_launch_attempts_are_bounded(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": []})
+    for env_id in ("e-1", "e-2"):
+        queue_launch(stub, env_id, ["Failed to launch environment.", PROFILE_EVENT])
+        queue_terminate(stub)
+    with stub, pytest.raises(Failed, match=r"the launch failed \(attempt 2 of 2\): Failed to launch environment"):
+        module_under_test.run(FakeModule(attempts=2), client)
+    stub.assert_no_pending_responses()
+
+
+def test_any_other_launch_failure_is_reported_at_once_and_the_environment_left_to_inspect(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": []})
+    queue_launch(
+        stub, "e-1", ["Failed to launch environment.", "Environment must have instance profile associated with it."]
+    )
+    with stub, pytest.raises(Failed, match=r"attempt 1 of 3.*must have instance profile"):
+        module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()  # no TerminateEnvironment, no second CreateEnvironment
+
+
+NEW_PROFILE = [
+    {"namespace": "aws:autoscaling:launchconfiguration", "option_name": "IamInstanceProfile", "value": "web-ec2"}
+]
+NEW_PROFILE_API = [
+    {"Namespace": "aws:autoscaling:launchconfiguration", "OptionName": "IamInstanceProfile", "Value": "web-ec2"}
+]
+
+
+def test_an_update_that_failed_on_a_not_yet_visible_instance_profile_is_applied_again(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment())
+    queue_update(stub, NEW_PROFILE_API, ["Failed to deploy configuration.", PROFILE_EVENT])
+    queue_update(stub, NEW_PROFILE_API, [])
+    stub.add_response("describe_environments", {"Environments": [environment()]})
+    stub.add_response(
+        "describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": NEW_PROFILE_API}]}
+    )
+    with stub:
+        result = module_under_test.run(FakeModule(option_settings=NEW_PROFILE), client)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is True
+    assert result["environment"]["option_settings"][0]["value"] == "web-ec2"
+
+
+def test_a_failed_update_is_reported_with_its_events_not_as_success(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    queue_reads(stub, environment())
+    queue_update(stub, NEW_PROFILE_API, ["Failed to deploy configuration.", "Invalid option value."])
+    with stub, pytest.raises(Failed, match=r"the update failed \(attempt 1 of 3\): Failed to deploy configuration"):
+        module_under_test.run(FakeModule(option_settings=NEW_PROFILE), client)
+    stub.assert_no_pending_responses()
+
+
+def test_a_rerun_relaunches_an_environment_left_failed_by_a_not_yet_visible_profile(monkeypatch):
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-old", Health="Grey")]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    events = [{"Message": m, "Severity": "ERROR"} for m in ("Failed to launch environment.", PROFILE_EVENT)]
+    stub.add_response("describe_events", {"Events": events}, {"EnvironmentId": "e-old", "Severity": "ERROR"})
+    queue_terminate(stub)
+    queue_launch(stub, "e-new", [])
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-new")]})
+    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
+    with stub:
+        result = module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is True
+
+
+def test_a_rerun_reports_an_environment_whose_launch_failed_otherwise():
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": [environment(EnvironmentId="e-old", Health="Grey")]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    events = [{"Message": "Failed to launch environment.", "Severity": "ERROR"}]
+    stub.add_response("describe_events", {"Events": events}, {"EnvironmentId": "e-old", "Severity": "ERROR"})
+    with stub, pytest.raises(Failed, match=r"failed to launch: Failed to launch environment\.; terminate it"):
+        module_under_test.run(FakeModule(), client)
+    stub.assert_no_pending_responses()
