@@ -145,6 +145,16 @@ def run_playbook(
     return outcome
 
 
-def fresh_emulator(state_dir: Path) -> Emulator:
-    """A new emulator process on a free port, with its own call record."""
-    return Emulator(state_dir).start()
+def fresh_emulator(state_dir: Path, environment: dict | None = None) -> Emulator:
+    """A new emulator process on a free port, with its own call record; ``environment`` is set for
+    the process (e.g. the consistency windows' scale)."""
+    saved = {key: os.environ.get(key) for key in environment or {}}
+    os.environ.update(environment or {})
+    try:
+        return Emulator(state_dir).start()
+    finally:
+        for key, value in saved.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
