@@ -228,21 +228,29 @@ def ensure_present(module, client, params, current):
     return True, sqs.describe_queue(client, current["url"])
 
 
-def manage(module, client, params):
-    """(changed, before, after) of one queue."""
+def manage(module, client, params, deleted):
+    """(changed, before, after) of one queue; the name of a queue it deletes is added to ``deleted``."""
     current = sqs.get_queue(client, params["name"])
     if params["state"] == "present":
         changed, after = ensure_present(module, client, params, current)
     else:
-        changed, after = resource.ensure_absent(module, "queue", params["name"], current, lambda q: delete(client, q))
+        changed, after = resource.ensure_absent(
+            module, "queue", params["name"], current, lambda q: delete(client, q, deleted)
+        )
     return changed, current, after or {}
 
 
-def delete(client, queue):
-    """Delete ``queue`` and wait until it is gone: only then is it no leftover, and only then does a
-    deploy that follows create a queue of its own instead of finding this one still answering."""
+def delete(client, queue, deleted):
     sqs.delete_queue(client, queue["url"])
-    sqs.wait_until_deleted(client, queue["name"])
+    deleted.append(queue["name"])
+
+
+def wait_until_all_deleted(client, names):
+    """Wait until every deleted queue is gone: only then is it no leftover, and only then does a
+    deploy that follows create a queue of its own instead of finding this one still answering. The
+    deletions run at once on AWS's side, so the waits overlap."""
+    for name in names:
+        sqs.wait_until_deleted(client, name)
 
 
 def run_module(module):
@@ -256,17 +264,18 @@ def run_module(module):
         module.fail_json(msg=message)
     client = aws_client(module, "sqs")
     # The dead-letter queue exists before the queue whose redrive points at it, and goes after it.
+    deleted = []
     try:
         if not dead_letter_params:
-            managed = dict(queue=manage(module, client, params))
+            managed = dict(queue=manage(module, client, params, deleted))
         elif params["state"] == "present":
-            dlq = manage(module, client, dead_letter_params)
-            managed = dict(
-                dead_letter_queue=dlq, queue=manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]))
-            )
+            dlq = manage(module, client, dead_letter_params, deleted)
+            queue = manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]), deleted)
+            managed = dict(dead_letter_queue=dlq, queue=queue)
         else:
-            managed = dict(queue=manage(module, client, params))
-            managed["dead_letter_queue"] = manage(module, client, dead_letter_params)
+            managed = dict(queue=manage(module, client, params, deleted))
+            managed["dead_letter_queue"] = manage(module, client, dead_letter_params, deleted)
+        wait_until_all_deleted(client, deleted)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         what = " and its dead-letter queue" if dead_letter_params else ""
         module.fail_json_aws(e, msg="failed to manage queue %s%s" % (params["name"], what))

@@ -159,8 +159,10 @@ def test_absent_deletes_and_waits_until_the_queue_is_gone(stub, monkeypatch):
     # AWS still answers for the queue being deleted, then no more.
     stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": NAME})
     stubber.add_client_error("get_queue_url", "AWS.SimpleQueueService.NonExistentQueue", "gone", 400)
-    changed, before, after = sqs_queue.manage(FakeModule(check_mode=False), client, absent())
-    assert changed and before["arn"] == ARN and after == {}
+    deleted = []
+    changed, before, after = sqs_queue.manage(FakeModule(check_mode=False), client, absent(), deleted)
+    assert changed and before["arn"] == ARN and after == {} and deleted == [NAME]
+    sqs_queue.wait_until_all_deleted(client, deleted)
     assert clock.now == 3
 
 
@@ -168,5 +170,6 @@ def test_absent_in_check_mode_neither_deletes_nor_waits(stub, monkeypatch):
     client, stubber = stub
     monkeypatch.setattr(sqs, "wait_until_deleted", lambda *a, **k: pytest.fail("check mode waited"))
     add_current(stubber)  # reads only: any other call is refused by the stubber
-    changed, _before, after = sqs_queue.manage(FakeModule(check_mode=True), client, absent())
-    assert changed and after == {}
+    deleted = []
+    changed, _before, after = sqs_queue.manage(FakeModule(check_mode=True), client, absent(), deleted)
+    assert changed and after == {} and deleted == []
