@@ -21,6 +21,8 @@ def test_site_with_a_given_endpoint_starts_nothing(aws):
     run = run_playbook("site.yml", aws.environment(), extra_vars=NO_STACKS)
     assert run.rc == 0, run.stderr + run.stdout
     assert run.changed == 0
+    (summary,) = run.task_results("Deployment summary")
+    assert summary["msg"].startswith("No stack selected (refarch_stacks_selected is empty)")
     assert run.task_results("Start the embedded emulator, or reuse the running one")[0].get("skipped") is True
 
 
