@@ -328,7 +328,7 @@ def test_update_configuration_waits_while_a_new_role_propagates(stub):
 
 def test_a_role_lambda_never_can_assume_fails_after_the_bound(stub):
     client, stubber = stub
-    for _ in range(awslambda.ROLE_READY_TIMEOUT // awslambda.ROLE_READY_DELAY + 1):
+    for _attempt in range(awslambda.ROLE_READY_TIMEOUT // awslambda.ROLE_READY_DELAY + 1):
         stubber.add_client_error("create_function", "InvalidParameterValueException", ROLE_NOT_ASSUMABLE)
     clock = FakeClock()
     arguments = awslambda.create_arguments("f", awslambda.build_desired(params(), "x", OWNED), b"zip")
@@ -392,7 +392,7 @@ def test_delete_and_update_wait_while_the_mapping_is_busy(stub):
 def test_a_mapping_busy_for_ever_fails_after_the_bound_and_a_gone_one_is_fine(stub):
     client, stubber = stub
     busy = "Cannot delete the event source mapping because it is in use."
-    for _ in range(awslambda.MAPPING_BUSY_TIMEOUT // awslambda.MAPPING_BUSY_DELAY + 1):
+    for _attempt in range(awslambda.MAPPING_BUSY_TIMEOUT // awslambda.MAPPING_BUSY_DELAY + 1):
         stubber.add_client_error("delete_event_source_mapping", "ResourceInUseException", busy)
     clock = FakeClock()
     with pytest.raises(botocore.exceptions.ClientError, match="in use"):

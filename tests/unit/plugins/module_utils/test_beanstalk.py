@@ -338,7 +338,7 @@ def test_a_pinned_platform_is_kept_and_the_newest_still_reported():
         "4.10.0",
         True,
     )
-    unlisted, _ = beanstalk.choose_platform(listed, BRANCH, PLATFORM + "4.1.0")  # AWS decides on it
+    unlisted, _latest = beanstalk.choose_platform(listed, BRANCH, PLATFORM + "4.1.0")  # AWS decides on it
     assert unlisted["arn"] == PLATFORM + "4.1.0" and unlisted["version"] == "4.1.0" and unlisted["status"] is None
 
 

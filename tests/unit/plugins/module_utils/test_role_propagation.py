@@ -165,7 +165,7 @@ def test_project_calls_retry_while_codebuild_cannot_assume_the_new_role(fake_clo
 
 def test_project_calls_give_up_after_the_bound(fake_clock):
     client, stub = stubbed("codebuild")
-    for _ in range(19):
+    for _attempt in range(19):
         stub.add_client_error(
             "create_project",
             "InvalidInputException",

@@ -310,7 +310,7 @@ ROLE_NOT_READY = (
 
 def test_create_state_machine_waits_while_the_new_role_propagates(stub):
     client, stubber = stub
-    for _ in range(2):
+    for _attempt in range(2):
         stubber.add_client_error("create_state_machine", "AccessDeniedException", ROLE_NOT_READY, 400)
     stubber.add_response("create_state_machine", {"stateMachineArn": ARN, "creationDate": "2024-01-01"})
     clock = FakeClock()
@@ -331,7 +331,7 @@ def test_update_state_machine_waits_while_a_new_role_propagates(stub):
 def test_a_role_that_never_becomes_assumable_fails_after_the_bound(stub):
     client, stubber = stub
     attempts = stepfunctions.ROLE_READY_TIMEOUT // stepfunctions.ROLE_READY_DELAY + 1
-    for _ in range(attempts):
+    for _attempt in range(attempts):
         stubber.add_client_error("create_state_machine", "AccessDeniedException", ROLE_NOT_READY, 400)
     clock = FakeClock()
     arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))

@@ -37,10 +37,10 @@ class FakeModule:
         raise AssertionError(kwargs["msg"])
 
 
-SUBNETS = [
+SUBNETS = (
     {"SubnetId": "subnet-a", "AvailabilityZone": "us-east-1a", "AvailabilityZoneId": "use1-az6"},
     {"SubnetId": "subnet-b", "AvailabilityZone": "us-east-1b", "AvailabilityZoneId": "use1-az1"},
-]
+)
 
 
 SUBNET_E = {"SubnetId": "subnet-e", "AvailabilityZone": "us-east-1e", "AvailabilityZoneId": "use1-az3"}
