@@ -164,8 +164,10 @@ def test_a_rerun_keeps_the_platform_the_environment_runs_unless_asked_to_move_it
     client, stub = stubbed("elasticbeanstalk")
     queue_reads(stub, environment(PlatformArn=PLATFORM + "4.9.1"))
     with stub:
-        moving = dict(params, update_platform=True, check_mode=True)
-        moved = module_under_test.run(FakeModule(**moving), client)
+        moving = FakeModule(
+            check_mode=True, solution_stack_name=None, platform_arn=PLATFORM + "4.10.0", update_platform=True
+        )
+        moved = module_under_test.run(moving, client)
     assert moved["changed_attributes"] == ["PlatformArn"]
     assert moved["environment"]["platform_arn"] == PLATFORM + "4.10.0"
 
