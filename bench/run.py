@@ -271,6 +271,20 @@ def report(data: dict) -> str:
             windows_table(summary),
             "",
         ]
+    failures = [
+        f"- {side}, {STEP_TITLES[step]}: {error}"
+        for side in sides
+        for step in STEPS
+        for error in reps[0][side][step].get("errors", [])
+    ]
+    if failures:
+        lines += [
+            "Failed tasks (repetition 1). Where a side fails, its wall time is that of a run that stopped;",
+            "a failure on the stricter emulator is one a first deployment to AWS would meet:",
+            "",
+            *failures,
+            "",
+        ]
     lines += [
         "Targets (issue 7):",
         "",
