@@ -21,6 +21,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from refarch_emulator import calllog  # noqa: E402
+from refarch_emulator.testing import environment_set  # noqa: E402
 from tests.support.emulator import Emulator  # noqa: E402
 
 BIN = Path(sys.executable).parent
@@ -148,13 +149,5 @@ def run_playbook(
 def fresh_emulator(state_dir: Path, environment: dict | None = None) -> Emulator:
     """A new emulator process on a free port, with its own call record; ``environment`` is set for
     the process (e.g. the consistency windows' scale)."""
-    saved = {key: os.environ.get(key) for key in environment or {}}
-    os.environ.update(environment or {})
-    try:
+    with environment_set(environment or {}):
         return Emulator(state_dir).start()
-    finally:
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value

@@ -21,21 +21,27 @@ def free_port() -> int:
 
 
 @contextmanager
-def private_emulator(state_dir, **environment: str):
-    """Yield the endpoint URL of a fresh emulator whose process sees ``environment`` too
-    (over :data:`TEST_ENVIRONMENT`)."""
-    environment = {**TEST_ENVIRONMENT, **environment}
-    port = free_port()
-    saved = {key: os.environ.get(key) for key in environment}
-    os.environ.update(environment)
+def environment_set(variables: dict[str, str]):
+    """``os.environ`` with ``variables`` set, restored afterwards: what an emulator started meanwhile sees."""
+    saved = {key: os.environ.get(key) for key in variables}
+    os.environ.update(variables)
     try:
-        info = control.start(port, state_dir)
+        yield
     finally:
         for key, value in saved.items():
             if value is None:
                 os.environ.pop(key, None)
             else:
                 os.environ[key] = value
+
+
+@contextmanager
+def private_emulator(state_dir, **environment: str):
+    """Yield the endpoint URL of a fresh emulator whose process sees ``environment`` too
+    (over :data:`TEST_ENVIRONMENT`)."""
+    port = free_port()
+    with environment_set({**TEST_ENVIRONMENT, **environment}):
+        info = control.start(port, state_dir)
     try:
         yield info["endpoint_url"]
     finally:

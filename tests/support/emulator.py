@@ -17,7 +17,7 @@ import boto3
 from botocore.config import Config
 
 from refarch_emulator import calllog, consistency, control
-from refarch_emulator.testing import TEST_ENVIRONMENT
+from refarch_emulator.testing import TEST_ENVIRONMENT, environment_set
 
 REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}
@@ -39,17 +39,10 @@ class Emulator:
         self.iam_window = 0.0
 
     def start(self) -> Emulator:
-        saved = {key: os.environ.get(key) for key in TEST_ENVIRONMENT}
-        os.environ.update({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()})
-        try:
+        # The test suites' windows, unless the caller's environment says otherwise.
+        with environment_set({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()}):
             self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
             self.iam_window = consistency.WINDOWS["iam"].seconds()  # as the process just started sees it
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
         return self
 
     def wait_for_iam(self) -> None:
