@@ -135,7 +135,8 @@ def test_stack_variables_of_the_wrong_type_are_refused_one_line_each_before_any_
     assert run.rc != 0
     (report,) = run.task_results("Report stack variables of the wrong type or value")
     assert len(report["msg"]) == 2
-    assert "spot_asg_alb_desired_capacity" in report["msg"][0] and "sfn_sqs_callback_batch_size" in report["msg"][1]
+    named = sorted(line.split("'")[1] for line in report["msg"])
+    assert named == ["sfn_sqs_callback_batch_size", "spot_asg_alb_desired_capacity"], report["msg"]
     assert run.task_results("Run this host's stack role") == []
     assert aws.calls() == []
 
