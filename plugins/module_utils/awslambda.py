@@ -18,7 +18,7 @@ import zipfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates, retry_while
 
 # Lambda refuses an update while the previous one is in progress (ResourceConflictException).
 EXTRA_RETRY_CODES = ["ResourceConflictException", "TooManyRequestsException"]
@@ -29,15 +29,17 @@ EXTRA_RETRY_CODES = ["ResourceConflictException", "TooManyRequestsException"]
 # ReceiveMessage on SQS" (or DeleteMessage / GetQueueAttributes). terraform-provider-aws retries exactly
 # these messages for its IAM propagation timeout (2 min); any other InvalidParameterValueException is
 # a real input error, raised at once.
-ROLE_NOT_READY_CODES = ("InvalidParameterValueException",)
 ROLE_NOT_READY_MESSAGE = "cannot be assumed by Lambda"
-MAPPING_ROLE_NOT_READY_MESSAGES = (ROLE_NOT_READY_MESSAGE, "execution role does not have permissions to call")
+ROLE_NOT_READY = {"InvalidParameterValueException": (ROLE_NOT_READY_MESSAGE,)}
+MAPPING_ROLE_NOT_READY = {
+    "InvalidParameterValueException": (ROLE_NOT_READY_MESSAGE, "execution role does not have permissions to call")
+}
 ROLE_READY_TIMEOUT = 120
 ROLE_READY_DELAY = 5
 # A mapping that is Creating, Updating, Enabling, Disabling or Deleting refuses another change:
 # ResourceInUseException "Cannot update (delete) the event source mapping because it is in use."
-MAPPING_BUSY_CODES = ("ResourceInUseException",)
-MAPPING_BUSY_MESSAGES = ("event source mapping because it is in use",)
+MAPPING_BUSY_CODE = "ResourceInUseException"
+MAPPING_BUSY_MESSAGE = "event source mapping because it is in use"
 MAPPING_BUSY_TIMEOUT = 300  # terraform-provider-aws waits 5 min for a delete
 MAPPING_BUSY_DELAY = 3
 
@@ -188,22 +190,16 @@ def function_tags(client, arn):
         return None
 
 
-def _while_role_propagates(call, messages, sleep, clock):
+def _while_role_propagates(call, answers, sleep, clock):
     return retry_until_role_propagates(
-        call,
-        ROLE_NOT_READY_CODES,
-        timeout=ROLE_READY_TIMEOUT,
-        delay=ROLE_READY_DELAY,
-        sleep=sleep,
-        clock=clock,
-        messages=messages,
+        call, answers, timeout=ROLE_READY_TIMEOUT, delay=ROLE_READY_DELAY, sleep=sleep, clock=clock
     )
 
 
 def create_function(client, arguments, sleep=time.sleep, clock=time.monotonic):
     """CreateFunction, retried (bounded) while a just-created execution role propagates (about 10 s on AWS)."""
     return _while_role_propagates(
-        lambda: client.create_function(aws_retry=True, **arguments), (ROLE_NOT_READY_MESSAGE,), sleep, clock
+        lambda: client.create_function(aws_retry=True, **arguments), ROLE_NOT_READY, sleep, clock
     )
 
 
@@ -211,7 +207,7 @@ def update_configuration(client, name, updates, sleep=time.sleep, clock=time.mon
     """UpdateFunctionConfiguration; a new ``Role`` is checked as at create, so it is retried the same way."""
     _while_role_propagates(
         lambda: client.update_function_configuration(FunctionName=name, aws_retry=True, **updates),
-        (ROLE_NOT_READY_MESSAGE,),
+        ROLE_NOT_READY,
         sleep,
         clock,
     )
@@ -341,7 +337,7 @@ def create_mapping(client, function_name, desired, sleep=time.sleep, clock=time.
     arguments["EventSourceArn"] = desired["event_source_arn"]
     response = _while_role_propagates(
         lambda: client.create_event_source_mapping(aws_retry=True, **arguments),
-        MAPPING_ROLE_NOT_READY_MESSAGES,
+        MAPPING_ROLE_NOT_READY,
         sleep,
         clock,
     )
@@ -349,14 +345,13 @@ def create_mapping(client, function_name, desired, sleep=time.sleep, clock=time.
 
 
 def _while_mapping_busy(call, sleep, clock):
-    return retry_until_role_propagates(
+    return retry_while(
         call,
-        MAPPING_BUSY_CODES,
-        timeout=MAPPING_BUSY_TIMEOUT,
+        lambda code, message: code == MAPPING_BUSY_CODE and MAPPING_BUSY_MESSAGE in message,
+        MAPPING_BUSY_TIMEOUT,
         delay=MAPPING_BUSY_DELAY,
         sleep=sleep,
         clock=clock,
-        messages=MAPPING_BUSY_MESSAGES,
     )
 
 

@@ -83,33 +83,17 @@ def wait_for(fetch, done, timeout, what, delay=5, failed=None, sleep=time.sleep,
         sleep(min(delay, max(0.0, deadline - clock())))
 
 
-def _propagating(codes, messages, code, message):
-    """Whether (code, message) is an answer that says "the role is not usable yet"."""
-    if isinstance(codes, dict):
-        return any(message.startswith(start) for start in codes.get(code, ()))
-    if code not in codes:
-        return False
-    if messages is not None:
-        return any(part in message for part in messages)
-    # A bare list of codes: the validation errors that name AssumeRole or the instance profile.
-    return "AssumeRole" in message or "not authorized" in message or "IamInstanceProfile" in message
-
-
-def retry_until_role_propagates(
-    call, codes, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic, messages=None
-):
+def retry_until_role_propagates(call, answers, timeout=90, delay=5, sleep=time.sleep, clock=time.monotonic):
     """``call()``, retried while AWS answers that a new or changed IAM role is not usable yet.
 
     A role (or instance profile) created or changed seconds ago is known to IAM but not yet assumable
-    by the service, which rejects it with its own error. ``codes`` is either a mapping
-    ``{error code: (message start, ...)}`` — exactly the answers AWS gives (preferred) — or a list of
-    codes, with ``messages`` (substrings) naming the service's wording, or without it the validation
-    errors that name AssumeRole or the instance profile. Any other error is raised at once; the last
-    propagation error is raised after ``timeout`` seconds.
+    by the service, which rejects it with its own error. ``answers`` maps each error code AWS gives
+    for this to the parts of its message that say so (``{code: (part, ...)}``); any other error is
+    raised at once, the last propagation error after ``timeout`` seconds.
     """
     return retry_while(
         call,
-        lambda code, message: _propagating(codes, messages, code, message),
+        lambda code, message: any(part in message for part in answers.get(code, ())),
         timeout,
         delay=delay,
         sleep=sleep,

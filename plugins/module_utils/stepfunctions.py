@@ -29,11 +29,12 @@ _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_-]")
 # UpdateStateMachine answer AccessDeniedException with this message (AWS's own CloudFormation provider
 # for AWS::StepFunctions::StateMachine retries exactly this; IAM propagation takes seconds, rarely a
 # minute or two). Any other AccessDeniedException is the caller's own missing permission: raised at once.
-ROLE_NOT_READY_CODES = ("AccessDeniedException",)
-ROLE_NOT_READY_MESSAGES = (
-    "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume "
-    "the provided role",
-)
+ROLE_NOT_READY = {
+    "AccessDeniedException": (
+        "Neither the global service principal states.amazonaws.com, nor the regional one is authorized to assume "
+        "the provided role",
+    )
+}
 ROLE_READY_TIMEOUT = 120
 # DeleteStateMachine is asynchronous: recreating the name at once (a deploy right after a teardown)
 # answers StateMachineDeleting until the deletion is done; the client's backoff retries it.
@@ -212,13 +213,7 @@ def get_state_machine(client, name, arn=None):
 
 def _while_role_propagates(call, sleep, clock):
     return retry_until_role_propagates(
-        call,
-        ROLE_NOT_READY_CODES,
-        timeout=ROLE_READY_TIMEOUT,
-        delay=ROLE_READY_DELAY,
-        sleep=sleep,
-        clock=clock,
-        messages=ROLE_NOT_READY_MESSAGES,
+        call, ROLE_NOT_READY, timeout=ROLE_READY_TIMEOUT, delay=ROLE_READY_DELAY, sleep=sleep, clock=clock
     )
 
 

@@ -25,7 +25,10 @@ def flaky(errors, result="done"):
 def test_retries_while_the_new_role_is_not_assumable_yet():
     clock = FakeClock()
     call = flaky([client_error("InvalidInputException", "CodeBuild is not authorized to perform: sts:AssumeRole")] * 2)
-    assert retry_until_role_propagates(call, ["InvalidInputException"], sleep=clock.sleep, clock=clock) == "done"
+    assert (
+        retry_until_role_propagates(call, {"InvalidInputException": ("AssumeRole",)}, sleep=clock.sleep, clock=clock)
+        == "done"
+    )
     assert clock.now == 10
 
 
@@ -33,7 +36,9 @@ def test_gives_up_after_the_timeout():
     clock = FakeClock()
     call = flaky([client_error("InvalidStructureException", "not authorized to perform AssumeRole")] * 100)
     with pytest.raises(botocore.exceptions.ClientError):
-        retry_until_role_propagates(call, ["InvalidStructureException"], timeout=30, sleep=clock.sleep, clock=clock)
+        retry_until_role_propagates(
+            call, {"InvalidStructureException": ("AssumeRole",)}, timeout=30, sleep=clock.sleep, clock=clock
+        )
     assert clock.now == 30
 
 
@@ -47,7 +52,9 @@ def test_gives_up_after_the_timeout():
 def test_other_errors_are_raised_at_once(error):
     clock = FakeClock()
     with pytest.raises(botocore.exceptions.ClientError):
-        retry_until_role_propagates(flaky([error]), ["InvalidInputException"], sleep=clock.sleep, clock=clock)
+        retry_until_role_propagates(
+            flaky([error]), {"InvalidInputException": ("AssumeRole",)}, sleep=clock.sleep, clock=clock
+        )
     assert clock.now == 0
 
 
