@@ -157,4 +157,3 @@ class ChangeRecord:
 RECORD = ChangeRecord()
 changed = RECORD.changed
 settling = RECORD.settling
-remaining = RECORD.remaining
