@@ -21,6 +21,31 @@ options:
     default: {}
 """
 
+    # The options the runner (module_utils/runner.py) adds to every resource module.
+    TAGS = r"""
+options:
+  deployment:
+    description:
+      - Name of the deployment that owns the resource.
+      - Written as the value of the C(refarch:deployment) tag on every resource the module creates;
+        teardown finds resources by this tag only. A resource that exists without this deployment's
+        tag is never changed or deleted.
+    type: str
+    default: refarch
+  tags:
+    description:
+      - Tags for the resource. The ownership tag is always added and cannot be overridden.
+      - When not set, the resource's tags are left as they are (the ownership tag aside).
+    type: dict
+    aliases: [resource_tags]
+  purge_tags:
+    description:
+      - Remove tags not in O(tags) (the ownership tag and C(aws:) tags are never removed).
+      - Ignored when O(tags) is not set.
+    type: bool
+    default: true
+"""
+
     # Waiting for eventually consistent AWS state.
     WAIT = r"""
 options:

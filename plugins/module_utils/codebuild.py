@@ -8,14 +8,18 @@ tags compared as a dict.
 
 from __future__ import absolute_import, division, print_function
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
-from ansible_collections.refarch.aws.plugins.module_utils.diffing import changed_keys, drop_none
+from ansible_collections.refarch.aws.plugins.module_utils.diffing import drop_none
 
 # Attributes UpdateProject takes as a whole, in the API's names.
 UPDATABLE = ("description", "source", "artifacts", "environment", "serviceRole", "timeoutInMinutes", "tags")
@@ -61,17 +65,6 @@ def build_project(params, tags):
     )
 
 
-def project_changes(desired, current):
-    """Dotted paths of what differs; tags as a dict (purged: the ownership tag and the user's are all)."""
-    current_view = dict(current or {})
-    current_view["tags"] = tags_to_dict(current_view.get("tags"))
-    wanted = dict((k, v) for k, v in desired.items() if k != "tags")
-    paths = changed_keys(wanted, current_view)
-    if desired.get("tags") is not None and desired["tags"] != current_view["tags"]:
-        paths.append("tags")
-    return paths
-
-
 def to_api(desired):
     """The desired project with tags as the API's list."""
     result = dict(desired)
@@ -80,20 +73,64 @@ def to_api(desired):
     return result
 
 
+# The project as modules return it: snake_case, tags a dict; only what this collection manages.
+NORMALIZED_KEYS = (
+    "name",
+    "arn",
+    "description",
+    "source",
+    "artifacts",
+    "environment",
+    "serviceRole",
+    "timeoutInMinutes",
+)
+
+
 def normalize_project(project):
     if project is None:
         return None
-    return dict(
-        name=project["name"],
-        arn=project.get("arn"),
-        description=project.get("description", ""),
-        source=project.get("source"),
-        artifacts=project.get("artifacts"),
-        environment=project.get("environment"),
-        service_role=project.get("serviceRole"),
-        timeout_in_minutes=project.get("timeoutInMinutes"),
-        tags=tags_to_dict(project.get("tags")),
-    )
+    view = dict((k, project[k]) for k in NORMALIZED_KEYS if k in project)
+    result = camel_dict_to_snake_dict(view)
+    result["tags"] = tags_to_dict(project.get("tags"))
+    return result
+
+
+class ProjectService(runner.Service):
+    """The project a ``codebuild_project`` task describes, on the runner."""
+
+    kind = "CodeBuild project"
+    result_key = "project"
+    client_names = ("codebuild",)
+
+    @staticmethod
+    def validate(params):
+        messages = []
+        if params["source_type"] == "NO_SOURCE" and params["state"] == "present" and not params["buildspec"]:
+            messages.append("buildspec: required with source_type=NO_SOURCE")
+        role = params["service_role"]
+        if role is not None and not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", role):
+            messages.append("service_role: %r is not an IAM role ARN" % role)
+        timeout = params["timeout_in_minutes"]
+        if timeout is not None and not 5 <= timeout <= 2160:
+            messages.append("timeout_in_minutes: %s is not between 5 and 2160" % timeout)
+        return messages
+
+    def read(self):
+        return normalize_project(get_project(self.client, self.name()))
+
+    def desired(self, current, tags):
+        self.api_desired = build_project(self.params, tags)
+        return normalize_project(to_api(self.api_desired))
+
+    def create(self, desired):
+        return normalize_project(create_project(self.client, self.api_desired))
+
+    def update(self, desired, current, changes, tag_changes):
+        # UpdateProject replaces the tags it is given, so the whole desired set goes in one call.
+        return normalize_project(update_project(self.client, self.api_desired))
+
+    def delete(self, current):
+        delete_project(self.client, current["name"])
 
 
 def get_project(client, name):

@@ -72,7 +72,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 """
 
@@ -87,6 +87,12 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_keys:
+  description: What differed from the parameters (dotted paths, e.g. C(environment.image)); empty when nothing changed.
+  returned: always
+  type: list
+  elements: str
+  sample: [environment.image, tags]
 project:
   description: The project (predicted in check mode); empty when absent.
   returned: always
@@ -99,59 +105,12 @@ project:
     tags: {description: Tags., type: dict, returned: when present}
 """
 
-import re
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import codebuild
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result, merged
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
-    OWNERSHIP_ARGUMENT_SPEC,
-    desired_tags,
-    is_owned,
-    not_ours_message,
-)
-
-
-def run(module, client):
-    params = module.params
-    name = params["name"]
-    current = codebuild.get_project(client, name)
-    before = codebuild.normalize_project(current)
-    if before is not None and not is_owned(before["tags"], params["deployment"]):
-        module.fail_json(msg=not_ours_message("CodeBuild project", name, params["deployment"]))
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, project={}, diff=diff_result(None, None))
-        if not module.check_mode:
-            codebuild.delete_project(client, name)
-        return dict(changed=True, project={}, diff=diff_result(before, None))
-
-    desired = codebuild.build_project(params, desired_tags(params["deployment"], params["tags"]))
-    if current is None:
-        after = codebuild.normalize_project(codebuild.to_api(desired))
-        if not module.check_mode:
-            after = codebuild.normalize_project(codebuild.create_project(client, desired))
-        return dict(changed=True, project=after, diff=diff_result(None, after))
-    changes = codebuild.project_changes(desired, current)
-    if not changes:
-        return dict(changed=False, project=before, diff=diff_result(before, before))
-    predicted = merged(current, codebuild.to_api(desired))
-    predicted["tags"] = codebuild.to_api(desired)["tags"]
-    after = codebuild.normalize_project(predicted)
-    if not module.check_mode:
-        after = codebuild.normalize_project(codebuild.update_project(client, desired))
-    return dict(changed=True, project=after, changed_attributes=changes, diff=diff_result(before, after))
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.codebuild import ProjectService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         description=dict(type="str"),
@@ -169,31 +128,8 @@ def main():
             ),
         ),
         timeout_in_minutes=dict(type="int"),
-        **OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("state", "present", ("service_role", "environment"))],
-    )
-    if (
-        module.params["source_type"] == "NO_SOURCE"
-        and module.params["state"] == "present"
-        and not module.params["buildspec"]
-    ):
-        module.fail_json(msg="buildspec is required with source_type=NO_SOURCE")
-    role = module.params["service_role"]
-    if role is not None and not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", role):
-        module.fail_json(msg="service_role: %r is not an IAM role ARN" % role)
-    timeout = module.params["timeout_in_minutes"]
-    if timeout is not None and not 5 <= timeout <= 2160:
-        module.fail_json(msg="timeout_in_minutes must be between 5 and 2160, got %s" % timeout)
-    client = aws_client(module, "codebuild")
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="CodeBuild project %s" % module.params["name"])
-    module.exit_json(**result)
+    runner.run(ProjectService, options, required_if=[("state", "present", ("service_role", "environment"))])
 
 
 if __name__ == "__main__":

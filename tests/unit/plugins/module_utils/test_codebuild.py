@@ -43,33 +43,47 @@ def test_variables_become_plaintext_environment_variables():
     ]
 
 
+def planned_changes(params, current_params=PARAMS):
+    """What ProjectService.plan names for ``params`` against a project made from ``current_params``."""
+    service = codebuild.ProjectService({"codebuild": None}, dict(params, state="present"))
+    current = codebuild.normalize_project(as_aws_returns(codebuild.build_project(current_params, OWNED)))
+    return service.plan(service.desired(current, OWNED), current)
+
+
 def test_defaults_aws_adds_are_no_change():
-    desired = codebuild.build_project(PARAMS, OWNED)
-    assert codebuild.project_changes(desired, as_aws_returns(desired)) == []
+    assert planned_changes(PARAMS) == []
 
 
 @pytest.mark.parametrize(
     "overrides, expected",
     [
-        (dict(timeout_in_minutes=30), ["timeoutInMinutes"]),
+        (dict(timeout_in_minutes=30), ["timeout_in_minutes"]),
         (dict(buildspec="version: 0.2"), ["source.buildspec"]),
-        (dict(service_role="arn:other"), ["serviceRole"]),
+        (dict(service_role="arn:other"), ["service_role"]),
+        (dict(environment=dict(PARAMS["environment"], image="other")), ["environment.image"]),
     ],
 )
 def test_changes_are_named(overrides, expected):
-    current = as_aws_returns(codebuild.build_project(PARAMS, OWNED))
-    assert codebuild.project_changes(codebuild.build_project(dict(PARAMS, **overrides), OWNED), current) == expected
+    assert planned_changes(dict(PARAMS, **overrides)) == expected
 
 
-def test_a_tag_difference_is_a_change():
-    current = as_aws_returns(codebuild.build_project(PARAMS, OWNED))
-    desired = codebuild.build_project(PARAMS, dict(OWNED, team="web"))
-    assert codebuild.project_changes(desired, current) == ["tags"]
+@pytest.mark.parametrize(
+    "overrides, message",
+    [
+        (dict(source_type="NO_SOURCE"), "buildspec: required with source_type=NO_SOURCE"),
+        (dict(service_role="role"), "service_role: 'role' is not an IAM role ARN"),
+        (dict(timeout_in_minutes=3), "timeout_in_minutes: 3 is not between 5 and 2160"),
+    ],
+)
+def test_bad_input_is_named(overrides, message):
+    good = dict(PARAMS, state="present", service_role="arn:aws:iam::123456789012:role/build")
+    assert codebuild.ProjectService.validate(dict(good, **overrides)) == [message]
 
 
 def test_normalize_project():
     shown = codebuild.normalize_project(as_aws_returns(codebuild.build_project(PARAMS, OWNED)))
     assert shown["tags"] == OWNED and shown["service_role"] == "arn:role"
+    assert shown["environment"]["compute_type"] == "BUILD_GENERAL1_SMALL"
     assert codebuild.normalize_project(None) is None
 
 

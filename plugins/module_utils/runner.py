@@ -1,0 +1,264 @@
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one way a resource module runs: read -> ownership -> plan -> apply -> wait -> result.
+
+A module declares its options and a :class:`Service` (kubernetes.core's runner/service split): the
+service knows its AWS API (read, create, update, delete, wait, all in ``module_utils``); the runner
+alone owns what every module must do the same way — input refused before any API call, the
+ownership refusal, check mode, tag purging, ``changed``/``changed_keys``/``diff`` from one
+before/after pair, waits, and error reporting. :func:`execute` takes no ``module`` object, so unit
+tests drive it with a fake service.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+try:
+    import botocore
+except ImportError:
+    pass  # AnsibleAWSModule reports a missing botocore
+
+from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import compare_aws_tags
+
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership
+from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client
+
+TAGS_ARGUMENT_SPEC = dict(
+    deployment=dict(type="str", default=ownership.DEFAULT_DEPLOYMENT),
+    tags=dict(type="dict", aliases=["resource_tags"]),
+    purge_tags=dict(type="bool", default=True),
+)
+
+WAIT_ARGUMENT_SPEC = dict(
+    wait=dict(type="bool", default=True),
+    wait_timeout=dict(type="int", default=600),
+)
+
+# The ``_info`` modules' one filter: a name, tags every result carries, and the owning deployment
+# (no default: without it, every resource of the kind is listed).
+INFO_ARGUMENT_SPEC = dict(
+    name=dict(type="str"),
+    tags=dict(type="dict", default={}),
+    deployment=dict(type="str"),
+)
+
+
+class Refused(Exception):
+    """The runner or a service declines to go on; the message says why (``fail_json``)."""
+
+
+class TagChanges(object):
+    """What to do to a resource's tags: ``set`` (dict) and ``remove`` (keys)."""
+
+    def __init__(self, to_set, to_remove):
+        self.set = to_set
+        self.remove = to_remove
+
+    def __bool__(self):
+        return bool(self.set or self.remove)
+
+    __nonzero__ = __bool__
+
+
+class Service(object):
+    """One AWS resource type, as a resource module manages it. Subclasses live in ``module_utils``.
+
+    Resources are plain dicts in the module's result shape (snake_case, ``tags`` a dict); the
+    runner compares and diffs those.
+    """
+
+    kind = "resource"  # names the resource in messages, e.g. "CodeBuild project"
+    result_key = "resource"  # the result key the resource is returned under
+    client_names = ()  # boto3 services the module calls, e.g. ("codebuild",)
+    waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
+
+    def __init__(self, clients, params):
+        self.clients = clients
+        self.params = params
+        self.extra_result = {}  # further result keys a service adds (e.g. attempts)
+
+    @property
+    def client(self):
+        """The client when the module calls one service."""
+        return self.clients[self.client_names[0]]
+
+    @staticmethod
+    def validate(params):
+        """Messages naming each bad parameter; checked before any API call."""
+        return []
+
+    def name(self):
+        return self.params.get("name")
+
+    def read(self):
+        """The current resource, or None when it does not exist."""
+        raise NotImplementedError
+
+    def desired(self, current, tags):
+        """The resource as the parameters want it, with ``tags`` (the runner works them out)."""
+        raise NotImplementedError
+
+    def plan(self, desired, current):
+        """Dotted keys that differ, tags aside (the runner compares those)."""
+        wanted = dict((k, v) for k, v in desired.items() if k != "tags")
+        return diffing.changed_keys(wanted, current)
+
+    def predict(self, desired, current):
+        """What the resource will look like once applied; the check-mode result."""
+        return diffing.merged(current, desired) if current else dict(desired)
+
+    def create(self, desired):
+        raise NotImplementedError
+
+    def update(self, desired, current, changes, tag_changes):
+        """Apply ``changes`` (from plan) and ``tag_changes``; return the resource after."""
+        raise NotImplementedError
+
+    def delete(self, current):
+        raise NotImplementedError
+
+    def wait(self, resource, timeout):
+        """Wait until ``resource`` (created or changed) is stable; return it as it then is."""
+        return resource
+
+    def wait_deleted(self, resource, timeout):
+        """Wait until the deleted ``resource`` is gone."""
+
+
+def wanted_tags(params, current_tags):
+    """The tags a resource should carry: the user's (or, unset, the current ones when not purging)
+    plus the ownership tag."""
+    tags = params.get("tags")
+    if tags is None:
+        tags = dict((k, v) for k, v in (current_tags or {}).items() if not k.startswith("aws:"))
+    elif not params.get("purge_tags", True):
+        tags = dict(current_tags or {}, **tags)
+    return ownership.desired_tags(params["deployment"], tags)
+
+
+def execute(service, params, check_mode):
+    """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
+    name = service.name()
+    current = service.read()
+    deployment = params["deployment"]
+    if current is not None and not ownership.is_owned(current.get("tags"), deployment):
+        raise Refused(ownership.not_ours_message(service.kind, name, deployment))
+    waiting = service.waits and params.get("wait") and not check_mode
+    changes = []
+    if params.get("state", "present") == "absent":
+        after = None
+        changed = current is not None
+        if changed and not check_mode:
+            service.delete(current)
+            if waiting:
+                service.wait_deleted(current, params["wait_timeout"])
+    else:
+        desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
+        if current is None:
+            changed = True
+            after = service.predict(desired, None)
+            if not check_mode:
+                after = service.create(desired)
+        else:
+            changes = service.plan(desired, current)
+            to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
+            tag_changes = TagChanges(to_set, to_remove)
+            if tag_changes:
+                changes = [*changes, "tags"]
+            changed = bool(changes)
+            after = current
+            if changed:
+                after = service.predict(desired, current)
+                after["tags"] = desired["tags"]
+                if not check_mode:
+                    after = service.update(desired, current, changes, tag_changes)
+        if waiting:
+            after = service.wait(after, params["wait_timeout"])
+    result = dict(changed=changed, changed_keys=changes, diff=diffing.diff_result(current, after))
+    result[service.result_key] = after or {}
+    result.update(service.extra_result)
+    return result
+
+
+def argument_spec_for(service_class, options):
+    spec = dict(options)
+    spec.update(TAGS_ARGUMENT_SPEC)
+    if service_class.waits:
+        spec.update(WAIT_ARGUMENT_SPEC)
+    return spec
+
+
+def run(service_class, options, **module_kwargs):
+    """A resource module's ``main()``: ``options`` is its argument spec, tags/deployment/wait added."""
+    module = AnsibleAWSModule(
+        argument_spec=argument_spec_for(service_class, options), supports_check_mode=True, **module_kwargs
+    )
+    messages = service_class.validate(module.params)
+    if messages:
+        module.fail_json(msg="; ".join(messages))
+    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
+    service = service_class(clients, module.params)
+    try:
+        result = execute(service, module.params, module.check_mode)
+    except Refused as e:
+        module.fail_json(msg=str(e))
+    except WaitTimeout as e:
+        module.fail_json(msg=str(e))
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="%s %s" % (service.kind, service.name()))
+    if not module._diff:
+        result.pop("diff")
+    module.exit_json(**result)
+
+
+def matches_filter(resource, params):
+    """The ``_info`` filter: owned by ``deployment`` (when given) and carrying every wanted tag."""
+    tags = resource.get("tags") or {}
+    if params.get("deployment") is not None and not ownership.is_owned(tags, params["deployment"]):
+        return False
+    return all(tags.get(k) == v for k, v in (params.get("tags") or {}).items())
+
+
+class InfoService(object):
+    """What an ``_info`` module supplies: one resource by name, or all of them."""
+
+    kind = "resource"
+    result_key = "resources"
+    client_names = ()
+
+    def __init__(self, clients, params):
+        self.clients = clients
+        self.params = params
+
+    @property
+    def client(self):
+        return self.clients[self.client_names[0]]
+
+    def by_name(self, name):
+        raise NotImplementedError
+
+    def list_all(self):
+        raise NotImplementedError
+
+
+def execute_info(service, params):
+    if params.get("name"):
+        found = service.by_name(params["name"])
+        resources = [found] if found else []
+    else:
+        resources = service.list_all()
+    found = [r for r in resources if r is not None and matches_filter(r, params)]
+    return {"changed": False, service.result_key: found}
+
+
+def run_info(service_class, options=None, **module_kwargs):
+    """An ``_info`` module's ``main()``: the shared filter spec plus ``options``."""
+    spec = dict(INFO_ARGUMENT_SPEC)
+    spec.update(options or {})
+    module = AnsibleAWSModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
+    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
+    service = service_class(clients, module.params)
+    try:
+        result = execute_info(service, module.params)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
+        module.fail_json_aws(e, msg="failed to list %s" % service.kind)
+    module.exit_json(**result)

@@ -1,0 +1,159 @@
+"""The runner's flow, driven with a fake service: what each case calls and returns."""
+
+import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+
+OWNED = {"refarch:deployment": "refarch"}
+
+
+class FakeService(runner.Service):
+    kind = "Thing"
+    result_key = "thing"
+    waits = True
+
+    def __init__(self, current=None):
+        super().__init__({}, {})
+        self.current = current
+        self.calls = []
+
+    def name(self):
+        return "t"
+
+    def read(self):
+        self.calls.append("read")
+        return self.current
+
+    def desired(self, current, tags):
+        return dict(name="t", size=self.params["size"], tags=tags)
+
+    def create(self, desired):
+        self.calls.append("create")
+        return dict(desired, arn="arn:t")
+
+    def update(self, desired, current, changes, tag_changes):
+        self.calls.append(("update", changes, tag_changes.set, tag_changes.remove))
+        return dict(current, size=desired["size"], tags=desired["tags"])
+
+    def delete(self, current):
+        self.calls.append("delete")
+
+    def wait(self, resource, timeout):
+        self.calls.append(("wait", timeout))
+        return resource
+
+    def wait_deleted(self, resource, timeout):
+        self.calls.append(("wait_deleted", timeout))
+
+
+def params(**overrides):
+    return dict(
+        dict(state="present", size=1, deployment="refarch", tags=None, purge_tags=True, wait=True, wait_timeout=9),
+        **overrides,
+    )
+
+
+def run(service, check_mode=False, **overrides):
+    service.params = params(**overrides)
+    return runner.execute(service, service.params, check_mode)
+
+
+def test_create_then_wait():
+    service = FakeService()
+    result = run(service)
+    assert service.calls == ["read", "create", ("wait", 9)]
+    assert result["changed"] and result["thing"] == {"name": "t", "size": 1, "tags": OWNED, "arn": "arn:t"}
+    assert result["diff"] == {"before": {}, "after": result["thing"]}
+
+
+def test_create_in_check_mode_predicts_without_calls():
+    service = FakeService()
+    result = run(service, check_mode=True)
+    assert service.calls == ["read"]
+    assert result["changed"] and result["thing"] == {"name": "t", "size": 1, "tags": OWNED}
+
+
+def test_no_change_makes_no_mutating_call():
+    current = {"name": "t", "size": 1, "tags": dict(OWNED, team="web")}
+    service = FakeService(current)
+    result = run(service)
+    assert service.calls == ["read", ("wait", 9)]
+    assert result == {
+        "changed": False,
+        "changed_keys": [],
+        "diff": {"before": current, "after": current},
+        "thing": current,
+    }
+
+
+def test_a_difference_is_updated_and_named():
+    service = FakeService({"name": "t", "size": 1, "tags": OWNED})
+    result = run(service, size=2, wait=False)
+    assert service.calls == ["read", ("update", ["size"], {}, [])]
+    assert result["changed_keys"] == ["size"] and result["thing"]["size"] == 2
+
+
+def test_check_mode_update_predicts():
+    service = FakeService({"name": "t", "size": 1, "tags": OWNED})
+    result = run(service, check_mode=True, size=2)
+    assert service.calls == ["read"]
+    assert result["thing"]["size"] == 2 and result["diff"]["before"]["size"] == 1
+
+
+def test_tags_are_purged_by_default_but_never_the_ownership_or_aws_tags():
+    service = FakeService({"name": "t", "size": 1, "tags": dict(OWNED, old="x", **{"aws:cfn": "y"})})
+    result = run(service, tags={"team": "web"}, wait=False)
+    assert service.calls[-1] == ("update", ["tags"], {"team": "web"}, ["old"])
+    assert result["thing"]["tags"] == dict(OWNED, team="web")
+
+
+def test_purge_tags_false_keeps_other_tags():
+    service = FakeService({"name": "t", "size": 1, "tags": dict(OWNED, old="x")})
+    run(service, tags={"team": "web"}, purge_tags=False, wait=False)
+    assert service.calls[-1] == ("update", ["tags"], {"team": "web"}, [])
+
+
+def test_unset_tags_are_left_alone_but_the_ownership_tag_is_not():
+    assert run(FakeService({"name": "t", "size": 1, "tags": dict(OWNED, old="x")}))["changed"] is False
+    service = FakeService({"name": "t", "size": 1, "tags": {"refarch:deployment": "refarch", "a": "b"}})
+    result = run(service, deployment="refarch", tags={"a": "b"})
+    assert result["changed"] is False
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_a_resource_without_our_tag_is_refused(state):
+    service = FakeService({"name": "t", "size": 1, "tags": {"refarch:deployment": "other"}})
+    with pytest.raises(runner.Refused, match="Thing t exists but has no refarch:deployment=refarch tag"):
+        run(service, state=state)
+    assert service.calls == ["read"]
+
+
+def test_absent_deletes_then_waits_until_gone():
+    service = FakeService({"name": "t", "size": 1, "tags": OWNED})
+    result = run(service, state="absent")
+    assert service.calls == ["read", "delete", ("wait_deleted", 9)]
+    assert result["changed"] and result["thing"] == {} and result["diff"]["after"] == {}
+
+
+def test_absent_and_missing_is_no_change():
+    service = FakeService()
+    assert run(service, state="absent")["changed"] is False
+    assert service.calls == ["read"]
+
+
+def test_check_mode_absent_calls_nothing():
+    service = FakeService({"name": "t", "size": 1, "tags": OWNED})
+    assert run(service, check_mode=True, state="absent")["changed"] is True
+    assert service.calls == ["read"]
+
+
+def test_info_filters_by_deployment_and_tags():
+    class Things(runner.InfoService):
+        result_key = "things"
+
+        def list_all(self):
+            return [{"tags": OWNED}, {"tags": dict(OWNED, team="web")}, {"tags": {"refarch:deployment": "x"}}, None]
+
+    assert len(runner.execute_info(Things({}, {}), {"name": None, "deployment": "refarch", "tags": {}})["things"]) == 2
+    assert runner.execute_info(Things({}, {}), {"name": None, "deployment": None, "tags": {"team": "web"}})[
+        "things"
+    ] == [{"tags": dict(OWNED, team="web")}]
