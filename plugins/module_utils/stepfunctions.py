@@ -268,6 +268,25 @@ def execution_input(value):
     return json.dumps(value, sort_keys=True)
 
 
+# StartExecution's input: valid JSON text of at most 256 KiB (UTF-8), or the call fails with
+# InvalidExecutionInput — by then the executions before it have started.
+# https://docs.aws.amazon.com/step-functions/latest/apireference/API_StartExecution.html
+MAX_INPUT_BYTES = 262144
+
+
+def input_problem(value):
+    """Why StartExecution would refuse ``value`` as an input, or None."""
+    document = execution_input(value)
+    try:
+        json.loads(document)
+    except ValueError:
+        return "not JSON text: %r" % (document[:60],)
+    size = len(document.encode("utf-8"))
+    if size > MAX_INPUT_BYTES:
+        return "%d bytes, more than the %d StartExecution takes" % (size, MAX_INPUT_BYTES)
+    return None
+
+
 def _json_or_text(value):
     if value is None:
         return None

@@ -30,7 +30,9 @@ options:
     elements: dict
     suboptions:
       input:
-        description: Execution input, any JSON value (a string is passed as it is).
+        description:
+          - Execution input, any JSON value; a string is taken as JSON text and passed as it is.
+          - Every input is checked (JSON text, at most 256 KiB) before the first execution starts.
         type: raw
         required: true
       name:
@@ -160,7 +162,17 @@ def wait_all(client, executions, timeout, sleep=time.sleep, clock=time.monotonic
 def run_module(module):
     params = module.params
     requests = []
+    option = "executions" if params["executions"] else "inputs"
     items = params["executions"] or [dict(input=value, name=None) for value in params["inputs"]]
+    # Every input is checked before the first start: a refusal halfway would leave the earlier
+    # executions running with no outcome reported.
+    problems = [
+        "%s[%d]%s: %s" % (option, index, ".input" if option == "executions" else "", problem)
+        for index, problem in enumerate(stepfunctions.input_problem(item["input"]) for item in items)
+        if problem
+    ]
+    if problems:
+        module.fail_json(msg="; ".join(problems))
     for index, item in enumerate(items):
         name = item.get("name") or stepfunctions.execution_name(params["name_prefix"], index)
         requests.append((name, stepfunctions.execution_input(item["input"])))

@@ -118,6 +118,18 @@ class Stopwatch:
         self.last = now
 
 
+def plain_string_order_is_named_and_the_others_run(aws):
+    mixed = run_playbook(
+        ORDERS, aws.environment(), extra_vars=dict(QUICK, orders=[IN_STOCK[0], "plain order", IN_STOCK[1]])
+    )
+    assert mixed.rc != 0
+    left_out = task_result(mixed, "Orders that are not JSON objects are left out")["msg"]
+    assert left_out.strip() == 'order 2 of 3 ("plain order") is not a JSON object;', left_out
+    assert [e["status"] for e in task_result(mixed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "SUCCEEDED"]
+    verdict = task_result(mixed, "Every order was a JSON object")["msg"]
+    assert verdict.startswith("1 of 3 orders were not JSON objects and did not run"), verdict
+
+
 def teardown_leaves_only_look_alikes(aws, watch):
     sqs = aws.client("sqs")
     sqs.create_queue(QueueName=f"{PREFIX}-inventory-requests-lookalike")
@@ -245,6 +257,10 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     for execution, (order, expected) in zip(result["executions"], orders, strict=True):
         check_outcome(execution, order, expected)
     assert result["summary"] == dict(collections.Counter(expected[0] for _order, expected in orders))
+
+    # 4b. an order that is not a JSON object: named by its position, the others still run and are reported
+    plain_string_order_is_named_and_the_others_run(aws)
+    watch.lap("orders with a plain string among them")
 
     # 5. SendMessage refused for a moment (the state machine role's policy just rewritten, not yet
     # propagated: SQS.AmazonSQSException, as a throttled call is): the task retries and the order

@@ -360,3 +360,17 @@ def test_a_name_still_being_deleted_is_retried_by_the_modules_client():
         arguments = stepfunctions.create_arguments(stepfunctions.build_desired(params(), DEFINITION, OWNED))
         assert stepfunctions.create_state_machine(retrying, arguments) == ARN
         stubber.assert_no_pending_responses()
+
+
+@pytest.mark.parametrize(
+    "value, problem",
+    [
+        ({"orderId": "o-1"}, None),
+        ('{"orderId": "o-1"}', None),
+        ("[1, 2]", None),
+        ("plain order", "not JSON text: 'plain order'"),
+        ({"blob": "x" * 262144}, "262156 bytes, more than the 262144 StartExecution takes"),
+    ],
+)
+def test_input_problem_is_what_start_execution_refuses(value, problem):
+    assert stepfunctions.input_problem(value) == problem
