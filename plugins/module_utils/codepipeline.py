@@ -122,6 +122,41 @@ def pending_approvals(state, stage_name=None, action_name=None):
     return pending
 
 
+# A stage whose latest run ended like this lets no execution go further until a new one starts.
+ENDED_SHORT = ("Failed", "Stopped", "Cancelled")
+
+
+def stopped_short_of(state, stage_name):
+    """Why no execution can reach a decision in ``stage_name`` now, or None while one may still get there.
+
+    The first stage up to ``stage_name`` whose latest run ended short, named with its actions' errors;
+    None while any of those stages is running, or when none has ended short.
+    """
+    ended = None
+    for stage in (state or {}).get("stageStates", []):
+        latest = stage.get("latestExecution") or {}
+        if latest.get("status") in ("InProgress", "Stopping"):
+            return None
+        if ended is None and latest.get("status") in ENDED_SHORT:
+            ended = stage
+        if stage.get("stageName") == stage_name:
+            break
+    if ended is None:
+        return None
+    latest = ended["latestExecution"]
+    errors = [
+        "%s: %s" % (action["actionName"], action["latestExecution"]["errorDetails"].get("message", ""))
+        for action in ended.get("actionStates", [])
+        if (action.get("latestExecution") or {}).get("errorDetails")
+    ]
+    return "execution %s ended %s in stage %s%s" % (
+        latest.get("pipelineExecutionId"),
+        latest["status"],
+        ended["stageName"],
+        " (%s)" % "; ".join(errors) if errors else "",
+    )
+
+
 def normalize_state(state):
     """Stage/action statuses without tokens (tokens are returned only by the approval module)."""
     if state is None:

@@ -42,7 +42,10 @@ options:
     description: Decide only when the pending approval belongs to this execution.
     type: str
   wait_timeout:
-    description: Seconds to wait for an approval to become pending; 0 does not wait.
+    description:
+      - Seconds to wait for an approval to become pending; 0 does not wait.
+      - The wait ends at once, failing with the stage and the actions' errors, when the latest execution
+        ended (Failed, Stopped, Cancelled) in this stage or an earlier one and no other is running.
     type: int
     default: 0
   poll_interval:
@@ -101,13 +104,14 @@ from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTime
 
 
 def find_pending(client, params):
+    """The pipeline's state and the approvals in it this task may decide."""
     state = cp.get_state(client, params["pipeline"])
     if state is None:
         raise LookupError("pipeline %s does not exist" % params["pipeline"])
     pending = cp.pending_approvals(state, params["stage"], params["action"])
     if params["pipeline_execution_id"]:
         pending = [p for p in pending if p["pipeline_execution_id"] == params["pipeline_execution_id"]]
-    return pending
+    return state, pending
 
 
 def run(module, client):
@@ -117,22 +121,26 @@ def run(module, client):
         return find_pending(client, params)
 
     if params["wait_timeout"] > 0:
-        pending = wait_for(
+        # Waiting ends early when the latest execution stopped before it could reach the approval.
+        state, pending = wait_for(
             fetch,
-            bool,
+            lambda found: bool(found[1]),
             params["wait_timeout"],
             "a pending approval in stage %s of pipeline %s" % (params["stage"], params["pipeline"]),
             delay=params["poll_interval"],
+            failed=lambda found: cp.stopped_short_of(found[0], params["stage"]),
         )
     else:
-        pending = fetch()
+        state, pending = fetch()
     if not pending:
+        why = cp.stopped_short_of(state, params["stage"])
         module.fail_json(
-            msg="no approval is pending in stage %s of pipeline %s%s"
+            msg="no approval is pending in stage %s of pipeline %s%s%s"
             % (
                 params["stage"],
                 params["pipeline"],
                 " for execution %s" % params["pipeline_execution_id"] if params["pipeline_execution_id"] else "",
+                ": %s" % why if why else "",
             )
         )
     if len(pending) > 1:

@@ -155,8 +155,16 @@ def approve(aws, **extra):
 
 def review_approval_and_rejection(aws):
     initial_label = live_environment(aws)["VersionLabel"]
-    mark_connection_available(aws)  # stands in for the console handshake
     cp = aws.client("codepipeline")
+    # Before the GitHub handshake an execution ends Failed at Source: a waiting approve.yml says so at
+    # once, naming the stage and the connection's error, instead of waiting out its timeout.
+    early = cp.start_pipeline_execution(name=PIPELINE)["pipelineExecutionId"]
+    wait_for(lambda: stage_status(aws, early, "Source") == "Failed", "the execution to fail at Source")
+    blocked = approve(aws, comment="Looks good", wait_timeout=900)
+    (refused,) = blocked.task_results("Approve or reject the pending approval of the Review stage")
+    assert blocked.rc != 0 and f"execution {early} ended Failed in stage Source" in refused["msg"], refused["msg"]
+    assert "Unable to use Connection" in refused["msg"] and "timed out" not in refused["msg"]
+    mark_connection_available(aws)  # stands in for the console handshake
 
     first = cp.start_pipeline_execution(name=PIPELINE)["pipelineExecutionId"]
     wait_for(lambda: stage_status(aws, first, "Review") == "InProgress", "the execution to reach Review")

@@ -174,3 +174,42 @@ def test_list_pipeline_names_pages():
     stub.add_response("list_pipelines", {"pipelines": [{"name": "b"}]}, {"nextToken": "t"})
     with stub:
         assert cp.list_pipeline_names(client) == ["a", "b"]
+
+
+def stage(name, status=None, execution="e-2", error=None):
+    action = {"actionName": name + "Action"}
+    if status:
+        action["latestExecution"] = {"status": status, **({"errorDetails": {"message": error}} if error else {})}
+    found = {"stageName": name, "actionStates": [action]}
+    if status:
+        found["latestExecution"] = {"pipelineExecutionId": execution, "status": status}
+    return found
+
+
+@pytest.mark.parametrize(
+    "stages, why",
+    [
+        # never ran, or still on its way: keep waiting
+        ([stage("Source"), stage("Build"), stage("Review")], None),
+        ([stage("Source", "Succeeded"), stage("Build", "InProgress"), stage("Review")], None),
+        # a newer execution is running although an older one failed in Build
+        ([stage("Source", "InProgress", "e-3"), stage("Build", "Failed"), stage("Review")], None),
+        (
+            [stage("Source", "Failed", error="Connection is not available"), stage("Build"), stage("Review")],
+            "execution e-2 ended Failed in stage Source (SourceAction: Connection is not available)",
+        ),
+        (
+            [stage("Source", "Succeeded"), stage("Build", "Stopped"), stage("Review", "Succeeded", "e-1")],
+            "execution e-2 ended Stopped in stage Build",
+        ),
+        # the approval stage itself was rejected last
+        (
+            [stage("Source", "Succeeded"), stage("Review", "Failed", error="Rejected")],
+            "execution e-2 ended Failed in stage Review (ReviewAction: Rejected)",
+        ),
+        # stages after the approval's do not matter
+        ([stage("Source", "Succeeded"), stage("Review", "Succeeded"), stage("Deploy", "Failed")], None),
+    ],
+)
+def test_stopped_short_of_names_the_stage_no_execution_gets_past(stages, why):
+    assert cp.stopped_short_of({"stageStates": stages}, "Review") == why
