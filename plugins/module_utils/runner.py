@@ -88,6 +88,12 @@ class Service(object):
         """A service per element of ``params[many_key]``: the element's options over the module's."""
         return [cls(clients, dict(params, **item)) for item in params[cls.many_key]]
 
+    @classmethod
+    def finish(cls, steps, check_mode):
+        """After every resource of a ``many_key`` task is applied: what needs all of them (the steps
+        carry each ``service``, ``current`` and ``after``); further result keys, ``warnings`` a list."""
+        return {}
+
     @staticmethod
     def validate(params):
         """Messages naming each bad parameter; checked before any API call."""
@@ -209,27 +215,28 @@ def execute(service, params, check_mode):
     return result
 
 
-def execute_many(services, check_mode, working_on=None):
+def execute_many(service_class, services, check_mode, working_on=None):
     """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
-    planned before anything changes, so a refusal leaves all of them as they were. Results, changed
-    keys and the diff are keyed by name. ``working_on`` (a list) gets each service as it is worked on,
-    for error messages."""
+    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
+    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
+    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
     working_on = [] if working_on is None else working_on
     steps = []
     for service in services:
         working_on.append(service)
         steps.append(plan_step(service, service.params))
-    afters = {}
     for step in steps:
         working_on.append(step.service)
-        afters[step.service.name()] = apply_step(step, step.service.params, check_mode) or {}
+        step.after = apply_step(step, step.service.params, check_mode)
     before = dict((step.service.name(), step.current or {}) for step in steps)
+    after = dict((step.service.name(), step.after or {}) for step in steps)
     result = dict(
         changed=any(step.changed for step in steps),
         changed_keys=dict((step.service.name(), step.changes) for step in steps),
-        diff=diffing.diff_result(before, afters),
+        diff=diffing.diff_result(before, after),
     )
-    result[services[0].many_key] = afters
+    result[service_class.many_key] = after
+    result.update(service_class.finish(steps, check_mode))
     return result
 
 
@@ -253,7 +260,8 @@ def run(service_class, options, **module_kwargs):
     working_on = []
     try:
         if service_class.many_key and module.params.get(service_class.many_key) is not None:
-            result = execute_many(service_class.each(clients, module.params), module.check_mode, working_on)
+            services = service_class.each(clients, module.params)
+            result = execute_many(service_class, services, module.check_mode, working_on)
         else:
             working_on.append(service_class(clients, module.params))
             result = execute(working_on[0], module.params, module.check_mode)
@@ -262,9 +270,12 @@ def run(service_class, options, **module_kwargs):
     except WaitTimeout as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="%s %s" % (service_class.kind, working_on[-1].name()))
+        what = working_on[-1].name() if working_on else "(reading)"
+        module.fail_json_aws(e, msg="%s %s" % (service_class.kind, what))
     if not module._diff:
         result.pop("diff")
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)
 
 

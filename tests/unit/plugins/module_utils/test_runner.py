@@ -189,13 +189,13 @@ def test_many_plans_every_resource_before_any_change():
     """One resource not ours: nothing is created for the others either."""
     services = [NamedFake("a"), NamedFake("b", {"name": "b", "size": 1, "tags": {"refarch:deployment": "x"}})]
     with pytest.raises(runner.Refused, match="b"):
-        runner.execute_many(services, False)
+        runner.execute_many(NamedFake, services, False)
     assert services[0].calls == ["read"]
 
 
 def test_many_results_are_keyed_by_name():
     services = [NamedFake("a"), NamedFake("b", {"name": "t", "size": 1, "tags": OWNED})]
-    result = runner.execute_many(services, False)
+    result = runner.execute_many(NamedFake, services, False)
     assert services[0].calls == ["read", "create", ("wait", 9)]
     assert services[1].calls == ["read", ("wait", 9)]
     assert result["changed"] is True
@@ -210,3 +210,14 @@ def test_each_lays_an_element_over_the_module_options():
 
     made = Each.each({}, {"things": [{"name": "a"}, {"name": "b"}], "state": "present", "name": None})
     assert [(s.params["name"], s.params["state"]) for s in made] == [("a", "present"), ("b", "present")]
+
+
+def test_many_finish_sees_every_applied_step_and_adds_result_keys():
+    class Finishing(NamedFake):
+        @classmethod
+        def finish(cls, steps, check_mode):
+            return {"afters": [(step.service.name(), bool(step.after), check_mode) for step in steps]}
+
+    result = runner.execute_many(Finishing, [Finishing("a"), Finishing("b")], True)
+    assert result["afters"] == [("a", True, True), ("b", True, True)]
+    assert runner.execute_many(Finishing, [], False)["things"] == {}
