@@ -46,6 +46,23 @@ options:
     default: true
 """
 
+    # The one filter of every ``_info`` module (runner.INFO_ARGUMENT_SPEC).
+    INFO_FILTER = r"""
+options:
+  name:
+    description: Only the resource of this name (none when it does not exist or does not match the other filters).
+    type: str
+  tags:
+    description: Only resources carrying every one of these tags (key and value).
+    type: dict
+    default: {}
+  deployment:
+    description:
+      - Only resources whose C(refarch:deployment) ownership tag has this value.
+      - Not set, resources of every deployment (and none) are returned; teardown always sets it.
+    type: str
+"""
+
     # Waiting for eventually consistent AWS state.
     WAIT = r"""
 options:

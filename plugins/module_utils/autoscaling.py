@@ -9,9 +9,12 @@ own calls, as in the API.
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 DISTRIBUTION_KEYS = (
     "OnDemandAllocationStrategy",
@@ -37,13 +40,7 @@ REFRESH_ACTIVE = ("Pending", "InProgress", "Cancelling", "RollbackInProgress", "
 
 
 def _all_groups(client, **params):
-    found = []
-    while True:
-        result = client.describe_auto_scaling_groups(aws_retry=True, **params)
-        found.extend(result.get("AutoScalingGroups", []))
-        if not result.get("NextToken"):
-            return found
-        params["NextToken"] = result["NextToken"]
+    return paginate(client, "describe_auto_scaling_groups", **params).get("AutoScalingGroups", [])
 
 
 def get_group(client, name):
@@ -367,3 +364,54 @@ def placement(subnets, offerings, instance_types):
         if s["availability_zone_id"] not in offering
     ]
     return used, left_out
+
+
+# ------------------------------------------------------------------------------ the _info module on the runner
+
+
+def snake_group(group):
+    """A normalized group as ``_info`` results are shaped (snake_case, tags a dict)."""
+    result = camel_dict_to_snake_dict(dict((k, v) for k, v in group.items() if k != "Tags"))
+    result["tags"] = group.get("Tags") or {}
+    return result
+
+
+def pools_of(ec2, group):
+    """The Spot pool figure of a normalized group, or None without instance-type overrides or subnets."""
+    overrides = group.get("MixedInstancesPolicy", {}).get("LaunchTemplate", {}).get("Overrides", [])
+    types = [o["InstanceType"] for o in overrides if o.get("InstanceType")]
+    if not types or not group.get("VPCZoneIdentifier"):
+        return None
+    zones = sorted(set(subnet_zones(ec2, group["VPCZoneIdentifier"]).values()))
+    return spot_pools(instance_type_offerings(ec2, types, zones), types, zones)
+
+
+class GroupInfoService(runner.InfoService):
+    """Groups for ``autoscaling_spot_group_info``; with ``spot_pools``, each group's Spot pool figure
+    (two EC2 reads, for the groups that match only)."""
+
+    kind = "Auto Scaling groups"
+    result_key = "groups"
+    client_names = ("autoscaling", "ec2")
+
+    def described(self, groups):
+        found = [normalize_group(g) for g in groups]
+        result = []
+        for group in found:
+            if not runner.matches_filter(dict(tags=group.get("Tags")), self.params):
+                continue
+            snake = snake_group(group)
+            if self.params["spot_pools"]:
+                snake["spot_pools"] = pools_of(self.clients["ec2"], group)
+            result.append(snake)
+        return result
+
+    def by_name(self, name):
+        described = self.described([g for g in [get_group(self.client, name)] if g])
+        return described[0] if described else None
+
+    def list_all(self):
+        deployment = self.params.get("deployment")
+        if deployment is None:
+            return self.described(_all_groups(self.client))
+        return self.described(list_owned_groups(self.client, deployment))

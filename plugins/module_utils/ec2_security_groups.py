@@ -19,6 +19,8 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.refarch.aws.plugins.module_utils import launch_template
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils import param_checks as checks
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while
 
@@ -304,41 +306,6 @@ def build_desired(spec, vpc_id, deployment, tags, id_to_name=None):
     )
 
 
-def plan_group(desired, current, purge_tags=False):
-    """What one group needs: a dict of the changes (empty lists when none) and the predicted group."""
-    if not current:
-        return dict(
-            create=True, authorize=desired["ingress"], revoke=[], describe=[], tags_set={}, tags_remove=[]
-        ), dict(desired)
-    authorize, revoke, describe = rule_changes(desired["ingress"], current["ingress"])
-    to_set, to_remove = ownership.tag_changes(current["tags"], desired["tags"], purge=purge_tags)
-    after = dict(current, ingress=desired["ingress"])
-    after["tags"] = dict((k, v) for k, v in dict(current["tags"], **to_set).items() if k not in to_remove)
-    return dict(
-        create=False, authorize=authorize, revoke=revoke, describe=describe, tags_set=to_set, tags_remove=to_remove
-    ), after
-
-
-def has_changes(plan):
-    return bool(
-        plan["create"]
-        or plan["authorize"]
-        or plan["revoke"]
-        or plan["describe"]
-        or plan["tags_set"]
-        or plan["tags_remove"]
-    )
-
-
-def foreign_groups(groups, deployment):
-    """Names of described groups that lack this deployment's ownership tag, sorted."""
-    return sorted(
-        g["GroupName"]
-        for g in groups
-        if not ownership.is_owned(boto3_tag_list_to_ansible_dict(g.get("Tags", [])), deployment)
-    )
-
-
 def referenced_ids(group):
     """Ids of the other groups a described group's ingress or egress rules reference."""
     ids = set()
@@ -431,3 +398,151 @@ def check_rule(where, spec, names):
 
 def _is_group_id(value):
     return re.fullmatch(GROUP_ID, value or "") is not None
+
+
+# ------------------------------------------------------------------------------ on the runner
+
+
+def validate(params):
+    """Messages naming each bad parameter, checked before any API call."""
+    errors = [checks.check_range("wait_timeout", params["wait_timeout"], 1, 86400)]
+    names = [g["name"] for g in params["groups"]]
+    duplicates = sorted(set(n for n in names if names.count(n) > 1))
+    if duplicates:
+        errors.append("groups: names appear more than once: %s" % ", ".join(duplicates))
+    for group_id in params["group_ids"]:
+        errors.append(checks.check_pattern("group_ids", group_id, GROUP_ID))
+    for name in names:
+        errors.append(checks.check_pattern("groups[].name", name, r"[ -~]{1,255}"))
+        if name.lower().startswith("sg-"):
+            errors.append("groups[].name: %r may not start with sg-" % name)
+    if params["state"] == "present":
+        if not params["vpc_id"]:
+            errors.append("vpc_id is required when state=present")
+        errors.append(checks.check_pattern("vpc_id", params["vpc_id"], r"vpc-[0-9a-f]{8,17}"))
+        if params["group_ids"]:
+            errors.append("group_ids is only for state=absent")
+        for group in params["groups"]:
+            where = "groups[%s]" % group["name"]
+            if not group["description"]:
+                errors.append("%s.description is required when state=present" % where)
+            for index, rule in enumerate(group["ingress"] or []):
+                errors.extend(check_rule("%s.ingress[%d]" % (where, index), rule, names))
+            keys = [rule_key(desired_rule(r)) for r in group["ingress"] or [] if not check_rule("", r, names)]
+            if len(keys) != len(set(keys)):
+                errors.append("%s.ingress: the same rule (protocol, ports, peer) appears more than once" % where)
+    return checks.collect(*errors)
+
+
+class GroupSet(object):
+    """What the groups of one task share: the one DescribeSecurityGroups answer (id to group), ids by
+    name (those this run creates included), the rule changes left until every group exists, warnings."""
+
+    def __init__(self, found):
+        self.found = found
+        self.id_to_name = dict((gid, g["GroupName"]) for gid, g in found.items())
+        self.name_to_id = dict((name, gid) for gid, name in self.id_to_name.items())
+        self.created = []
+        self.rules = []  # (group id, rules to authorize, rules whose description changes, rules to revoke)
+        self.warnings = []
+        self.cycle = []  # ids of groups that reference each other (deleted last, cross references first)
+        self.cycle_revoked = False
+
+
+class SecurityGroupService(runner.Service):
+    """One group of an ``ec2_security_groups`` task (``groups`` is the runner's ``many_key``). The set
+    is read with one call (:meth:`each`); a rule may name another group of the set, so rules are
+    authorized in :meth:`finish`, once every group of the set exists."""
+
+    kind = "security group"
+    result_key = "group"
+    client_names = ("ec2",)
+    many_key = "groups"
+
+    def __init__(self, clients, params, group_set=None, described=None):
+        super(SecurityGroupService, self).__init__(clients, params)
+        self.group_set = group_set or GroupSet({})
+        self.described = described
+        self.rule_changes = ([], [], [])
+
+    validate = staticmethod(validate)
+
+    @classmethod
+    def each(cls, clients, params):
+        """The services of the set, from one read: in the order of ``groups``, or with ``state=absent``
+        in an order AWS can delete them (a referenced group after the groups referencing it)."""
+        ec2 = clients["ec2"]
+        names = [g["name"] for g in params["groups"]]
+        found = dict((g["GroupId"], g) for g in groups_by_name(ec2, params["vpc_id"], names))
+        if params["state"] == "absent":
+            found.update((g["GroupId"], g) for g in groups_by_id(ec2, params["group_ids"]))
+            group_set = GroupSet(found)
+            order, group_set.cycle = delete_order(found.values())
+            return [cls(clients, dict(params, name=found[gid]["GroupName"]), group_set, found[gid]) for gid in order]
+        group_set = GroupSet(found)
+        by_name = dict((g["GroupName"], g) for g in found.values())
+        return [cls(clients, dict(params, **spec), group_set, by_name.get(spec["name"])) for spec in params["groups"]]
+
+    def read(self):
+        return normalize_group(self.described, self.group_set.id_to_name) or None
+
+    def desired(self, current, tags):
+        params = self.params
+        desired = build_desired(params, params["vpc_id"], params["deployment"], tags, self.group_set.id_to_name)
+        if current and current["description"] != desired["description"]:
+            self.group_set.warnings.append(
+                "security group %s: its description cannot change on AWS; it stays %r"
+                % (self.name(), current["description"])
+            )
+        return desired
+
+    def plan(self, desired, current):
+        self.rule_changes = rule_changes(desired["ingress"], current["ingress"])
+        return ["ingress"] if any(self.rule_changes) else []
+
+    def predict(self, desired, current):
+        return dict(current, ingress=desired["ingress"]) if current else dict(desired)
+
+    def create(self, desired):
+        params, group_set = self.params, self.group_set
+        group_id = create_group(self.client, params["vpc_id"], self.name(), desired["description"], desired["tags"])
+        group_set.name_to_id[self.name()] = group_id
+        group_set.created.append(group_id)
+        group_set.rules.append((group_id, desired["ingress"], [], []))
+        return dict(desired, group_id=group_id)
+
+    def update(self, desired, current, changes, tag_changes):
+        authorize, revoke, describe = self.rule_changes
+        self.group_set.rules.append((current["group_id"], authorize, describe, revoke))
+        set_tags(self.client, current["group_id"], tag_changes.set, tag_changes.remove)
+        return dict(current, ingress=desired["ingress"], tags=desired["tags"])
+
+    def delete(self, current):
+        group_set = self.group_set
+        if group_set.cycle and not group_set.cycle_revoked:
+            for gid in group_set.cycle:
+                ingress, egress = cross_references(group_set.found[gid], set(group_set.cycle))
+                revoke_ingress(self.client, gid, ingress)
+                revoke_egress(self.client, gid, egress)
+            group_set.cycle_revoked = True
+        delete_when_unused(self.client, current["group_id"], self.params["wait_timeout"])
+
+    @classmethod
+    def finish(cls, steps, check_mode):
+        if not steps:
+            return dict(group_ids={})
+        group_set, ec2 = steps[0].service.group_set, steps[0].service.client
+        if not check_mode:
+            for group_id, authorize, describe, revoke in group_set.rules:
+                ids = group_set.name_to_id
+                # A rule naming a group created just now (as its target or source) waits until EC2 knows it.
+                created = group_set.created
+                while_new_groups_propagate(
+                    created, authorize_ingress, (ec2, group_id, build_permissions(authorize, ids))
+                )
+                while_new_groups_propagate(
+                    created, update_ingress_descriptions, (ec2, group_id, build_permissions(describe, ids))
+                )
+                revoke_ingress(ec2, group_id, build_permissions(revoke, ids, with_description=False))
+        group_ids = dict((step.service.name(), step.after["group_id"]) for step in steps if step.after)
+        return dict(group_ids=group_ids, warnings=group_set.warnings)

@@ -10,8 +10,10 @@ from __future__ import absolute_import, division, print_function
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
+from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
-from ansible_collections.refarch.aws.plugins.module_utils import diffing
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 DEREGISTRATION_DELAY = "deregistration_delay.timeout_seconds"
 # Target group attributes that cannot change in place.
@@ -48,23 +50,11 @@ def get_target_group(client, name):
 
 
 def list_load_balancers(client):
-    found, params = [], {}
-    while True:
-        result = client.describe_load_balancers(aws_retry=True, **params)
-        found.extend(result.get("LoadBalancers", []))
-        if not result.get("NextMarker"):
-            return found
-        params["Marker"] = result["NextMarker"]
+    return paginate(client, "describe_load_balancers").get("LoadBalancers", [])
 
 
 def list_target_groups(client):
-    found, params = [], {}
-    while True:
-        result = client.describe_target_groups(aws_retry=True, **params)
-        found.extend(result.get("TargetGroups", []))
-        if not result.get("NextMarker"):
-            return found
-        params["Marker"] = result["NextMarker"]
+    return paginate(client, "describe_target_groups").get("TargetGroups", [])
 
 
 def get_tags(client, arns):
@@ -272,3 +262,74 @@ def target_group_changes(desired, current):
 def load_balancer_changes(desired, current):
     """Top-level keys that differ: ``Subnets`` and ``SecurityGroups`` can change, the rest cannot."""
     return diffing.changed_keys(desired, current)
+
+
+# ------------------------------------------------------------------------------ alb_info on the runner
+
+
+def snake_load_balancer(load_balancer, listeners):
+    """A normalized load balancer and its listeners as ``_info`` results are shaped (snake_case, tags a dict)."""
+    result = camel_dict_to_snake_dict(dict((k, v) for k, v in load_balancer.items() if k != "Tags"))
+    result["listeners"] = [camel_dict_to_snake_dict(normalize_listener(listener)) for listener in listeners]
+    result["tags"] = load_balancer.get("Tags") or {}
+    return result
+
+
+def snake_target_group(target_group):
+    """A normalized target group as ``_info`` results are shaped; its name is ``target_group_name`` (the API's)."""
+    result = camel_dict_to_snake_dict(dict((k, v) for k, v in target_group.items() if k not in ("Tags", "Name")))
+    result["target_group_name"] = target_group["Name"]
+    result["tags"] = target_group.get("Tags") or {}
+    return result
+
+
+def tags_of(client, arns):
+    """{arn: tag dict}; DescribeTags takes 20 resources a call."""
+    tags = {}
+    for start in range(0, len(arns), 20):
+        tags.update(get_tags(client, arns[start : start + 20]))
+    return tags
+
+
+class LoadBalancerInfoService(runner.InfoService):
+    """Load balancers (with listeners) for ``alb_info``, and target groups as ``target_groups``: the
+    filter (name, tags, deployment) applies to both. Tags come from DescribeTags, so listeners and
+    attributes are read only for the resources that match."""
+
+    kind = "load balancers and target groups"
+    result_key = "load_balancers"
+    client_names = ("elbv2",)
+
+    def matching(self, resources, arn_key):
+        tags = tags_of(self.client, [r[arn_key] for r in resources])
+        for resource in resources:
+            resource["Tags"] = tags.get(resource[arn_key]) or {}
+        return [r for r in resources if runner.matches_filter(dict(tags=r["Tags"]), self.params)]
+
+    def described_load_balancers(self, found):
+        return [
+            snake_load_balancer(
+                normalize_load_balancer(lb, lb["Tags"]),
+                self.client.describe_listeners(LoadBalancerArn=lb["LoadBalancerArn"], aws_retry=True)["Listeners"],
+            )
+            for lb in self.matching(found, "LoadBalancerArn")
+        ]
+
+    def by_name(self, name):
+        described = self.described_load_balancers([lb for lb in [get_load_balancer(self.client, name)] if lb])
+        return described[0] if described else None
+
+    def list_all(self):
+        return self.described_load_balancers(list_load_balancers(self.client))
+
+    def further_results(self):
+        name = self.params.get("name")
+        found = [get_target_group(self.client, name)] if name else list_target_groups(self.client)
+        return dict(
+            target_groups=[
+                snake_target_group(
+                    normalize_target_group(tg, get_deregistration_delay(self.client, tg["TargetGroupArn"]), tg["Tags"])
+                )
+                for tg in self.matching([tg for tg in found if tg], "TargetGroupArn")
+            ]
+        )

@@ -2,10 +2,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """IAM roles with their trust policy, inline and managed policies and instance profile, as one resource.
 
-API calls (each retried with jittered backoff) and pure compare functions for refarch.aws.iam_role
-and refarch.aws.iam_role_info. The per-role work of refarch.aws.iam_role (validate, read, plan, apply)
-lives here without the module object, so one role (``name``) and many (``roles``) share it: a refusal
-raises :class:`RoleRefused`, which the module turns into ``fail_json``.
+API calls (each retried with jittered backoff), pure compare functions and the runner services of
+refarch.aws.iam_role (:class:`RoleService`: one role with ``name``, several with ``roles``) and
+refarch.aws.iam_role_info (:class:`RoleInfoService`).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,12 +19,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.policy import compare_p
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 from ansible_collections.refarch.aws.plugins.module_utils.client import wait_for
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import OWNERSHIP_TAG_KEY
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import desired_tags
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 DEFAULT_PATH = "/refarch/"
 # The options of one role: top-level options with ``name``, or the keys of each ``roles`` element.
@@ -38,10 +34,6 @@ ROLE_KEYS = (
     "instance_profile",
     "max_session_duration",
 )
-
-
-class RoleRefused(Exception):
-    """A role that cannot be changed as asked (not this deployment's, or another path); the message says why."""
 
 
 # ---------------------------------------------------------------- options (pure)
@@ -92,78 +84,6 @@ def options_problems(params):
             problems.append("%sname: role %s is listed twice" % (where, spec["name"]))
         seen.add(spec["name"])
     return problems
-
-
-# ---------------------------------------------------------------- one role: read, plan, apply
-def read_role(client, spec, settings):
-    """The role as it is, or None. The instance profile is read only when it is managed: one call
-    less for every other role."""
-    return get_role(client, spec["name"], profile=settings["state"] == "present" and bool(spec.get("instance_profile")))
-
-
-def plan_role(spec, settings, current):
-    """``(desired, plan)`` for one role (pure). ``settings``: the module-level options (state, path,
-    deployment, tags, purge_*). ``plan`` is ``{}`` when nothing changes, ``{"delete": True}`` for an
-    owned role to delete; raises :class:`RoleRefused` for a role that is not ours or has another path."""
-    name = spec["name"]
-    deployment = settings["deployment"]
-    if settings["state"] == "absent":
-        if current is None:
-            return None, {}
-        if not is_owned(current["tags"], deployment):
-            raise RoleRefused(
-                "IAM role %s lacks the %s=%s tag: it is not this deployment's, refusing to delete it"
-                % (name, OWNERSHIP_TAG_KEY, deployment)
-            )
-        return None, {"delete": True}
-    if current is not None and not is_owned(current["tags"], deployment):
-        raise RoleRefused(
-            "IAM role %s exists but its %s tag is not %r: it is not this deployment's, refusing to change it"
-            % (name, OWNERSHIP_TAG_KEY, deployment)
-        )
-    desired = build_desired(dict(spec, path=settings["path"]), desired_tags(deployment, settings["tags"]))
-    plan = plan_changes(
-        desired,
-        current,
-        purge_inline=settings["purge_inline_policies"],
-        purge_managed=settings["purge_managed_policies"],
-        purge_tags=settings["purge_tags"],
-    )
-    if "path_mismatch" in plan:
-        raise RoleRefused(
-            "IAM role %s exists with path %s, not %s; a role's path cannot change" % ((name,) + plan["path_mismatch"])
-        )
-    return desired, plan
-
-
-def expected_after(desired, current, plan):
-    """The role after ``plan`` (pure): ``{}`` when deleted or absent, ``current`` when nothing changes."""
-    if plan.get("delete") or (current is None and not plan):
-        return {}
-    if not plan:
-        return current
-    return predicted_after(desired, current, plan)
-
-
-def apply_role(client, spec, settings, desired, plan):
-    """Run a non-empty plan of :func:`plan_role`; the role after (read back), ``{}`` when deleted.
-    After a create, waits (``settings["wait"]``) until the role and its profile answer reads."""
-    name = spec["name"]
-    if plan.get("delete"):
-        delete_role(client, name)
-        return {}
-    apply_plan(client, name, desired, plan)
-    profile = bool(spec.get("instance_profile"))
-    if settings["wait"] and plan.get("create"):
-        # Reads after create are eventually consistent; wait until the role (and profile) answer.
-        wait_for(
-            lambda: get_role(client, name, inline=False, managed=False, profile=profile),
-            lambda role: role is not None and (not profile or role["instance_profile_arn"]),
-            settings["wait_timeout"],
-            "IAM role %s to exist" % name,
-            delay=2,
-        )
-    return get_role(client, name)
 
 
 # ---------------------------------------------------------------- reads
@@ -253,12 +173,12 @@ def build_desired(params, tags):
     )
 
 
-def plan_changes(desired, current, purge_inline=True, purge_managed=True, purge_tags=True):
+def plan_changes(desired, current, purge_inline=True, purge_managed=True):
     """What to do to bring ``current`` (None: absent) to ``desired``: a dict of pending actions.
 
     Keys present only when there is something to do: create, description, max_session_duration,
     trust_policy, put_policies {name: doc}, delete_policies [names], attach [arns], detach [arns],
-    tag {k: v}, untag [keys], create_profile.
+    create_profile. Tags are the runner's (its tag changes go in as ``tag`` and ``untag``).
     """
     plan = {}
     if current is None:
@@ -296,12 +216,6 @@ def plan_changes(desired, current, purge_inline=True, purge_managed=True, purge_
             plan["attach"] = sorted(want - have)
         if purge_managed and have - want:
             plan["detach"] = sorted(have - want)
-    if not plan.get("create"):
-        to_set, to_remove = tag_changes(current["tags"], desired["tags"], purge_tags)
-        if to_set:
-            plan["tag"] = to_set
-        if to_remove:
-            plan["untag"] = to_remove
     if desired.get("instance_profile") and not current.get("instance_profile_arn"):
         plan["create_profile"] = True
     return plan
@@ -329,13 +243,7 @@ def predicted_after(desired, current, plan):
     managed |= set(plan.get("attach", []))
     managed -= set(plan.get("detach", []))
     after["managed_policy_arns"] = sorted(managed)
-    tags = dict((current or {}).get("tags") or {})
-    if current is None:
-        tags = dict(desired["tags"])
-    tags.update(plan.get("tag", {}))
-    for key in plan.get("untag", []):
-        tags.pop(key, None)
-    after["tags"] = tags
+    after["tags"] = dict(desired["tags"])
     if plan.get("create_profile"):
         after["instance_profile_arn"] = "(known after creation)"
     return after
@@ -409,3 +317,116 @@ def delete_role(client, name):
         client.delete_role(aws_retry=True, RoleName=name)
     except is_boto3_error_code("NoSuchEntity"):
         pass
+
+
+# ---------------------------------------------------------------- on the runner
+# The result keys each planned action changes (``changed_keys``).
+ACTION_KEYS = dict(
+    description="description",
+    max_session_duration="max_session_duration",
+    trust_policy="assume_role_policy",
+    put_policies="inline_policies",
+    delete_policies="inline_policies",
+    attach="managed_policy_arns",
+    detach="managed_policy_arns",
+    create_profile="instance_profile_arn",
+)
+
+
+class RoleService(runner.Service):
+    """A role of an ``iam_role`` task (``name``, or each element of ``roles``) with its trust, inline and
+    managed policies and instance profile; the role's path is fixed at creation."""
+
+    kind = "IAM role"
+    result_key = "role"
+    client_names = ("iam",)
+    waits = True
+    many_key = "roles"
+
+    def __init__(self, clients, params):
+        super(RoleService, self).__init__(clients, params)
+        self.actions = {}
+        self.created = False
+
+    @staticmethod
+    def validate(params):
+        return options_problems(params)
+
+    def read(self):
+        # The instance profile is read only when it is managed: one call less for every other role.
+        managed_profile = self.params["state"] == "present" and bool(self.params.get("instance_profile"))
+        return get_role(self.client, self.name(), profile=managed_profile)
+
+    def desired(self, current, tags):
+        return build_desired(self.params, tags)
+
+    def planned_actions(self, desired, current):
+        self.actions = plan_changes(
+            desired,
+            current,
+            purge_inline=self.params["purge_inline_policies"],
+            purge_managed=self.params["purge_managed_policies"],
+        )
+        if "path_mismatch" in self.actions:
+            raise runner.Refused(
+                "IAM role %s exists with path %s, not %s; a role's path cannot change"
+                % ((self.name(),) + self.actions["path_mismatch"])
+            )
+        return self.actions
+
+    def plan(self, desired, current):
+        return sorted(set(ACTION_KEYS[action] for action in self.planned_actions(desired, current)))
+
+    def predict(self, desired, current):
+        if current is None:
+            self.planned_actions(desired, None)
+        return predicted_after(desired, current, self.actions)
+
+    def create(self, desired):
+        apply_plan(self.client, self.name(), desired, self.actions)
+        self.created = True
+        # Reads after create are eventually consistent: with wait, wait() reads the role once it answers.
+        if self.params["wait"]:
+            return predicted_after(desired, None, self.actions)
+        return get_role(self.client, self.name())
+
+    def update(self, desired, current, changes, tag_changes):
+        actions = dict(self.actions, tag=tag_changes.set, untag=tag_changes.remove)
+        apply_plan(self.client, self.name(), desired, actions)
+        return get_role(self.client, self.name())
+
+    def wait(self, resource, timeout):
+        if not self.created:
+            return resource
+        name = self.name()
+        profile = bool(self.params.get("instance_profile"))
+        wait_for(
+            lambda: get_role(self.client, name, inline=False, managed=False, profile=profile),
+            lambda role: role is not None and (not profile or role["instance_profile_arn"]),
+            timeout,
+            "IAM role %s to exist" % name,
+            delay=2,
+        )
+        return get_role(self.client, name)
+
+    def delete(self, current):
+        delete_role(self.client, self.name())
+
+
+# ---------------------------------------------------------------- iam_role_info on the runner
+class RoleInfoService(runner.InfoService):
+    """Roles under ``path_prefix`` for ``iam_role_info``: ListRoles omits tags, so each candidate's
+    tags are read and only the matching roles are read whole."""
+
+    kind = "IAM roles"
+    result_key = "roles"
+    client_names = ("iam",)
+
+    def by_name(self, name):
+        return get_role(self.client, name)
+
+    def list_all(self):
+        matching = list_owned_roles(
+            self.client, self.params["path_prefix"], lambda tags: runner.matches_filter(dict(tags=tags), self.params)
+        )
+        return [get_role(self.client, name) for name in matching]  # None: deleted meanwhile

@@ -15,6 +15,9 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_ta
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils import param_checks as validation
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 # The LaunchTemplateData keys this collection manages; any other key of the current version is
 # left out of the comparison (and not carried into a new version).
@@ -45,16 +48,12 @@ def get_template(client, name):
     return templates[0] if templates else None
 
 
-def list_owned_templates(client, deployment):
-    """Every launch template carrying this deployment's ownership tag."""
-    filters = [{"Name": "tag:%s" % ownership.OWNERSHIP_TAG_KEY, "Values": [deployment]}]
-    found, params = [], dict(Filters=filters)
-    while True:
-        result = client.describe_launch_templates(aws_retry=True, **params)
-        found.extend(result.get("LaunchTemplates", []))
-        if not result.get("NextToken"):
-            return found
-        params["NextToken"] = result["NextToken"]
+def list_templates(client, deployment=None):
+    """Every launch template, or those carrying ``deployment``'s ownership tag (a server-side filter)."""
+    kwargs = {}
+    if deployment is not None:
+        kwargs["Filters"] = [{"Name": "tag:%s" % ownership.OWNERSHIP_TAG_KEY, "Values": [deployment]}]
+    return paginate(client, "describe_launch_templates", **kwargs).get("LaunchTemplates", [])
 
 
 def get_version(client, template_id, version="$Latest"):
@@ -195,3 +194,104 @@ def normalize_template(template, version):
         tags=boto3_tag_list_to_ansible_dict(template.get("Tags", [])),
         data=normalize_data((version or {}).get("LaunchTemplateData")),
     )
+
+
+# ------------------------------------------------------------------------------ on the runner
+
+
+class TemplateService(runner.Service):
+    """The template a ``launch_template`` task describes. Its data lives in versions: a change of the
+    managed data creates one new version, tags change in place. ``changed_keys`` name data keys in the
+    API's shape (e.g. C(ImageId)), plus ``tags``."""
+
+    kind = "launch template"
+    result_key = "launch_template"
+    client_names = ("ec2", "ssm")
+
+    def __init__(self, clients, params):
+        super(TemplateService, self).__init__(clients, params)
+        self.extra_result["version_created"] = None
+
+    @staticmethod
+    def validate(params):
+        errors = [validation.check_launch_template_name("name", params["name"])]
+        if params["state"] == "present":
+            if not params["instance_type"]:
+                errors.append("instance_type is required when state=present")
+            if not (params["image_id"] or params["image_ssm_parameter"]):
+                errors.append("one of image_id or image_ssm_parameter is required when state=present")
+            errors.append(validation.check_pattern("image_id", params["image_id"], r"ami-[0-9a-f]{8,17}"))
+            errors.append(
+                validation.check_pattern("instance_type", params["instance_type"], r"[a-z][a-z0-9-]*\.[a-z0-9]+")
+            )
+            for group_id in params["security_group_ids"]:
+                errors.append(validation.check_pattern("security_group_ids", group_id, r"sg-[0-9a-f]{8,17}"))
+            errors.append(validation.check_range("metadata_hop_limit", params["metadata_hop_limit"], 1, 64))
+        return [e for e in errors if e]
+
+    def read(self):
+        return self.described(get_template(self.clients["ec2"], self.name()))
+
+    def described(self, template):
+        if template is None:
+            return None
+        return normalize_template(template, get_version(self.clients["ec2"], template["LaunchTemplateId"]))
+
+    def desired(self, current, tags):
+        params = self.params
+        image_id = params["image_id"] or resolve_ssm_image(self.clients["ssm"], params["image_ssm_parameter"])
+        self.api_data = build_data(params, image_id)
+        return dict(launch_template_name=self.name(), tags=tags, data=normalize_data(self.api_data))
+
+    def plan(self, desired, current):
+        return data_changes(desired["data"], current["data"])
+
+    def predict(self, desired, current):
+        self.extra_result["version_created"] = 0  # a version will be made; its number is known after
+        if current is None:
+            return dict(launch_template_id=None, latest_version=1, default_version=1, **desired)
+        if not self.plan(desired, current):
+            self.extra_result["version_created"] = None  # tags only
+            return dict(current, tags=desired["tags"])
+        return dict(current, data=desired["data"], tags=desired["tags"], latest_version=current["latest_version"] + 1)
+
+    def create(self, desired):
+        template = create_template(self.clients["ec2"], self.name(), self.api_data, desired["tags"])
+        self.extra_result["version_created"] = 1
+        return self.described(template)
+
+    def update(self, desired, current, changes, tag_changes):
+        ec2 = self.clients["ec2"]
+        template_id = current["launch_template_id"]
+        if [key for key in changes if key != "tags"]:
+            version = create_version(ec2, template_id, self.api_data, self.params["version_description"])
+            self.extra_result["version_created"] = version["VersionNumber"]
+        set_tags(ec2, template_id, tag_changes.set, tag_changes.remove)
+        return self.described(get_template(ec2, self.name()))
+
+    def delete(self, current):
+        delete_template(self.clients["ec2"], current["launch_template_id"])
+
+
+class TemplateInfoService(runner.InfoService):
+    """Templates for ``launch_template_info``, each with the managed data of its ``$Latest`` version."""
+
+    kind = "launch templates"
+    result_key = "launch_templates"
+    client_names = ("ec2",)
+
+    def described(self, template):
+        return normalize_template(template, get_version(self.client, template["LaunchTemplateId"]))
+
+    def by_name(self, name):
+        template = get_template(self.client, name)
+        return self.described(template) if template else None
+
+    def list_all(self):
+        # DescribeLaunchTemplates carries the tags: filter before reading each template's version.
+        templates = [
+            t
+            for t in list_templates(self.client, self.params.get("deployment"))
+            if runner.matches_filter(dict(tags=boto3_tag_list_to_ansible_dict(t.get("Tags", []))), self.params)
+        ]
+        return [self.described(t) for t in templates]

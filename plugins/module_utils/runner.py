@@ -70,6 +70,8 @@ class Service(object):
     result_key = "resource"  # the result key the resource is returned under
     client_names = ()  # boto3 services the module calls, e.g. ("codebuild",)
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
+    # The list option naming several resources of the kind in one task (e.g. "roles"), if the module has one.
+    many_key = None
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -80,6 +82,17 @@ class Service(object):
     def client(self):
         """The client when the module calls one service."""
         return self.clients[self.client_names[0]]
+
+    @classmethod
+    def each(cls, clients, params):
+        """A service per element of ``params[many_key]``: the element's options over the module's."""
+        return [cls(clients, dict(params, **item)) for item in params[cls.many_key]]
+
+    @classmethod
+    def finish(cls, steps, check_mode):
+        """After every resource of a ``many_key`` task is applied: what needs all of them (the steps
+        carry each ``service``, ``current`` and ``after``); further result keys, ``warnings`` a list."""
+        return {}
 
     @staticmethod
     def validate(params):
@@ -135,47 +148,95 @@ def wanted_tags(params, current_tags):
     return ownership.desired_tags(params["deployment"], tags)
 
 
-def execute(service, params, check_mode):
-    """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
-    name = service.name()
+class Step(object):
+    """One resource's planned run: what it is, what it will be, and what changes."""
+
+    def __init__(self, service, current, desired=None, changes=(), tag_changes=None, changed=False, after=None):
+        self.service = service
+        self.current = current
+        self.desired = desired
+        self.changes = list(changes)
+        self.tag_changes = tag_changes
+        self.changed = changed
+        self.after = after
+
+
+def plan_step(service, params):
+    """Read, refuse what is not ours, and plan (no mutating call); the after is predicted."""
     current = service.read()
     deployment = params["deployment"]
     if current is not None and not ownership.is_owned(current.get("tags"), deployment):
-        raise Refused(ownership.not_ours_message(service.kind, name, deployment))
-    waiting = service.waits and params.get("wait") and not check_mode
-    changes = []
+        raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
     if params.get("state", "present") == "absent":
-        after = None
-        changed = current is not None
-        if changed and not check_mode:
-            service.delete(current)
+        return Step(service, current, changed=current is not None)
+    desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
+    if current is None:
+        return Step(service, None, desired, changed=True, after=service.predict(desired, None))
+    changes = service.plan(desired, current)
+    to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
+    tag_changes = TagChanges(to_set, to_remove)
+    if tag_changes:
+        changes = [*changes, "tags"]
+    step = Step(service, current, desired, changes, tag_changes, changed=bool(changes), after=current)
+    if step.changed:
+        step.after = service.predict(desired, current)
+        step.after["tags"] = desired["tags"]
+    return step
+
+
+def apply_step(step, params, check_mode):
+    """Make the planned change (not in check mode) and wait; the resource after."""
+    service = step.service
+    waiting = service.waits and params.get("wait") and not check_mode
+    if params.get("state", "present") == "absent":
+        if step.changed and not check_mode:
+            service.delete(step.current)
             if waiting:
-                service.wait_deleted(current, params["wait_timeout"])
-    else:
-        desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
-        if current is None:
-            changed = True
-            after = service.predict(desired, None)
-            if not check_mode:
-                after = service.create(desired)
+                service.wait_deleted(step.current, params["wait_timeout"])
+        return None
+    after = step.after
+    if step.changed and not check_mode:
+        if step.current is None:
+            after = service.create(step.desired)
         else:
-            changes = service.plan(desired, current)
-            to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
-            tag_changes = TagChanges(to_set, to_remove)
-            if tag_changes:
-                changes = [*changes, "tags"]
-            changed = bool(changes)
-            after = current
-            if changed:
-                after = service.predict(desired, current)
-                after["tags"] = desired["tags"]
-                if not check_mode:
-                    after = service.update(desired, current, changes, tag_changes)
-        if waiting:
-            after = service.wait(after, params["wait_timeout"])
-    result = dict(changed=changed, changed_keys=changes, diff=diffing.diff_result(current, after))
+            after = service.update(step.desired, step.current, step.changes, step.tag_changes)
+    if waiting:
+        after = service.wait(after, params["wait_timeout"])
+    return after
+
+
+def execute(service, params, check_mode):
+    """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
+    step = plan_step(service, params)
+    after = apply_step(step, params, check_mode)
+    result = dict(changed=step.changed, changed_keys=step.changes, diff=diffing.diff_result(step.current, after))
     result[service.result_key] = after or {}
     result.update(service.extra_result)
+    return result
+
+
+def execute_many(service_class, services, check_mode, working_on=None):
+    """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
+    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
+    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
+    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
+    working_on = [] if working_on is None else working_on
+    steps = []
+    for service in services:
+        working_on.append(service)
+        steps.append(plan_step(service, service.params))
+    for step in steps:
+        working_on.append(step.service)
+        step.after = apply_step(step, step.service.params, check_mode)
+    before = dict((step.service.name(), step.current or {}) for step in steps)
+    after = dict((step.service.name(), step.after or {}) for step in steps)
+    result = dict(
+        changed=any(step.changed for step in steps),
+        changed_keys=dict((step.service.name(), step.changes) for step in steps),
+        diff=diffing.diff_result(before, after),
+    )
+    result[service_class.many_key] = after
+    result.update(service_class.finish(steps, check_mode))
     return result
 
 
@@ -196,17 +257,25 @@ def run(service_class, options, **module_kwargs):
     if messages:
         module.fail_json(msg="; ".join(messages))
     clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
-    service = service_class(clients, module.params)
+    working_on = []
     try:
-        result = execute(service, module.params, module.check_mode)
+        if service_class.many_key and module.params.get(service_class.many_key) is not None:
+            services = service_class.each(clients, module.params)
+            result = execute_many(service_class, services, module.check_mode, working_on)
+        else:
+            working_on.append(service_class(clients, module.params))
+            result = execute(working_on[0], module.params, module.check_mode)
     except Refused as e:
         module.fail_json(msg=str(e))
     except WaitTimeout as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="%s %s" % (service.kind, service.name()))
+        what = working_on[-1].name() if working_on else "(reading)"
+        module.fail_json_aws(e, msg="%s %s" % (service_class.kind, what))
     if not module._diff:
         result.pop("diff")
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)
 
 
@@ -239,6 +308,11 @@ class InfoService(object):
     def list_all(self):
         raise NotImplementedError
 
+    def further_results(self):
+        """Further result keys of another kind the same filter selects (e.g. ``alb_info``'s target
+        groups): ``{key: [resources]}``, found by ``name`` when given."""
+        return {}
+
 
 def execute_info(service, params):
     if params.get("name"):
@@ -246,8 +320,10 @@ def execute_info(service, params):
         resources = [found] if found else []
     else:
         resources = service.list_all()
-    found = [r for r in resources if r is not None and matches_filter(r, params)]
-    return {"changed": False, service.result_key: found}
+    result = {"changed": False}
+    for key, found in dict(service.further_results(), **{service.result_key: resources}).items():
+        result[key] = [r for r in found if r is not None and matches_filter(r, params)]
+    return result
 
 
 def run_info(service_class, options=None, **module_kwargs):

@@ -19,6 +19,7 @@ description:
   - Roles live under O(path) (default C(/refarch/)) so M(refarch.aws.iam_role_info) lists owned roles
     without reading every role's tags in the account.
   - Updating or deleting a role that lacks this deployment's ownership tag fails; the role is not ours.
+  - O(wait) waits after a create until the role (and its instance profile) answer reads.
   - O(roles) manages several roles in one task (one module run instead of one per role); every role is
     read and checked (ownership, path) before any changes, so a refusal leaves all of them as they were.
 options:
@@ -94,10 +95,6 @@ options:
     description: Detach managed policies not listed in O(managed_policy_arns).
     type: bool
     default: true
-  purge_tags:
-    description: Remove tags not given in O(tags) (the ownership tag always stays).
-    type: bool
-    default: true
   instance_profile:
     description:
       - Also keep an instance profile of the same name that holds the role (for EC2 instances).
@@ -106,7 +103,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.wait
   - refarch.aws.common.managed_resource
 author:
@@ -173,6 +170,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_keys:
+  description:
+    - What differed (C(description), C(max_session_duration), C(assume_role_policy), C(inline_policies),
+      C(managed_policy_arns), C(instance_profile_arn), C(tags)); empty when nothing changed or the role is created.
+    - With O(roles), role name to that role's list.
+  returned: always
+  type: raw
+  sample: [inline_policies, tags]
 role:
   description: The role after the task (predicted in check mode); empty when absent.
   returned: with O(name)
@@ -197,41 +202,7 @@ roles:
   sample: {"refarch-build": {"role_name": "refarch-build", "path": "/refarch/"}, "refarch-old": {}}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import iam
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import OWNERSHIP_ARGUMENT_SPEC
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports the missing library
-
-# Options of one role: at the top level with ``name``, per element with ``roles``.
-PER_ROLE = (
-    "description",
-    "max_session_duration",
-    "assume_role_policy",
-    "inline_policies",
-    "managed_policy_arns",
-    "instance_profile",
-)
-# Options that apply to every role the task manages.
-SETTINGS = (
-    "state",
-    "path",
-    "purge_inline_policies",
-    "purge_managed_policies",
-    "purge_tags",
-    "wait",
-    "wait_timeout",
-    "deployment",
-    "tags",
-)
+from ansible_collections.refarch.aws.plugins.module_utils import iam, runner
 
 
 def role_options():
@@ -245,82 +216,22 @@ def role_options():
     )
 
 
-def argument_spec():
-    spec = dict(
+def main():
+    options = dict(
         name=dict(type="str"),
         roles=dict(type="list", elements="dict", options=dict(name=dict(type="str", required=True), **role_options())),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         path=dict(type="str", default=iam.DEFAULT_PATH),
         purge_inline_policies=dict(type="bool", default=True),
         purge_managed_policies=dict(type="bool", default=True),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
+        **role_options(),
     )
-    spec.update(role_options())
-    spec.update(OWNERSHIP_ARGUMENT_SPEC)
-    return spec
-
-
-def run_module(module):
-    params = module.params
-    problems = iam.options_problems(params)
-    if problems:
-        module.fail_json(msg="; ".join(problems))
-    settings = dict((key, params[key]) for key in SETTINGS)
-    specs = [spec for _where, spec in iam.role_specs(params)]
-    client = aws_client(module, "iam")
-    name = None
-    results = []
-    try:
-        # Every role is read and planned before anything changes: a refusal leaves all of them alone.
-        works = []
-        for spec in specs:
-            name = spec["name"]
-            current = iam.read_role(client, spec, settings)
-            desired, plan = iam.plan_role(spec, settings, current)
-            works.append((spec, current, desired, plan))
-        for spec, current, desired, plan in works:
-            name = spec["name"]
-            if plan and not module.check_mode:
-                after = iam.apply_role(client, spec, settings, desired, plan)
-            else:
-                after = iam.expected_after(desired, current, plan)
-            results.append((name, bool(plan), current, after or {}))
-    except iam.RoleRefused as e:
-        module.fail_json(msg=str(e))
-    except is_boto3_error_code("MalformedPolicyDocument") as e:
-        module.fail_json_aws(e, msg="IAM rejected a policy document of role %s" % name)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="IAM role %s" % name)
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-    module.exit_json(**result_of(params, results, module._diff))
-
-
-def result_of(params, results, with_diff):
-    """The return values: ``role`` for the ``name`` form, ``roles`` (name → role) for the list form."""
-    result = dict(changed=any(changed for _name, changed, _before, _after in results))
-    if params.get("roles") is None:
-        _name, _changed, before, after = results[0]
-        result["role"] = after
-    else:
-        result["roles"] = dict((name, after) for name, _changed, _before, after in results)
-        before = dict((name, before or {}) for name, _changed, before, _after in results)
-        after = result["roles"]
-    if with_diff:
-        result["diff"] = diff_result(before, after)
-    return result
-
-
-def main():
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec(),
-        supports_check_mode=True,
-        mutually_exclusive=[("name", "roles")] + [("roles", option) for option in PER_ROLE],
+    runner.run(
+        iam.RoleService,
+        options,
+        mutually_exclusive=[("name", "roles")] + [("roles", option) for option in role_options()],
         required_one_of=[("name", "roles")],
     )
-    run_module(module)
 
 
 if __name__ == "__main__":

@@ -75,14 +75,10 @@ options:
   version_description:
     description: Description of a version this run creates.
     type: str
-  purge_tags:
-    description: Remove template tags that are not in O(tags) (the ownership tag always stays).
-    type: bool
-    default: false
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 """
 
@@ -133,115 +129,21 @@ version_created:
   returned: always
   type: int
 changed_keys:
-  description: Data keys that differed and caused a new version.
+  description:
+    - Data keys (in the API's names) that differed and caused a new version, and C(tags) when the
+      template's tags changed; empty when nothing changed or the template is created.
   returned: always
   type: list
   elements: str
+  sample: [ImageId, tags]
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import client as aws
-from ansible_collections.refarch.aws.plugins.module_utils import diffing
-from ansible_collections.refarch.aws.plugins.module_utils import launch_template as lt
-from ansible_collections.refarch.aws.plugins.module_utils import ownership
-from ansible_collections.refarch.aws.plugins.module_utils import param_checks as validation
-
-
-def validate(params):
-    """Messages naming each bad parameter, checked before any API call."""
-    errors = [validation.check_launch_template_name("name", params["name"])]
-    if params["state"] == "present":
-        if not params["instance_type"]:
-            errors.append("instance_type is required when state=present")
-        if not (params["image_id"] or params["image_ssm_parameter"]):
-            errors.append("one of image_id or image_ssm_parameter is required when state=present")
-        errors.append(validation.check_pattern("image_id", params["image_id"], r"ami-[0-9a-f]{8,17}"))
-        errors.append(validation.check_pattern("instance_type", params["instance_type"], r"[a-z][a-z0-9-]*\.[a-z0-9]+"))
-        for group_id in params["security_group_ids"]:
-            errors.append(validation.check_pattern("security_group_ids", group_id, r"sg-[0-9a-f]{8,17}"))
-        errors.append(validation.check_range("metadata_hop_limit", params["metadata_hop_limit"], 1, 64))
-    return [e for e in errors if e]
-
-
-def ensure_absent(module, ec2, template):
-    if template is None:
-        return dict(changed=False, launch_template={}, version_created=None, changed_keys=[])
-    before = lt.normalize_template(template, lt.get_version(ec2, template["LaunchTemplateId"]))
-    if not ownership.is_owned(before["tags"], module.params["deployment"]):
-        module.fail_json(
-            msg="launch template %s is not owned by deployment %s (tag %s); not deleting it"
-            % (module.params["name"], module.params["deployment"], ownership.OWNERSHIP_TAG_KEY)
-        )
-    if not module.check_mode:
-        lt.delete_template(ec2, template["LaunchTemplateId"])
-    return dict(
-        changed=True, launch_template={}, version_created=None, changed_keys=[], diff=diffing.diff_result(before, {})
-    )
-
-
-def ensure_present(module, ec2, template):
-    params = module.params
-    image_id = params["image_id"] or lt.resolve_ssm_image(aws.aws_client(module, "ssm"), params["image_ssm_parameter"])
-    data = lt.build_data(params, image_id)
-    desired = lt.normalize_data(data)
-    want_tags = ownership.desired_tags(params["deployment"], params["tags"])
-
-    if template is None:
-        after = dict(
-            launch_template_id=None,
-            launch_template_name=params["name"],
-            latest_version=1,
-            default_version=1,
-            tags=want_tags,
-            data=desired,
-        )
-        if not module.check_mode:
-            template = lt.create_template(ec2, params["name"], data, want_tags)
-            after = lt.normalize_template(template, lt.get_version(ec2, template["LaunchTemplateId"]))
-        return dict(
-            changed=True,
-            launch_template=after,
-            version_created=0 if module.check_mode else 1,
-            changed_keys=sorted(desired),
-            diff=diffing.diff_result({}, after),
-        )
-
-    template_id = template["LaunchTemplateId"]
-    before = lt.normalize_template(template, lt.get_version(ec2, template_id))
-    if not ownership.is_owned(before["tags"], params["deployment"]):
-        module.fail_json(
-            msg="launch template %s exists but is not owned by deployment %s (tag %s)"
-            % (params["name"], params["deployment"], ownership.OWNERSHIP_TAG_KEY)
-        )
-    changes = lt.data_changes(desired, before["data"])
-    to_set, to_remove = ownership.tag_changes(before["tags"], want_tags, purge=params["purge_tags"])
-    changed = bool(changes or to_set or to_remove)
-    version_created = None
-    after = dict(before, data=desired if changes else before["data"])
-    if changes:
-        after["latest_version"] = before["latest_version"] + 1
-        version_created = 0
-    after["tags"] = dict((k, v) for k, v in diffing.merged(before["tags"], to_set).items() if k not in to_remove)
-    if changed and not module.check_mode:
-        if changes:
-            version_created = lt.create_version(ec2, template_id, data, params["version_description"])["VersionNumber"]
-        lt.set_tags(ec2, template_id, to_set, to_remove)
-        template = lt.get_template(ec2, params["name"])
-        after = lt.normalize_template(template, lt.get_version(ec2, template_id))
-    result = dict(changed=changed, launch_template=after, version_created=version_created, changed_keys=changes)
-    if changed:
-        result["diff"] = diffing.diff_result(before, after)
-    return result
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.launch_template import TemplateService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         image_id=dict(type="str"),
@@ -255,27 +157,8 @@ def main():
         iam_instance_profile=dict(type="str"),
         instance_tags=dict(type="dict"),
         version_description=dict(type="str"),
-        purge_tags=dict(type="bool", default=False),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=[("image_id", "image_ssm_parameter")],
-        supports_check_mode=True,
-    )
-    errors = validate(module.params)
-    if errors:
-        module.fail_json(msg="; ".join(errors))
-    ec2 = aws.aws_client(module, "ec2")
-    try:
-        template = lt.get_template(ec2, module.params["name"])
-        if module.params["state"] == "absent":
-            result = ensure_absent(module, ec2, template)
-        else:
-            result = ensure_present(module, ec2, template)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="launch template %s" % module.params["name"])
-    module.exit_json(**result)
+    runner.run(TemplateService, options, mutually_exclusive=[("image_id", "image_ssm_parameter")])
 
 
 if __name__ == "__main__":

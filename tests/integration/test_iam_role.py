@@ -35,7 +35,7 @@ def test_four_steps_then_change_then_delete(aws):
     assert iam.list_role_policies(RoleName="refarch-test-role")["PolicyNames"] == ["consume"]
     profile = iam.get_instance_profile(InstanceProfileName="refarch-test-role")["InstanceProfile"]
     assert [r["RoleName"] for r in profile["Roles"]] == ["refarch-test-role"]
-    assert create.task_results("Owned roles")[0]["role_names"] == ["refarch-test-role"]
+    assert [r["role_name"] for r in create.task_results("Owned roles")[0]["roles"]] == ["refarch-test-role"]
 
     aws.clear_calls()
     assert role_task(run(aws, "--check"))["changed"] is False
@@ -54,7 +54,7 @@ def test_four_steps_then_change_then_delete(aws):
 
     gone = run(aws, role_state="absent")
     assert role_task(gone)["changed"] is True
-    assert gone.task_results("Owned roles")[0]["role_names"] == []
+    assert gone.task_results("Owned roles")[0]["roles"] == []
     assert iam.list_instance_profiles()["InstanceProfiles"] == []
     assert role_task(run(aws, role_state="absent"))["changed"] is False
 
@@ -66,7 +66,7 @@ def test_a_look_alike_role_without_our_tag_is_never_touched(aws):
     aws.clear_calls()
     result = run_playbook(PLAYBOOK, aws.environment(), extra_vars={"role_state": "absent"})
     assert result.rc != 0
-    assert "not this deployment's" in result.stdout
+    assert "it is not ours" in result.stdout
     assert aws.mutating_calls() == []
     assert iam.get_role(RoleName="refarch-test-role")["Role"]["RoleName"] == "refarch-test-role"
 
@@ -135,6 +135,6 @@ def test_a_foreign_role_in_the_list_is_refused_before_any_change(aws):
     for state in ("present", "absent"):
         result = run_playbook(LIST_PLAYBOOK, aws.environment(), extra_vars={"roles_state": state})
         assert result.rc != 0
-        assert "refarch-test-b" in result.stdout and "not this deployment's" in result.stdout
+        assert "refarch-test-b" in result.stdout and "it is not ours" in result.stdout
     assert aws.mutating_calls() == []
     assert [r["RoleName"] for r in iam.list_roles(PathPrefix="/refarch/")["Roles"]] == ["refarch-test-b"]

@@ -185,7 +185,10 @@ def test_modules_and_roles_refuse_exact_name_look_alikes(aws, tmp_path):
 
     # The spot role adopts no security group of its name (amazon.aws.ec2_security_group would).
     spot = run_playbook("playbooks/spot_asg_alb.yml", aws.environment())
-    assert spot.rc != 0 and "refarch-web-alb-sg exists but is not owned" in spot.stdout, spot.stdout[-3000:]
+    assert (
+        spot.rc != 0
+        and "security group refarch-web-alb-sg exists but has no refarch:deployment=refarch tag" in spot.stdout
+    ), spot.stdout[-3000:]
     assert aws.mutating_calls() == []
     assert state_of(aws, EXACT.values()) == before
 

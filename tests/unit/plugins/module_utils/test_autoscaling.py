@@ -5,6 +5,7 @@ from datetime import datetime
 
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import autoscaling as asg
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from botocore.exceptions import ClientError
 
 from .stubbed import stubbed
@@ -440,3 +441,16 @@ def test_placement_keeps_the_azs_that_offer_a_type(offerings, types, used, left_
         assert entry["subnet_id"] == "subnet-" + entry["availability_zone"][-1]
         assert entry["availability_zone_id"].startswith("use1-az")
         assert "offers none of the %d instance types" % len(types) in entry["reason"]
+
+
+def test_info_service_returns_snake_case_with_tags_a_dict_and_lists_all_without_deployment():
+    client, stub = stubbed("autoscaling")
+    tags = [{"Key": "refarch:deployment", "Value": "refarch", "PropagateAtLaunch": True}]
+    stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described(Tags=tags)]}, {})
+    params = {"name": None, "tags": {}, "deployment": None, "spot_pools": False}
+    with stub:
+        result = runner.execute_info(asg.GroupInfoService({"autoscaling": client, "ec2": None}, params), params)
+    group = result["groups"][0]
+    assert group["auto_scaling_group_name"] == "web-asg" and group["vpc_zone_identifier"] == ["subnet-a", "subnet-b"]
+    assert group["target_group_arns"] == [TG] and group["tags"] == {"refarch:deployment": "refarch"}
+    assert "spot_pools" not in group

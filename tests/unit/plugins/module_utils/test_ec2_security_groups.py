@@ -1,5 +1,6 @@
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import ec2_security_groups as sg
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from botocore.exceptions import ClientError
 
 from .fake_clock import FakeClock
@@ -185,47 +186,40 @@ def test_build_desired_and_normalize_group_compare_equal_when_in_sync():
     desired = sg.build_desired(SPECS[1], VPC, "refarch", {}, ids)
     assert current["ingress"] == desired["ingress"] == [WEB_RULE]
     assert current["tags"] == desired["tags"] == {"refarch:deployment": "refarch"}
-    plan, after = sg.plan_group(desired, current)
-    assert not sg.has_changes(plan)
-    assert after == current
+    assert sg.rule_changes(desired["ingress"], current["ingress"]) == ([], [], [])
     assert sg.normalize_group(None) == {}
 
 
-def test_plan_group_new_group_is_predicted_by_name_without_id():
-    desired = sg.build_desired(SPECS[1], VPC, "refarch", {"team": "web"}, {})
-    plan, after = sg.plan_group(desired, {})
-    assert plan["create"] and plan["authorize"] == [WEB_RULE]
-    assert after["group_id"] is None
-    assert after["tags"] == {"team": "web", "refarch:deployment": "refarch"}
+def planned(spec, found=None, **overrides):
+    """The runner's plan for one group of the set (no API call: the set was read already)."""
+    params = dict(vpc_id=VPC, state="present", deployment="refarch", tags=None, purge_tags=True, **spec)
+    params.update(overrides)
+    group_set = sg.GroupSet({found["GroupId"]: found} if found else {})
+    service = sg.SecurityGroupService({"ec2": None}, params, group_set, found)
+    return service, runner.plan_step(service, params)
 
 
-def test_plan_group_rule_and_tag_differences():
-    current = sg.normalize_group(
-        described(
-            "web-alb-sg",
-            ALB_ID,
-            [dict(HTTP_ANYWHERE, FromPort=8080, ToPort=8080)],
-            [*OWNER, {"Key": "old", "Value": "x"}],
-        )
+def test_plan_new_group_is_predicted_by_name_without_id():
+    _service, step = planned(SPECS[1], tags={"team": "web"})
+    assert step.changed and step.current is None
+    assert step.after["group_id"] is None and step.after["ingress"] == [WEB_RULE]
+    assert step.after["tags"] == {"team": "web", "refarch:deployment": "refarch"}
+
+
+def test_plan_rule_and_tag_differences():
+    found = described(
+        "web-alb-sg", ALB_ID, [dict(HTTP_ANYWHERE, FromPort=8080, ToPort=8080)], [*OWNER, {"Key": "old", "Value": "x"}]
     )
-    desired = sg.build_desired(SPECS[0], VPC, "refarch", {"team": "web"})
-    plan, after = sg.plan_group(desired, current, purge_tags=True)
-    assert plan["authorize"] == [ALB_RULE]
-    assert [r["from_port"] for r in plan["revoke"]] == [8080]
-    assert (plan["tags_set"], plan["tags_remove"]) == ({"team": "web"}, ["old"])
-    assert after["group_id"] == ALB_ID and after["ingress"] == [ALB_RULE]
-    assert after["tags"] == {"refarch:deployment": "refarch", "team": "web"}
-    plan, after = sg.plan_group(desired, current, purge_tags=False)
-    assert plan["tags_remove"] == [] and after["tags"]["old"] == "x"
-
-
-def test_foreign_groups():
-    groups = [
-        described("a", ALB_ID),
-        described("b", WEB_ID, tags=[]),
-        described("c", "sg-0c", tags=[{"Key": "refarch:deployment", "Value": "other"}]),
-    ]
-    assert sg.foreign_groups(groups, "refarch") == ["b", "c"]
+    service, step = planned(SPECS[0], found, tags={"team": "web"})
+    authorize, revoke, _describe = service.rule_changes
+    assert (
+        step.changes == ["ingress", "tags"] and authorize == [ALB_RULE] and [r["from_port"] for r in revoke] == [8080]
+    )
+    assert (step.tag_changes.set, step.tag_changes.remove) == ({"team": "web"}, ["old"])
+    assert step.after["group_id"] == ALB_ID and step.after["ingress"] == [ALB_RULE]
+    assert step.after["tags"] == {"refarch:deployment": "refarch", "team": "web"}
+    _service, kept = planned(SPECS[0], found, tags={"team": "web"}, purge_tags=False)
+    assert kept.tag_changes.remove == [] and kept.after["tags"]["old"] == "x"
 
 
 def test_delete_order_puts_a_referenced_group_after_the_referencing_one():

@@ -1,5 +1,5 @@
 import pytest
-from ansible_collections.refarch.aws.plugins.module_utils import elbv2
+from ansible_collections.refarch.aws.plugins.module_utils import elbv2, runner
 from botocore.exceptions import ClientError
 
 from .stubbed import stubbed
@@ -273,3 +273,42 @@ def test_list_calls_page_with_markers():
     with stub:
         assert elbv2.list_load_balancers(client) == [LB]
         assert elbv2.list_target_groups(client) == [TG]
+
+
+def test_info_service_filters_both_kinds_and_reads_details_only_of_the_matching():
+    client, stub = stubbed("elbv2")
+    other_lb = dict(LB, LoadBalancerArn=LB_ARN + "0", LoadBalancerName="other")
+    stub.add_response("describe_load_balancers", {"LoadBalancers": [LB, other_lb]}, {})
+    owned = [{"Key": "refarch:deployment", "Value": "refarch"}]
+    stub.add_response(
+        "describe_tags",
+        {
+            "TagDescriptions": [
+                {"ResourceArn": LB_ARN, "Tags": owned},
+                {"ResourceArn": other_lb["LoadBalancerArn"], "Tags": [{"Key": "refarch:deployment", "Value": "x"}]},
+            ]
+        },
+    )
+    listener = {
+        "ListenerArn": LISTENER_ARN,
+        "Protocol": "HTTP",
+        "Port": 80,
+        "DefaultActions": [{"Type": "forward", "TargetGroupArn": TG_ARN}],
+    }
+    stub.add_response("describe_listeners", {"Listeners": [listener]}, {"LoadBalancerArn": LB_ARN})
+    params = {"name": None, "tags": {}, "deployment": "refarch"}
+    service = elbv2.LoadBalancerInfoService({"elbv2": client}, params)
+    service.further_results = lambda: {"target_groups": []}
+    with stub:
+        result = runner.execute_info(service, params)
+    stub.assert_no_pending_responses()
+    lb = result["load_balancers"][0]
+    assert [lb["load_balancer_name"] for lb in result["load_balancers"]] == ["web-alb"]
+    assert lb["dns_name"] == LB["DNSName"] and lb["tags"] == OWNED
+    assert lb["listeners"][0]["default_actions"] == [{"type": "forward", "target_group_arn": TG_ARN}]
+
+
+def test_snake_target_group_names_it_as_the_api_does():
+    group = elbv2.snake_target_group(elbv2.normalize_target_group(TG, 90, OWNED))
+    assert group["target_group_name"] == "web-tg" and group["deregistration_delay"] == 90
+    assert group["health_check_path"] == "/" and group["matcher"] == {"http_code": "200"} and group["tags"] == OWNED

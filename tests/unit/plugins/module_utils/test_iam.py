@@ -2,7 +2,7 @@ import copy
 
 import botocore.session
 import pytest
-from ansible_collections.refarch.aws.plugins.module_utils import iam
+from ansible_collections.refarch.aws.plugins.module_utils import iam, runner
 from botocore.stub import Stubber
 
 TRUST = {
@@ -81,7 +81,7 @@ def test_policy_order_and_string_vs_list_do_not_count_as_change():
         ({"inline_policies": None}, {}, {}),  # omitted: left alone
         ({"managed_policy_arns": []}, {}, {"detach": ["arn:aws:iam::aws:policy/A"]}),
         ({"managed_policy_arns": None}, {}, {}),
-        ({}, {"tags": {"refarch:deployment": "refarch", "extra": "1"}}, {"untag": ["extra"]}),
+        ({}, {"tags": {"refarch:deployment": "refarch", "extra": "1"}}, {}),  # tags are the runner's
         ({"path": "/other/"}, {}, {"path_mismatch": ("/refarch/", "/other/")}),
         ({"instance_profile": True}, {"instance_profile_arn": "arn:p"}, {}),
     ],
@@ -102,7 +102,6 @@ def test_purge_switches_keep_extras():
         current(tags={"refarch:deployment": "refarch", "x": "1"}),
         purge_inline=False,
         purge_managed=False,
-        purge_tags=False,
     )
     assert plan == {}
 
@@ -309,45 +308,88 @@ def test_options_problems_cover_the_path_every_role_and_repeated_names():
     assert iam.options_problems(params(name="r", assume_role_policy=TRUST)) == []
 
 
-def test_plan_role_for_an_absent_role_creates_it():
-    desired, plan = iam.plan_role(spec(instance_profile=True), SETTINGS, None)
-    assert plan == {"create": True, "put_policies": {"consume": POLICY}, "create_profile": True}
-    assert desired["tags"] == OWNED
-    after = iam.expected_after(desired, None, plan)
-    assert after["role_name"] == "r" and after["instance_profile_arn"] == "(known after creation)"
+def service(current=None, **overrides):
+    """A RoleService on a client that answers ``get_role`` reads with ``current`` and records writes."""
+    params = dict(SETTINGS, roles=None, **spec(**overrides))
+
+    class Client:
+        def __init__(self):
+            self.writes = []
+
+        def __getattr__(self, name):
+            def call(**kwargs):
+                self.writes.append(name)
+                return {}
+
+            return call
+
+    made = iam.RoleService({"iam": Client()}, params)
+    made.read = lambda: copy.deepcopy(current)
+    return made
 
 
-def test_plan_role_of_an_identical_role_is_empty_and_keeps_the_role():
-    desired, plan = iam.plan_role(spec(), SETTINGS, current(managed_policy_arns=[]))
-    assert plan == {}
-    assert iam.expected_after(desired, current(), plan) == current()
+def test_service_creates_an_absent_role_with_every_part_and_predicts_it():
+    role = service(instance_profile=True)
+    result = runner.execute(role, role.params, check_mode=True)
+    assert result["changed"] and role.actions == {
+        "create": True,
+        "put_policies": {"consume": POLICY},
+        "create_profile": True,
+    }
+    assert result["role"]["tags"] == OWNED and result["role"]["instance_profile_arn"] == "(known after creation)"
+    assert role.client.writes == []
+
+
+def test_service_of_an_identical_role_changes_nothing():
+    role = service(current(managed_policy_arns=[]))
+    result = runner.execute(role, role.params, check_mode=False)
+    assert result["changed"] is False and result["changed_keys"] == []
+    assert result["role"] == current(managed_policy_arns=[])
+    assert role.client.writes == []
+
+
+def test_service_names_the_changed_keys_and_tags_go_in_the_same_apply():
+    role = service(current(tags=dict(OWNED, old="1")), inline_policies={}, description="d", tags={})
+    role.params["tags"] = {}
+    result = runner.execute(role, role.params, check_mode=True)
+    assert result["changed_keys"] == ["description", "inline_policies", "tags"]
+    assert result["role"]["tags"] == OWNED and result["role"]["inline_policies"] == {}
 
 
 @pytest.mark.parametrize("state", ["present", "absent"])
-def test_plan_role_refuses_a_role_without_our_tag(state):
-    with pytest.raises(iam.RoleRefused, match="not this deployment's"):
-        iam.plan_role(spec(), dict(SETTINGS, state=state), current(tags={"refarch:deployment": "other"}))
+def test_service_refuses_a_role_without_our_tag(state):
+    role = service(current(tags={"refarch:deployment": "other"}))
+    role.params["state"] = state
+    with pytest.raises(runner.Refused, match="it is not ours"):
+        runner.execute(role, role.params, check_mode=False)
+    assert role.client.writes == []
 
 
-def test_plan_role_refuses_another_path():
-    with pytest.raises(iam.RoleRefused, match="exists with path /other/, not /refarch/"):
-        iam.plan_role(spec(), SETTINGS, current(path="/other/"))
+def test_service_refuses_another_path():
+    role = service(current(path="/other/"))
+    with pytest.raises(runner.Refused, match="exists with path /other/, not /refarch/"):
+        runner.execute(role, role.params, check_mode=False)
 
 
-def test_plan_role_for_absent_state():
-    absent = dict(SETTINGS, state="absent")
-    assert iam.plan_role(spec(), absent, None) == (None, {})
-    assert iam.plan_role(spec(), absent, current()) == (None, {"delete": True})
-    assert iam.expected_after(None, current(), {"delete": True}) == {}
-    assert iam.expected_after(None, None, {}) == {}
+def test_service_for_absent_state():
+    role = service(current())
+    role.params["state"] = "absent"
+    role.client.list_instance_profiles_for_role = lambda **kw: {"InstanceProfiles": []}
+    role.client.list_role_policies = lambda **kw: {"PolicyNames": []}
+    role.client.list_attached_role_policies = lambda **kw: {"AttachedPolicies": []}
+    result = runner.execute(role, role.params, check_mode=False)
+    assert result["changed"] is True and result["role"] == {} and role.client.writes == ["delete_role"]
+    gone = service(None)
+    gone.params["state"] = "absent"
+    assert runner.execute(gone, gone.params, check_mode=False)["changed"] is False
 
 
-def test_read_role_reads_the_instance_profile_only_when_it_is_managed():
+def test_read_reads_the_instance_profile_only_when_it_is_managed():
     client, stub = stubbed()
     stub.add_response("get_role", {"Role": BARE_ROLE}, {"RoleName": "r"})
     stub.add_response("list_role_policies", {"PolicyNames": []}, {"RoleName": "r"})
     stub.add_response("list_attached_role_policies", {"AttachedPolicies": []}, {"RoleName": "r"})
     with stub:  # no get_instance_profile: the stubber would fail on an unexpected call
-        found = iam.read_role(NoRetry(client), spec(instance_profile=False), SETTINGS)
+        found = iam.RoleService({"iam": NoRetry(client)}, dict(SETTINGS, **spec(instance_profile=False))).read()
     assert "instance_profile_arn" not in found
     stub.assert_no_pending_responses()

@@ -2,6 +2,7 @@ import base64
 
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import launch_template as lt
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 from botocore.exceptions import ClientError
 
 from .stubbed import stubbed
@@ -134,7 +135,7 @@ def test_get_template_other_errors_propagate():
         lt.get_template(client, "web-lt")
 
 
-def test_list_owned_templates_pages_through_the_tag_filter():
+def test_list_templates_pages_through_the_tag_filter():
     client, stub = stubbed("ec2")
     filters = [{"Name": "tag:refarch:deployment", "Values": ["refarch"]}]
     stub.add_response(
@@ -142,7 +143,7 @@ def test_list_owned_templates_pages_through_the_tag_filter():
     )
     stub.add_response("describe_launch_templates", {"LaunchTemplates": []}, {"Filters": filters, "NextToken": "t"})
     with stub:
-        assert lt.list_owned_templates(client, "refarch") == [TEMPLATE]
+        assert lt.list_templates(client, "refarch") == [TEMPLATE]
 
 
 def test_get_version_and_missing_version():
@@ -199,3 +200,76 @@ def test_resolve_ssm_image():
     stub.add_response("get_parameter", {"Parameter": {"Name": name, "Value": AMI}}, {"Name": name})
     with stub:
         assert lt.resolve_ssm_image(client, name) == AMI
+
+
+# ---------------------------------------------------------------- the runner's service
+
+
+def service_params(**overrides):
+    value = params(
+        name="web-lt",
+        state="present",
+        image_id=AMI,
+        image_ssm_parameter=None,
+        version_description=None,
+        deployment="refarch",
+        tags=None,
+        purge_tags=True,
+    )
+    value.update(overrides)
+    return value
+
+
+def stub_read(stub, data):
+    stub.add_response("describe_launch_templates", {"LaunchTemplates": [TEMPLATE]}, {"LaunchTemplateNames": ["web-lt"]})
+    version = {"VersionNumber": 3, "LaunchTemplateData": data}
+    stub.add_response("describe_launch_template_versions", {"LaunchTemplateVersions": [version]})
+
+
+def run_service(stub, ec2, check_mode=False, **overrides):
+    service = lt.TemplateService({"ec2": ec2, "ssm": None}, service_params(**overrides))
+    with stub:
+        result = runner.execute(service, service.params, check_mode)
+    stub.assert_no_pending_responses()
+    return result
+
+
+def test_service_in_sync_template_makes_no_call_beyond_the_read():
+    ec2, stub = stubbed("ec2")
+    stub_read(stub, lt.build_data(params(), AMI))
+    result = run_service(stub, ec2)
+    assert result["changed"] is False and result["changed_keys"] == [] and result["version_created"] is None
+
+
+def test_service_tags_alone_change_in_place_without_a_version():
+    ec2, stub = stubbed("ec2")
+    stub_read(stub, lt.build_data(params(), AMI))
+    stub.add_response(
+        "create_tags", {}, {"Resources": [TEMPLATE["LaunchTemplateId"]], "Tags": [{"Key": "team", "Value": "web"}]}
+    )
+    stub_read(stub, lt.build_data(params(), AMI))
+    result = run_service(stub, ec2, tags={"team": "web"})
+    assert result["changed_keys"] == ["tags"] and result["version_created"] is None
+
+
+def test_service_data_change_predicts_then_makes_one_version():
+    ec2, stub = stubbed("ec2")
+    stub_read(stub, lt.build_data(params(instance_type="c5.xlarge"), AMI))
+    check = run_service(stub, ec2, check_mode=True)
+    assert check["changed_keys"] == ["InstanceType"] and check["version_created"] == 0
+    assert check["launch_template"]["latest_version"] == 4
+
+    ec2, stub = stubbed("ec2")
+    stub_read(stub, lt.build_data(params(instance_type="c5.xlarge"), AMI))
+    stub.add_response("create_launch_template_version", {"LaunchTemplateVersion": {"VersionNumber": 4}})
+    stub_read(stub, lt.build_data(params(), AMI))
+    assert run_service(stub, ec2)["version_created"] == 4
+
+
+def test_service_refuses_a_template_without_our_tag():
+    ec2, stub = stubbed("ec2")
+    foreign = dict(TEMPLATE, Tags=[])
+    stub.add_response("describe_launch_templates", {"LaunchTemplates": [foreign]})
+    stub.add_response("describe_launch_template_versions", {"LaunchTemplateVersions": []})
+    with pytest.raises(runner.Refused, match="not ours"):
+        run_service(stub, ec2, state="absent")

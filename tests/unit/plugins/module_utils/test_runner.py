@@ -157,3 +157,67 @@ def test_info_filters_by_deployment_and_tags():
     assert runner.execute_info(Things({}, {}), {"name": None, "deployment": None, "tags": {"team": "web"}})[
         "things"
     ] == [{"tags": dict(OWNED, team="web")}]
+
+
+def test_info_further_results_are_filtered_the_same_way():
+    class Pairs(runner.InfoService):
+        result_key = "firsts"
+
+        def list_all(self):
+            return [{"tags": OWNED}]
+
+        def further_results(self):
+            return {"seconds": [{"tags": OWNED}, {"tags": {}}]}
+
+    result = runner.execute_info(Pairs({}, {}), {"name": None, "deployment": "refarch", "tags": {}})
+    assert result == {"changed": False, "firsts": [{"tags": OWNED}], "seconds": [{"tags": OWNED}]}
+
+
+class NamedFake(FakeService):
+    many_key = "things"
+
+    def __init__(self, name, current=None, **overrides):
+        super().__init__(current)
+        self.thing_name = name
+        self.params = params(**overrides)
+
+    def name(self):
+        return self.thing_name
+
+
+def test_many_plans_every_resource_before_any_change():
+    """One resource not ours: nothing is created for the others either."""
+    services = [NamedFake("a"), NamedFake("b", {"name": "b", "size": 1, "tags": {"refarch:deployment": "x"}})]
+    with pytest.raises(runner.Refused, match="b"):
+        runner.execute_many(NamedFake, services, False)
+    assert services[0].calls == ["read"]
+
+
+def test_many_results_are_keyed_by_name():
+    services = [NamedFake("a"), NamedFake("b", {"name": "t", "size": 1, "tags": OWNED})]
+    result = runner.execute_many(NamedFake, services, False)
+    assert services[0].calls == ["read", "create", ("wait", 9)]
+    assert services[1].calls == ["read", ("wait", 9)]
+    assert result["changed"] is True
+    assert result["changed_keys"] == {"a": [], "b": []}
+    assert result["things"] == {"a": {"name": "t", "size": 1, "tags": OWNED, "arn": "arn:t"}, "b": services[1].current}
+    assert result["diff"]["before"] == {"a": {}, "b": services[1].current}
+
+
+def test_each_lays_an_element_over_the_module_options():
+    class Each(runner.Service):
+        many_key = "things"
+
+    made = Each.each({}, {"things": [{"name": "a"}, {"name": "b"}], "state": "present", "name": None})
+    assert [(s.params["name"], s.params["state"]) for s in made] == [("a", "present"), ("b", "present")]
+
+
+def test_many_finish_sees_every_applied_step_and_adds_result_keys():
+    class Finishing(NamedFake):
+        @classmethod
+        def finish(cls, steps, check_mode):
+            return {"afters": [(step.service.name(), bool(step.after), check_mode) for step in steps]}
+
+    result = runner.execute_many(Finishing, [Finishing("a"), Finishing("b")], True)
+    assert result["afters"] == [("a", True, True), ("b", True, True)]
+    assert runner.execute_many(Finishing, [], False)["things"] == {}

@@ -1,7 +1,8 @@
 """Bad input to the stack 1 modules is reported, naming the parameter, before any API call."""
 
 import pytest
-from ansible_collections.refarch.aws.plugins.modules import alb, autoscaling_spot_group, launch_template
+from ansible_collections.refarch.aws.plugins.module_utils.launch_template import TemplateService
+from ansible_collections.refarch.aws.plugins.modules import alb, autoscaling_spot_group
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
 
@@ -81,7 +82,7 @@ def alb_params(**overrides):
     ],
 )
 def test_launch_template_validation(overrides, named):
-    errors = launch_template.validate(template_params(**overrides))
+    errors = TemplateService.validate(template_params(**overrides))
     assert len(errors) == len(named)
     for error, name in zip(errors, named, strict=True):
         assert name in error
