@@ -69,6 +69,7 @@ class Service(object):
     kind = "resource"  # names the resource in messages, e.g. "CodeBuild project"
     result_key = "resource"  # the result key the resource is returned under
     client_names = ()  # boto3 services the module calls, e.g. ("codebuild",)
+    extra_error_codes = {}  # service -> further codes its client retries (aws_client's extra_error_codes)
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
 
     def __init__(self, clients, params):
@@ -92,6 +93,11 @@ class Service(object):
     def read(self):
         """The current resource, or None when it does not exist."""
         raise NotImplementedError
+
+    def used_as_is(self, current):
+        """True when the existing ``current`` is only used, whoever owns it: the runner returns it
+        unchanged (no refusal, no plan, no delete). A resource given by ARN, for example."""
+        return False
 
     def desired(self, current, tags):
         """The resource as the parameters want it, with ``tags`` (the runner works them out)."""
@@ -140,6 +146,12 @@ def execute(service, params, check_mode):
     name = service.name()
     current = service.read()
     deployment = params["deployment"]
+    if current is not None and service.used_as_is(current):
+        shown = current if params.get("state", "present") != "absent" else None
+        result = dict(changed=False, changed_keys=[], diff=diffing.diff_result(shown, shown))
+        result[service.result_key] = shown or {}
+        result.update(service.extra_result)
+        return result
     if current is not None and not ownership.is_owned(current.get("tags"), deployment):
         raise Refused(ownership.not_ours_message(service.kind, name, deployment))
     waiting = service.waits and params.get("wait") and not check_mode
@@ -179,6 +191,20 @@ def execute(service, params, check_mode):
     return result
 
 
+class Clients(dict):
+    """The module's boto3 clients, each made when first used: a module may need a service only for
+    some parameters (an S3 upload, an ARN of an older service name)."""
+
+    def __init__(self, module, extra_error_codes=None):
+        super(Clients, self).__init__()
+        self.module = module
+        self.extra_error_codes = extra_error_codes or {}
+
+    def __missing__(self, name):
+        self[name] = aws_client(self.module, name, self.extra_error_codes.get(name))
+        return self[name]
+
+
 def argument_spec_for(service_class, options):
     spec = dict(options)
     spec.update(TAGS_ARGUMENT_SPEC)
@@ -195,8 +221,7 @@ def run(service_class, options, **module_kwargs):
     messages = service_class.validate(module.params)
     if messages:
         module.fail_json(msg="; ".join(messages))
-    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
-    service = service_class(clients, module.params)
+    service = service_class(Clients(module, service_class.extra_error_codes), module.params)
     try:
         result = execute(service, module.params, module.check_mode)
     except Refused as e:
@@ -224,10 +249,12 @@ class InfoService(object):
     kind = "resource"
     result_key = "resources"
     client_names = ()
+    extra_error_codes = {}
 
     def __init__(self, clients, params):
         self.clients = clients
         self.params = params
+        self.extra_result = {}  # further result keys (e.g. a second kind listed alongside)
 
     @property
     def client(self):
@@ -247,7 +274,9 @@ def execute_info(service, params):
     else:
         resources = service.list_all()
     found = [r for r in resources if r is not None and matches_filter(r, params)]
-    return {"changed": False, service.result_key: found}
+    result = {"changed": False, service.result_key: found}
+    result.update(service.extra_result)
+    return result
 
 
 def run_info(service_class, options=None, **module_kwargs):
@@ -255,8 +284,7 @@ def run_info(service_class, options=None, **module_kwargs):
     spec = dict(INFO_ARGUMENT_SPEC)
     spec.update(options or {})
     module = AnsibleAWSModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
-    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
-    service = service_class(clients, module.params)
+    service = service_class(Clients(module, service_class.extra_error_codes), module.params)
     try:
         result = execute_info(service, module.params)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
