@@ -128,7 +128,7 @@ changed_keys:
   returned: always
   type: list
   elements: str
-  sample: [stages[1].actions[0].configuration.ProjectName, tags]
+  sample: ["stages[1].actions[0].configuration.ProjectName", tags]
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -43,8 +43,10 @@ def test_variables_become_plaintext_environment_variables():
     ]
 
 
-def planned_changes(params, current_params=PARAMS):
-    """What ProjectService.plan names for ``params`` against a project made from ``current_params``."""
+def planned_changes(params, current_params=None):
+    """What ProjectService.plan names for ``params`` against a project made from ``current_params``
+    (``PARAMS`` when not given)."""
+    current_params = current_params or PARAMS
     service = codebuild.ProjectService({"codebuild": None}, dict(params, state="present"))
     current = codebuild.normalize_project(as_aws_returns(codebuild.build_project(current_params, OWNED)))
     return service.plan(service.desired(current, OWNED), current)
