@@ -109,3 +109,20 @@ attributes:
     description: Target is AWS or an endpoint that speaks its API.
     platforms: aws
 """
+
+    # The one filter every _info module takes (runner.INFO_ARGUMENT_SPEC).
+    INFO_FILTER = r"""
+options:
+  name:
+    description: Only the resource of this name.
+    type: str
+  tags:
+    description: Only resources that carry every one of these tags (with these values).
+    type: dict
+    default: {}
+  deployment:
+    description:
+      - Only resources whose C(refarch:deployment) tag equals this; every resource of the kind when
+        not set.
+    type: str
+"""

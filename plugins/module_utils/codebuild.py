@@ -18,7 +18,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 )
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import drop_none
 
 # Attributes UpdateProject takes as a whole, in the API's names.
@@ -27,14 +27,6 @@ UPDATABLE = ("description", "source", "artifacts", "environment", "serviceRole",
 # authorized to perform: sts:AssumeRole on service role. Please verify that: …" (earlier "… on
 # arn:aws:iam::…"); terraform-provider-aws retries it (internal/service/codebuild/project.go).
 ROLE_PROPAGATING = {"InvalidInputException": ("CodeBuild is not authorized to perform: sts:AssumeRole",)}
-
-
-def tags_to_dict(tags):
-    return boto3_tag_list_to_ansible_dict(tags or [])
-
-
-def dict_to_tags(tags):
-    return ansible_dict_to_boto3_tag_list(tags or {}, "key", "value")
 
 
 def build_project(params, tags):
@@ -69,7 +61,7 @@ def to_api(desired):
     """The desired project with tags as the API's list."""
     result = dict(desired)
     if "tags" in result:
-        result["tags"] = dict_to_tags(result["tags"])
+        result["tags"] = ansible_dict_to_boto3_tag_list(result["tags"], "key", "value")
     return result
 
 
@@ -91,7 +83,7 @@ def normalize_project(project):
         return None
     view = dict((k, project[k]) for k in NORMALIZED_KEYS if k in project)
     result = camel_dict_to_snake_dict(view)
-    result["tags"] = tags_to_dict(project.get("tags"))
+    result["tags"] = boto3_tag_list_to_ansible_dict(project.get("tags") or [])
     return result
 
 
@@ -138,15 +130,22 @@ def get_project(client, name):
     return found[0] if found else None
 
 
+class ProjectsInfo(runner.InfoService):
+    """The projects a ``codebuild_project_info`` task lists."""
+
+    kind = "CodeBuild projects"
+    result_key = "projects"
+    client_names = ("codebuild",)
+
+    def by_name(self, name):
+        return normalize_project(get_project(self.client, name))
+
+    def list_all(self):
+        return [normalize_project(p) for p in get_projects(self.client, list_project_names(self.client))]
+
+
 def list_project_names(client):
-    names = []
-    kwargs = {}
-    while True:
-        page = client.list_projects(aws_retry=True, **kwargs)
-        names.extend(page.get("projects", []))
-        if not page.get("nextToken"):
-            return names
-        kwargs["nextToken"] = page["nextToken"]
+    return paginate(client, "list_projects").get("projects", [])
 
 
 def get_projects(client, names):

@@ -10,13 +10,16 @@ documents ``force_update`` for that).
 
 from __future__ import absolute_import, division, print_function
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, retry_until_role_propagates
 
 MASK = "****"
 SECRET_KEYS = ("OAuthToken",)
@@ -25,14 +28,6 @@ ACTION_DEFAULTS = dict(runOrder=1, inputArtifacts=[], outputArtifacts=[], config
 # terraform-provider-aws retries, internal/service/codepipeline/codepipeline.go). "Pipeline role … is
 # not authorized to perform AssumeRole on action role …" is a configuration error, not retried.
 ROLE_PROPAGATING = {"InvalidStructureException": ("CodePipeline is not authorized to perform AssumeRole on role",)}
-
-
-def tags_to_dict(tags):
-    return boto3_tag_list_to_ansible_dict(tags or [])
-
-
-def dict_to_tags(tags):
-    return ansible_dict_to_boto3_tag_list(tags or {}, "key", "value")
 
 
 def build_pipeline(params):
@@ -57,6 +52,48 @@ def build_pipeline(params):
     if params.get("execution_mode"):
         pipeline["executionMode"] = params["execution_mode"]
     return pipeline
+
+
+def inject_token(pipeline, token):
+    """Set the legacy GitHub (version 1) token in every ThirdParty/GitHub source action."""
+    for stage in pipeline["stages"]:
+        for action in stage["actions"]:
+            type_id = action.get("actionTypeId") or {}
+            if type_id.get("owner") == "ThirdParty" and type_id.get("provider") == "GitHub":
+                action["configuration"]["OAuthToken"] = token
+
+
+def validate(params):
+    """Messages naming each bad parameter of a ``codepipeline`` task (none with state=absent)."""
+    if params["state"] != "present":
+        return []
+    messages = []
+    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
+        messages.append("role_arn: %r is not an IAM role ARN" % params["role_arn"])
+    for index, stage in enumerate(params["stages"]):
+        if not stage.get("name") or not stage.get("actions"):
+            messages.append("stages[%d] needs a name and at least one action" % index)
+            continue
+        for action in stage["actions"]:
+            if "OAuthToken" in (action.get("configuration") or {}):
+                messages.append("stages[%d]: put the GitHub token in github_oauth_token, never in stages" % index)
+            type_id = action.get("actionTypeId") or {}
+            if not action.get("name") or not all(type_id.get(k) for k in ("category", "owner", "provider", "version")):
+                messages.append(
+                    "stages[%d] (%s): every action needs a name and "
+                    "actionTypeId {category, owner, provider, version}" % (index, stage["name"])
+                )
+            if (
+                type_id.get("provider") == "GitHub"
+                and type_id.get("owner") == "ThirdParty"
+                and not params["github_oauth_token"]
+            ):
+                messages.append(
+                    "stages[%d] (%s): a GitHub version 1 source needs github_oauth_token" % (index, stage["name"])
+                )
+    if len(params["stages"]) < 2:
+        messages.append("stages: a pipeline needs at least two stages")
+    return messages
 
 
 def contained_changes(desired, current, path=""):
@@ -179,6 +216,111 @@ def normalize_state(state):
     return dict(pipeline_version=state.get("pipelineVersion"), stages=stages)
 
 
+def view(pipeline, metadata, tags):
+    """The pipeline as modules return it, secrets masked."""
+    if pipeline is None:
+        return None
+    shown = mask_secrets(pipeline)
+    return dict(
+        name=shown["name"],
+        arn=(metadata or {}).get("pipelineArn"),
+        version=shown.get("version"),
+        role_arn=shown.get("roleArn"),
+        artifact_store=shown.get("artifactStore"),
+        pipeline_type=shown.get("pipelineType"),
+        stages=shown.get("stages"),
+        stage_summary=stage_summary(shown),
+        tags=tags,
+    )
+
+
+class PipelineService(runner.Service):
+    """The pipeline a ``codepipeline`` task describes, on the runner. Compared on the API's own
+    shapes (:func:`contained_changes`), returned as :func:`view`."""
+
+    kind = "CodePipeline pipeline"
+    result_key = "pipeline"
+    client_names = ("codepipeline",)
+    validate = staticmethod(validate)
+
+    def read(self):
+        self.current_api, self.metadata = get_pipeline(self.client, self.name())
+        if self.current_api is None:
+            return None
+        arn = self.metadata.get("pipelineArn")
+        return view(self.current_api, self.metadata, list_tags(self.client, arn) if arn else {})
+
+    def desired(self, current, tags):
+        self.api_desired = build_pipeline(self.params)
+        if self.params["github_oauth_token"]:
+            inject_token(self.api_desired, self.params["github_oauth_token"])
+        self.structure_changes = []
+        return view(self.api_desired, self.metadata, tags)
+
+    def plan(self, desired, current):
+        self.structure_changes = contained_changes(self.api_desired, self.current_api)
+        if self.params["force_update"] and not self.structure_changes:
+            self.structure_changes = ["force_update"]
+        return self.structure_changes
+
+    def predict(self, desired, current):
+        # Every UpdatePipeline bumps the version; a tag change does not.
+        version = 1 if current is None else (current["version"] or 0) + (1 if self.structure_changes else 0)
+        return dict(desired, version=version)
+
+    def create(self, desired):
+        created = create_pipeline(self.client, self.api_desired, desired["tags"])
+        fetched, metadata = get_pipeline(self.client, self.name())
+        return view(fetched or created, metadata, desired["tags"])
+
+    def update(self, desired, current, changes, tag_changes):
+        if self.structure_changes:
+            update_pipeline(self.client, self.api_desired)
+        if tag_changes:
+            update_tags(self.client, current["arn"], tag_changes.set, tag_changes.remove)
+        fetched, metadata = get_pipeline(self.client, self.name())
+        return view(fetched, metadata, desired["tags"])
+
+    def delete(self, current):
+        delete_pipeline(self.client, current["name"])
+
+
+def describe(client, name, include_state):
+    """A pipeline as ``codepipeline_info`` returns it (state and approvals without tokens), or None."""
+    pipeline, metadata = get_pipeline(client, name)
+    if pipeline is None:
+        return None
+    tags = list_tags(client, metadata["pipelineArn"]) if metadata.get("pipelineArn") else {}
+    result = dict(
+        name=name,
+        arn=metadata.get("pipelineArn"),
+        version=pipeline.get("version"),
+        stage_summary=stage_summary(pipeline),
+        tags=tags,
+    )
+    if include_state:
+        state = get_state(client, name)
+        result["state"] = normalize_state(state)
+        result["pending_approvals"] = [
+            dict((k, v) for k, v in a.items() if k != "token") for a in pending_approvals(state)
+        ]
+    return result
+
+
+class PipelinesInfo(runner.InfoService):
+    """The pipelines a ``codepipeline_info`` task lists."""
+
+    kind = "pipelines"
+    result_key = "pipelines"
+    client_names = ("codepipeline",)
+
+    def by_name(self, name):
+        return describe(self.client, name, self.params["include_state"])
+
+    def list_all(self):
+        return [describe(self.client, name, self.params["include_state"]) for name in list_pipeline_names(self.client)]
+
+
 # ---------------------------------------------------------------- API calls
 
 
@@ -192,26 +334,23 @@ def get_pipeline(client, name):
 
 
 def list_pipeline_names(client):
-    names = []
-    kwargs = {}
-    while True:
-        page = client.list_pipelines(aws_retry=True, **kwargs)
-        names.extend(p["name"] for p in page.get("pipelines", []))
-        if not page.get("nextToken"):
-            return names
-        kwargs["nextToken"] = page["nextToken"]
+    return [p["name"] for p in paginate(client, "list_pipelines").get("pipelines", [])]
 
 
 def list_tags(client, arn):
     try:
-        return tags_to_dict(client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags"))
+        return boto3_tag_list_to_ansible_dict(
+            client.list_tags_for_resource(resourceArn=arn, aws_retry=True).get("tags") or []
+        )
     except is_boto3_error_code("ResourceNotFoundException"):
         return {}
 
 
 def create_pipeline(client, pipeline, tags):
     return retry_until_role_propagates(
-        lambda: client.create_pipeline(pipeline=pipeline, tags=dict_to_tags(tags), aws_retry=True)["pipeline"],
+        lambda: client.create_pipeline(
+            pipeline=pipeline, tags=ansible_dict_to_boto3_tag_list(tags, "key", "value"), aws_retry=True
+        )["pipeline"],
         ROLE_PROPAGATING,
     )
 
@@ -224,7 +363,9 @@ def update_pipeline(client, pipeline):
 
 def update_tags(client, arn, to_set, to_remove):
     if to_set:
-        client.tag_resource(resourceArn=arn, tags=dict_to_tags(to_set), aws_retry=True)
+        client.tag_resource(
+            resourceArn=arn, tags=ansible_dict_to_boto3_tag_list(to_set, "key", "value"), aws_retry=True
+        )
     if to_remove:
         client.untag_resource(resourceArn=arn, tagKeys=list(to_remove), aws_retry=True)
 

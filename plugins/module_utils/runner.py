@@ -69,6 +69,7 @@ class Service(object):
     kind = "resource"  # names the resource in messages, e.g. "CodeBuild project"
     result_key = "resource"  # the result key the resource is returned under
     client_names = ()  # boto3 services the module calls, e.g. ("codebuild",)
+    extra_error_codes = {}  # service -> further codes its client retries (aws_client's extra_error_codes)
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
     # The list option naming several resources of the kind in one task (e.g. "roles"), if the module has one.
     many_key = None
@@ -105,6 +106,11 @@ class Service(object):
     def read(self):
         """The current resource, or None when it does not exist."""
         raise NotImplementedError
+
+    def used_as_is(self, current):
+        """True when the existing ``current`` is only used, whoever owns it: the runner returns it
+        unchanged (no refusal, no plan, no delete). A resource given by ARN, for example."""
+        return False
 
     def desired(self, current, tags):
         """The resource as the parameters want it, with ``tags`` (the runner works them out)."""
@@ -151,8 +157,11 @@ def wanted_tags(params, current_tags):
 class Step(object):
     """One resource's planned run: what it is, what it will be, and what changes."""
 
-    def __init__(self, service, current, desired=None, changes=(), tag_changes=None, changed=False, after=None):
+    def __init__(
+        self, service, current, desired=None, changes=(), tag_changes=None, changed=False, after=None, as_is=False
+    ):
         self.service = service
+        self.as_is = as_is  # used as it is (Service.used_as_is): nothing to apply or wait for
         self.current = current
         self.desired = desired
         self.changes = list(changes)
@@ -165,6 +174,9 @@ def plan_step(service, params):
     """Read, refuse what is not ours, and plan (no mutating call); the after is predicted."""
     current = service.read()
     deployment = params["deployment"]
+    if current is not None and service.used_as_is(current):
+        shown = current if params.get("state", "present") != "absent" else None
+        return Step(service, shown, changed=False, after=shown, as_is=True)
     if current is not None and not ownership.is_owned(current.get("tags"), deployment):
         raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
     if params.get("state", "present") == "absent":
@@ -187,6 +199,8 @@ def plan_step(service, params):
 def apply_step(step, params, check_mode):
     """Make the planned change (not in check mode) and wait; the resource after."""
     service = step.service
+    if step.as_is:
+        return step.after
     waiting = service.waits and params.get("wait") and not check_mode
     if params.get("state", "present") == "absent":
         if step.changed and not check_mode:
@@ -240,6 +254,20 @@ def execute_many(service_class, services, check_mode, working_on=None):
     return result
 
 
+class Clients(dict):
+    """The module's boto3 clients, each made when first used: a module may need a service only for
+    some parameters (an S3 upload, an ARN of an older service name)."""
+
+    def __init__(self, module, extra_error_codes=None):
+        super(Clients, self).__init__()
+        self.module = module
+        self.extra_error_codes = extra_error_codes or {}
+
+    def __missing__(self, name):
+        self[name] = aws_client(self.module, name, self.extra_error_codes.get(name))
+        return self[name]
+
+
 def argument_spec_for(service_class, options):
     spec = dict(options)
     spec.update(TAGS_ARGUMENT_SPEC)
@@ -256,7 +284,7 @@ def run(service_class, options, **module_kwargs):
     messages = service_class.validate(module.params)
     if messages:
         module.fail_json(msg="; ".join(messages))
-    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
+    clients = Clients(module, service_class.extra_error_codes)
     working_on = []
     try:
         if service_class.many_key and module.params.get(service_class.many_key) is not None:
@@ -293,10 +321,12 @@ class InfoService(object):
     kind = "resource"
     result_key = "resources"
     client_names = ()
+    extra_error_codes = {}
 
     def __init__(self, clients, params):
         self.clients = clients
         self.params = params
+        self.extra_result = {}  # further result keys (e.g. a second kind listed alongside)
 
     @property
     def client(self):
@@ -323,6 +353,7 @@ def execute_info(service, params):
     result = {"changed": False}
     for key, found in dict(service.further_results(), **{service.result_key: resources}).items():
         result[key] = [r for r in found if r is not None and matches_filter(r, params)]
+    result.update(service.extra_result)
     return result
 
 
@@ -331,8 +362,7 @@ def run_info(service_class, options=None, **module_kwargs):
     spec = dict(INFO_ARGUMENT_SPEC)
     spec.update(options or {})
     module = AnsibleAWSModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
-    clients = dict((name, aws_client(module, name)) for name in service_class.client_names)
-    service = service_class(clients, module.params)
+    service = service_class(Clients(module, service_class.extra_error_codes), module.params)
     try:
         result = execute_info(service, module.params)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:

@@ -7,23 +7,19 @@ this is our own, small on purpose: only the settings an artifact store needs.
 
 from __future__ import absolute_import, division, print_function
 
+import re
+
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     ansible_dict_to_boto3_tag_list,
     boto3_tag_list_to_ansible_dict,
 )
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, retry_decorator
+from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
 
 BLOCK_ALL = dict(BlockPublicAcls=True, IgnorePublicAcls=True, BlockPublicPolicy=True, RestrictPublicBuckets=True)
-
-
-def tags_to_dict(tags):
-    return boto3_tag_list_to_ansible_dict(tags or [])
-
-
-def dict_to_tags(tags):
-    return ansible_dict_to_boto3_tag_list(tags or {}, "Key", "Value")
 
 
 def build_bucket(name, encryption, kms_key_id, tags):
@@ -50,7 +46,7 @@ def get_bucket(client, name):
     """
     try:
         tagging = retry_decorator()(client.get_bucket_tagging)(Bucket=name)
-        tags = tags_to_dict(tagging.get("TagSet"))
+        tags = boto3_tag_list_to_ansible_dict(tagging.get("TagSet") or [])
     except is_boto3_error_code("NoSuchTagSet"):
         tags = {}
     except is_boto3_error_code(["NoSuchBucket", "404", "NotFound"]):
@@ -69,10 +65,15 @@ def get_bucket(client, name):
 
 
 def get_tags(client, name):
+    """The bucket's tags, or None when there is no such bucket."""
     try:
-        return tags_to_dict(client.get_bucket_tagging(Bucket=name, aws_retry=True).get("TagSet"))
-    except is_boto3_error_code(["NoSuchTagSet", "NoSuchBucket"]):
+        return boto3_tag_list_to_ansible_dict(
+            client.get_bucket_tagging(Bucket=name, aws_retry=True).get("TagSet") or []
+        )
+    except is_boto3_error_code("NoSuchTagSet"):
         return {}
+    except is_boto3_error_code("NoSuchBucket"):
+        return None
 
 
 def list_bucket_names(client):
@@ -98,34 +99,106 @@ def put_setting(client, name, key, desired):
     elif key == "public_access_block":
         client.put_public_access_block(Bucket=name, PublicAccessBlockConfiguration=desired, aws_retry=True)
     elif key == "tags":
-        client.put_bucket_tagging(Bucket=name, Tagging=dict(TagSet=dict_to_tags(desired)), aws_retry=True)
+        client.put_bucket_tagging(
+            Bucket=name, Tagging=dict(TagSet=ansible_dict_to_boto3_tag_list(desired, "Key", "Value")), aws_retry=True
+        )
 
 
 def object_versions(client, name):
     """Every object version and delete marker: ``[{Key, VersionId}]``."""
-    found = []
-    kwargs = dict(Bucket=name)
-    while True:
-        page = client.list_object_versions(aws_retry=True, **kwargs)
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            found.append(dict(Key=item["Key"], VersionId=item["VersionId"]))
-        if not page.get("IsTruncated"):
-            return found
-        kwargs = dict(Bucket=name, KeyMarker=page.get("NextKeyMarker"), VersionIdMarker=page.get("NextVersionIdMarker"))
+    listed = paginate(client, "list_object_versions", Bucket=name)
+    return [
+        dict(Key=item["Key"], VersionId=item["VersionId"])
+        for item in listed.get("Versions", []) + listed.get("DeleteMarkers", [])
+    ]
 
 
-def empty_bucket(client, name):
-    """Delete every object version and delete marker; returns how many."""
-    versions = object_versions(client, name)
+def empty_bucket(client, name, versions):
+    """Delete ``versions`` (:func:`object_versions`, every object version and delete marker)."""
     for start in range(0, len(versions), 1000):
         client.delete_objects(
             Bucket=name, Delete=dict(Objects=versions[start : start + 1000], Quiet=True), aws_retry=True
         )
-    return len(versions)
 
 
 def delete_bucket(client, name):
     client.delete_bucket(Bucket=name, aws_retry=True)
+
+
+NAME = re.compile(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]")
+
+
+class BucketService(runner.Service):
+    """The artifact bucket an ``s3_artifact_bucket`` task describes, on the runner. Each setting has
+    its own Put call, so a setting is compared whole and put when it differs."""
+
+    kind = "S3 bucket"
+    result_key = "bucket"
+    client_names = ("s3",)
+    # A bucket created moments ago may answer NoSuchBucket to the calls that set it up.
+    extra_error_codes = {"s3": ["NoSuchBucket"]}
+
+    @staticmethod
+    def validate(params):
+        if not NAME.fullmatch(params["name"]):
+            return ["name: %r must be 3-63 lower-case letters, digits, dots, hyphens" % params["name"]]
+        return []
+
+    def read(self):
+        try:
+            current = get_bucket(self.client, self.name())
+        except is_boto3_error_code(["AccessDenied", "403"]) as e:
+            raise runner.Refused(
+                "S3 bucket %s: access denied (%s); bucket names are global, so it may be another account's"
+                % (self.name(), e)
+            ) from e
+        if self.params["state"] == "absent":
+            # What a delete removes first, counted in check mode too; a bucket not ours is never listed.
+            ours = current is not None and is_owned(current["tags"], self.params["deployment"])
+            self.versions = object_versions(self.client, self.name()) if ours else []
+            self.extra_result["deleted_objects"] = len(self.versions)
+        return current
+
+    def desired(self, current, tags):
+        return build_bucket(self.name(), self.params["encryption"], self.params["kms_key_id"], tags)
+
+    def plan(self, desired, current):
+        return [key for key in bucket_changes(desired, current) if key != "tags"]
+
+    def predict(self, desired, current):
+        return dict(desired)
+
+    def create(self, desired):
+        create_bucket(self.client, self.name(), self.client.meta.region_name)
+        for key in bucket_changes(desired, None):
+            put_setting(self.client, self.name(), key, desired[key])
+        return dict(desired)
+
+    def update(self, desired, current, changes, tag_changes):
+        for key in changes:
+            put_setting(self.client, self.name(), key, desired[key])
+        return dict(desired)
+
+    def delete(self, current):
+        empty_bucket(self.client, self.name(), self.versions)
+        delete_bucket(self.client, self.name())
+
+
+class BucketsInfo(runner.InfoService):
+    """The buckets an ``s3_artifact_bucket_info`` task lists: name and tags."""
+
+    kind = "S3 buckets"
+    result_key = "buckets"
+    client_names = ("s3",)
+
+    def by_name(self, name):
+        tags = get_tags(self.client, name)
+        return None if tags is None else dict(name=name, tags=tags)
+
+    def list_all(self):
+        # ListBuckets has no tags: read them only for the buckets the prefix selects.
+        prefix = self.params["name_prefix"]
+        return [self.by_name(name) for name in list_bucket_names(self.client) if name.startswith(prefix)]
 
 
 def object_exists(client, bucket, key):

@@ -7,21 +7,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: codebuild_project_info
-short_description: The CodeBuild projects a deployment owns
+short_description: CodeBuild projects, by name, tags or owning deployment
 version_added: 0.1.0
 description:
-  - Lists the CodeBuild projects whose C(refarch:deployment) tag equals O(deployment); teardown
-    finds what to delete with it.
+  - Lists the CodeBuild projects, or the one named O(name), that carry every tag in O(tags) and,
+    when O(deployment) is set, whose C(refarch:deployment) tag equals it; teardown finds what to
+    delete with it.
 author:
   - refarch.aws maintainers (@refarch)
-options:
-  deployment:
-    description: The deployment whose projects to list.
-    type: str
-    default: refarch
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 """
 
@@ -30,11 +27,16 @@ EXAMPLES = r"""
   refarch.aws.codebuild_project_info:
     deployment: refarch
   register: projects
+
+- name: One project
+  refarch.aws.codebuild_project_info:
+    name: refarch-webapp-build
+  register: project
 """
 
 RETURN = r"""
 projects:
-  description: The deployment's projects.
+  description: The projects found.
   returned: always
   type: list
   elements: dict
@@ -44,30 +46,12 @@ projects:
     tags: {description: Tags., type: dict}
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import codebuild
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.codebuild import ProjectsInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(deployment=dict(type="str", default="refarch")), supports_check_mode=True
-    )
-    client = aws_client(module, "codebuild")
-    try:
-        names = codebuild.list_project_names(client)
-        projects = [codebuild.normalize_project(p) for p in codebuild.get_projects(client, names)]
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="listing CodeBuild projects")
-    owned = [p for p in projects if is_owned(p["tags"], module.params["deployment"])]
-    module.exit_json(changed=False, projects=owned)
+    runner.run_info(ProjectsInfo)
 
 
 if __name__ == "__main__":

@@ -7,21 +7,18 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: codeconnections_connection_info
-short_description: The CodeConnections connections a deployment owns
+short_description: CodeConnections connections, by name, tags or owning deployment
 version_added: 0.1.0
 description:
-  - Lists the connections whose C(refarch:deployment) tag equals O(deployment), with their status
-    and, while C(PENDING), the console URL where the handshake is completed. Teardown uses it.
+  - Lists the connections (of every provider) that O(name), O(tags) and O(deployment) select, with
+    their status and, while C(PENDING), the console URL where the handshake is completed. Teardown
+    uses it.
 author:
   - refarch.aws maintainers (@refarch)
-options:
-  deployment:
-    description: The deployment whose connections to list.
-    type: str
-    default: refarch
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 """
 
@@ -34,7 +31,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 connections:
-  description: The deployment's connections.
+  description: The connections found.
   returned: always
   type: list
   elements: dict
@@ -46,32 +43,12 @@ connections:
     tags: {description: Tags., type: dict}
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import codeconnections as cc
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import is_owned
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.codeconnections import ConnectionsInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(deployment=dict(type="str", default="refarch")), supports_check_mode=True
-    )
-    client = aws_client(module, "codeconnections")
-    found = []
-    try:
-        for connection in cc.list_connections(client):
-            tags = cc.list_tags(client, connection["ConnectionArn"])
-            if is_owned(tags, module.params["deployment"]):
-                found.append(cc.normalize_connection(connection, tags))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="listing connections")
-    module.exit_json(changed=False, connections=found)
+    runner.run_info(ConnectionsInfo)
 
 
 if __name__ == "__main__":

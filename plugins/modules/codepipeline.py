@@ -69,7 +69,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 """
 
@@ -120,137 +120,23 @@ pipeline:
     stages: {description: Stages as the API describes them., type: list, returned: when present}
     stage_summary: {description: "C([{name, actions: [{name, provider}]}])", type: list, returned: when present}
     tags: {description: Tags., type: dict, returned: when present}
-changed_attributes:
-  description: Where the pipeline differed (dotted paths).
-  returned: when updated
+changed_keys:
+  description:
+    - Where the pipeline differed, as dotted paths in the API's names
+      (e.g. C(stages[1].actions[0].configuration.ProjectName)); C(force_update) when only
+      O(force_update) made it update; empty when nothing changed.
+  returned: always
   type: list
   elements: str
+  sample: ["stages[1].actions[0].configuration.ProjectName", tags]
 """
 
-import re
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import codepipeline as cp
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
-    OWNERSHIP_ARGUMENT_SPEC,
-    desired_tags,
-    is_owned,
-    not_ours_message,
-    tag_changes,
-)
-
-
-def view(pipeline, metadata, tags):
-    if pipeline is None:
-        return None
-    shown = cp.mask_secrets(pipeline)
-    return dict(
-        name=shown["name"],
-        arn=(metadata or {}).get("pipelineArn"),
-        version=shown.get("version"),
-        role_arn=shown.get("roleArn"),
-        artifact_store=shown.get("artifactStore"),
-        pipeline_type=shown.get("pipelineType"),
-        stages=shown.get("stages"),
-        stage_summary=cp.stage_summary(shown),
-        tags=tags,
-    )
-
-
-def inject_token(pipeline, token):
-    for stage in pipeline["stages"]:
-        for action in stage["actions"]:
-            type_id = action.get("actionTypeId") or {}
-            if type_id.get("owner") == "ThirdParty" and type_id.get("provider") == "GitHub":
-                action["configuration"]["OAuthToken"] = token
-
-
-def run(module, client):
-    params = module.params
-    name = params["name"]
-    current, metadata = cp.get_pipeline(client, name)
-    tags = cp.list_tags(client, metadata["pipelineArn"]) if current and metadata.get("pipelineArn") else {}
-    before = view(current, metadata, tags)
-    if current is not None and not is_owned(tags, params["deployment"]):
-        module.fail_json(msg=not_ours_message("pipeline", name, params["deployment"]))
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, pipeline={}, diff=diff_result(None, None))
-        if not module.check_mode:
-            cp.delete_pipeline(client, name)
-        return dict(changed=True, pipeline={}, diff=diff_result(before, None))
-
-    desired = cp.build_pipeline(params)
-    if params["github_oauth_token"]:
-        inject_token(desired, params["github_oauth_token"])
-    wanted_tags = desired_tags(params["deployment"], params["tags"])
-    if current is None:
-        after = view(dict(desired, version=1), {}, wanted_tags)
-        if not module.check_mode:
-            created = cp.create_pipeline(client, desired, wanted_tags)
-            created_pipeline, metadata = cp.get_pipeline(client, name)
-            after = view(created_pipeline or created, metadata, wanted_tags)
-        return dict(changed=True, pipeline=after, diff=diff_result(None, after))
-
-    changes = cp.contained_changes(desired, current)
-    if params["force_update"]:
-        changes = changes or ["force_update"]
-    to_set, to_remove = tag_changes(tags, wanted_tags, purge=True)
-    if not changes and not to_set and not to_remove:
-        return dict(changed=False, pipeline=before, diff=diff_result(before, before))
-    after = view(dict(desired, version=current.get("version", 0) + (1 if changes else 0)), metadata, wanted_tags)
-    if not module.check_mode:
-        if changes:
-            cp.update_pipeline(client, desired)
-        if to_set or to_remove:
-            cp.update_tags(client, metadata["pipelineArn"], to_set, to_remove)
-        updated, metadata = cp.get_pipeline(client, name)
-        after = view(updated, metadata, wanted_tags)
-    if to_set or to_remove:
-        changes = [*changes, "tags"]
-    return dict(changed=True, pipeline=after, changed_attributes=changes, diff=diff_result(before, after))
-
-
-def validate(module):
-    params = module.params
-    if params["state"] != "present":
-        return
-    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
-        module.fail_json(msg="role_arn: %r is not an IAM role ARN" % params["role_arn"])
-    for index, stage in enumerate(params["stages"]):
-        if not stage.get("name") or not stage.get("actions"):
-            module.fail_json(msg="stages[%d] needs a name and at least one action" % index)
-        for action in stage["actions"]:
-            if "OAuthToken" in (action.get("configuration") or {}):
-                module.fail_json(msg="stages[%d]: put the GitHub token in github_oauth_token, never in stages" % index)
-            type_id = action.get("actionTypeId") or {}
-            if not action.get("name") or not all(type_id.get(k) for k in ("category", "owner", "provider", "version")):
-                module.fail_json(
-                    msg="stages[%d] (%s): every action needs a name and "
-                    "actionTypeId {category, owner, provider, version}" % (index, stage["name"])
-                )
-            if (
-                type_id.get("provider") == "GitHub"
-                and type_id.get("owner") == "ThirdParty"
-                and not params["github_oauth_token"]
-            ):
-                module.fail_json(
-                    msg="stages[%d] (%s): a GitHub version 1 source needs github_oauth_token" % (index, stage["name"])
-                )
-    if len(params["stages"]) < 2:
-        module.fail_json(msg="stages: a pipeline needs at least two stages")
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.codepipeline import PipelineService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         role_arn=dict(type="str"),
@@ -260,20 +146,8 @@ def main():
         execution_mode=dict(type="str", choices=["SUPERSEDED", "QUEUED", "PARALLEL"]),
         github_oauth_token=dict(type="str", no_log=True),
         force_update=dict(type="bool", default=False),
-        **OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[("state", "present", ("role_arn", "artifact_bucket", "stages"))],
-    )
-    validate(module)
-    client = aws_client(module, "codepipeline")
-    try:
-        result = run(module, client)
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="pipeline %s" % module.params["name"])
-    module.exit_json(**result)
+    runner.run(PipelineService, options, required_if=[("state", "present", ("role_arn", "artifact_bucket", "stages"))])
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 """
 
@@ -56,6 +56,14 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+changed_keys:
+  description: >-
+    The settings that differed (C(versioning), C(encryption), C(public_access_block), C(tags));
+    empty when none.
+  returned: always
+  type: list
+  elements: str
+  sample: [encryption, tags]
 bucket:
   description: The bucket's settings; empty when absent.
   returned: always
@@ -72,78 +80,18 @@ deleted_objects:
   type: int
 """
 
-import re
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import s3
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-from ansible_collections.refarch.aws.plugins.module_utils.diffing import diff_result
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import (
-    OWNERSHIP_ARGUMENT_SPEC,
-    desired_tags,
-    is_owned,
-    not_ours_message,
-)
-
-
-def run(module, client):
-    params = module.params
-    name = params["name"]
-    current = s3.get_bucket(client, name)
-    if current is not None and not is_owned(current["tags"], params["deployment"]):
-        module.fail_json(msg=not_ours_message("bucket", name, params["deployment"]))
-    if params["state"] == "absent":
-        if current is None:
-            return dict(changed=False, bucket={}, deleted_objects=0, diff=diff_result(None, None))
-        if module.check_mode:
-            count = len(s3.object_versions(client, name))
-        else:
-            count = s3.empty_bucket(client, name)
-            s3.delete_bucket(client, name)
-        return dict(changed=True, bucket={}, deleted_objects=count, diff=diff_result(current, None))
-
-    desired = s3.build_bucket(
-        name, params["encryption"], params["kms_key_id"], desired_tags(params["deployment"], params["tags"])
-    )
-    changes = s3.bucket_changes(desired, current)
-    if changes and not module.check_mode:
-        if current is None:
-            s3.create_bucket(client, name, module.region)
-        for key in changes:
-            s3.put_setting(client, name, key, desired[key])
-    return dict(changed=bool(changes), bucket=desired, diff=diff_result(current, desired))
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.s3 import BucketService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         encryption=dict(type="str", choices=["AES256", "aws:kms"], default="AES256"),
         kms_key_id=dict(type="str"),
-        **OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", module.params["name"]):
-        module.fail_json(msg="name: %r must be 3-63 lower-case letters, digits, dots, hyphens" % module.params["name"])
-    client = aws_client(module, "s3", extra_error_codes=["NoSuchBucket"])
-    try:
-        result = run(module, client)
-    except is_boto3_error_code(["AccessDenied", "403"]) as e:
-        module.fail_json_aws(
-            e,
-            msg="S3 bucket %s: access denied; bucket names are global, so it may be another account's"
-            % module.params["name"],
-        )
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="S3 bucket %s" % module.params["name"])
-    module.exit_json(**result)
+    runner.run(BucketService, options)
 
 
 if __name__ == "__main__":

@@ -1,5 +1,5 @@
 import pytest
-from ansible_collections.refarch.aws.plugins.module_utils import codebuild
+from ansible_collections.refarch.aws.plugins.module_utils import codebuild, runner
 
 from .stubbed import stubbed
 
@@ -43,8 +43,10 @@ def test_variables_become_plaintext_environment_variables():
     ]
 
 
-def planned_changes(params, current_params=PARAMS):
-    """What ProjectService.plan names for ``params`` against a project made from ``current_params``."""
+def planned_changes(params, current_params=None):
+    """What ProjectService.plan names for ``params`` against a project made from ``current_params``
+    (``PARAMS`` when not given)."""
+    current_params = current_params or PARAMS
     service = codebuild.ProjectService({"codebuild": None}, dict(params, state="present"))
     current = codebuild.normalize_project(as_aws_returns(codebuild.build_project(current_params, OWNED)))
     return service.plan(service.desired(current, OWNED), current)
@@ -118,3 +120,17 @@ def test_get_projects_batches_by_100():
     stub.add_response("batch_get_projects", {"projects": [{"name": "p100"}]}, {"names": names[100:]})
     with stub:
         assert [p["name"] for p in codebuild.get_projects(client, names)] == ["p0", "p100"]
+
+
+def test_info_reads_every_page_and_keeps_the_deployments_projects():
+    client, stub = stubbed("codebuild")
+    stub.add_response("list_projects", {"projects": ["pa"], "nextToken": "t"}, {})
+    stub.add_response("list_projects", {"projects": ["pb"]}, {"nextToken": "t"})
+    tag = [{"key": "refarch:deployment", "value": "refarch"}]
+    found = {"projects": [{"name": "pa", "tags": tag}, {"name": "pb", "tags": []}]}
+    stub.add_response("batch_get_projects", found, {"names": ["pa", "pb"]})
+    with stub:
+        result = runner.execute_info(
+            codebuild.ProjectsInfo({"codebuild": client}, {}), {"name": None, "tags": {}, "deployment": "refarch"}
+        )
+    assert result == {"changed": False, "projects": [{"name": "pa", "tags": OWNED}]}

@@ -2,6 +2,7 @@ import copy
 
 import pytest
 from ansible_collections.refarch.aws.plugins.module_utils import codepipeline as cp
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 
 from .stubbed import stubbed
 
@@ -213,3 +214,75 @@ def stage(name, status=None, execution="e-2", error=None):
 )
 def test_stopped_short_of_names_the_stage_no_execution_gets_past(stages, why):
     assert cp.stopped_short_of({"stageStates": stages}, "Review") == why
+
+
+def test_the_token_goes_only_into_github_v1_actions_and_is_masked_in_the_view():
+    stages = copy.deepcopy(STAGES)
+    del stages[0]["actions"][0]["configuration"]["OAuthToken"]
+    stages[1]["actions"][0]["configuration"] = {"CustomData": "look"}
+    desired = cp.build_pipeline(dict(PARAMS, stages=stages))
+    cp.inject_token(desired, "tok")
+    assert desired["stages"][0]["actions"][0]["configuration"]["OAuthToken"] == "tok"
+    assert "OAuthToken" not in desired["stages"][1]["actions"][0]["configuration"]
+    shown = cp.view(dict(desired, version=1), {"pipelineArn": "arn"}, {})
+    assert "tok" not in repr(shown)
+    assert shown["stage_summary"][0] == {"name": "Source", "actions": [{"name": "GitHub", "provider": "GitHub"}]}
+
+
+ARN = "arn:aws:codepipeline:us-east-1:123456789012:p"
+ROLE = "arn:aws:iam::123456789012:role/refarch/p"
+# A codepipeline task as the runner passes it (tags unset: left alone).
+TASK = dict(PARAMS, role_arn=ROLE, artifact_bucket="artifacts", state="present", force_update=False)
+TASK.update(github_oauth_token="secret-token", deployment="refarch", tags=None, purge_tags=True)
+
+
+def service_with_pipeline(stub, params, tags=None):
+    """A PipelineService whose GetPipeline/ListTagsForResource answer the pipeline as the task sets it."""
+    stages = copy.deepcopy(STAGES)
+    del stages[0]["actions"][0]["configuration"]["OAuthToken"]
+    params = dict(params, stages=stages)
+    desired = cp.build_pipeline(params)
+    cp.inject_token(desired, "secret-token")
+    stub.add_response("get_pipeline", {"pipeline": as_aws_returns(desired), "metadata": {"pipelineArn": ARN}})
+    tag_list = [{"key": k, "value": v} for k, v in (tags or {"refarch:deployment": "refarch"}).items()]
+    stub.add_response("list_tags_for_resource", {"tags": tag_list}, {"resourceArn": ARN})
+    return params
+
+
+def test_a_rerun_reads_and_changes_nothing():
+    client, stub = stubbed("codepipeline")
+    params = service_with_pipeline(stub, TASK)
+    with stub:
+        result = runner.execute(cp.PipelineService({"codepipeline": client}, params), params, False)
+    stub.assert_no_pending_responses()
+    assert result["changed"] is False and result["changed_keys"] == []
+    assert result["pipeline"]["version"] == 3 and "secret-token" not in repr(result)
+
+
+def test_a_tag_change_tags_without_an_update_or_a_new_version():
+    client, stub = stubbed("codepipeline")
+    params = service_with_pipeline(stub, dict(TASK, tags={"team": "web"}))
+    with stub:
+        result = runner.execute(cp.PipelineService({"codepipeline": client}, params), params, True)
+    stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["tags"] and result["pipeline"]["version"] == 3
+    assert result["pipeline"]["tags"] == {"refarch:deployment": "refarch", "team": "web"}
+
+
+def test_force_update_is_named_and_bumps_the_version():
+    client, stub = stubbed("codepipeline")
+    params = service_with_pipeline(stub, dict(TASK, force_update=True))
+    with stub:
+        result = runner.execute(cp.PipelineService({"codepipeline": client}, params), params, True)
+    assert result["changed_keys"] == ["force_update"] and result["pipeline"]["version"] == 4
+
+
+def test_every_bad_stage_is_named():
+    stages = [{"name": "Source", "actions": []}, {"name": "B", "actions": [{"name": "x", "actionTypeId": {}}]}]
+    messages = cp.validate(dict(TASK, role_arn="role", stages=stages, github_oauth_token=None))
+    assert messages == [
+        "role_arn: 'role' is not an IAM role ARN",
+        "stages[0] needs a name and at least one action",
+        "stages[1] (B): every action needs a name and actionTypeId {category, owner, provider, version}",
+    ]
+    assert cp.validate(dict(TASK, state="absent", role_arn=None, stages=None)) == []

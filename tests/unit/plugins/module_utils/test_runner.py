@@ -221,3 +221,44 @@ def test_many_finish_sees_every_applied_step_and_adds_result_keys():
     result = runner.execute_many(Finishing, [Finishing("a"), Finishing("b")], True)
     assert result["afters"] == [("a", True, True), ("b", True, True)]
     assert runner.execute_many(Finishing, [], False)["things"] == {}
+
+
+class UsedByArn(FakeService):
+    def used_as_is(self, current):
+        return True
+
+
+@pytest.mark.parametrize("state", ["present", "absent"])
+def test_a_resource_used_as_is_is_neither_refused_nor_changed(state):
+    current = {"name": "t", "size": 1, "tags": {"refarch:deployment": "other"}}
+    service = UsedByArn(current)
+    result = run(service, state=state, size=2, tags={"team": "web"})
+    assert service.calls == ["read"]
+    shown = current if state == "present" else {}
+    assert result == {"changed": False, "changed_keys": [], "diff": {"before": shown, "after": shown}, "thing": shown}
+
+
+def test_clients_are_made_when_first_used_with_their_extra_codes():
+    made = []
+
+    class Module(object):
+        def client(self, service, retry_decorator=None):
+            made.append(service)
+            return "client of %s" % service
+
+    clients = runner.Clients(Module(), {"s3": ["NoSuchBucket"]})
+    assert made == []
+    assert clients["s3"] == clients["s3"] == "client of s3"
+    assert made == ["s3"]
+
+
+def test_info_returns_the_services_further_keys():
+    class Things(runner.InfoService):
+        result_key = "things"
+
+        def list_all(self):
+            self.extra_result["others"] = [{"tags": OWNED}]
+            return []
+
+    result = runner.execute_info(Things({}, {}), {"name": None, "deployment": "refarch", "tags": {}})
+    assert result == {"changed": False, "things": [], "others": [{"tags": OWNED}]}

@@ -1,6 +1,6 @@
 import botocore.exceptions
 import pytest
-from ansible_collections.refarch.aws.plugins.module_utils import s3
+from ansible_collections.refarch.aws.plugins.module_utils import runner, s3
 
 from .stubbed import stubbed
 
@@ -125,7 +125,7 @@ def test_empty_bucket_deletes_every_version_and_marker_across_pages():
         },
     )
     with stub:
-        assert s3.empty_bucket(client, "b") == 3
+        s3.empty_bucket(client, "b", s3.object_versions(client, "b"))
     stub.assert_no_pending_responses()
 
 
@@ -139,3 +139,53 @@ def test_put_setting_tags():
     with stub:
         s3.put_setting(client, "b", "tags", OWNED)
     stub.assert_no_pending_responses()
+
+
+TASK = dict(name="b", state="present", encryption="AES256", kms_key_id=None, deployment="refarch", tags=None)
+
+
+def bucket_as_built(stub, tags):
+    stub.add_response("get_bucket_tagging", {"TagSet": [{"Key": k, "Value": v} for k, v in tags.items()]})
+    stub.add_response("get_bucket_versioning", {"Status": "Enabled"})
+    rules = {"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]}
+    stub.add_response("get_bucket_encryption", {"ServerSideEncryptionConfiguration": rules})
+    stub.add_response("get_public_access_block", {"PublicAccessBlockConfiguration": s3.BLOCK_ALL})
+
+
+def test_check_mode_absent_counts_what_the_delete_would_remove():
+    client, stub = stubbed("s3")
+    bucket_as_built(stub, OWNED)
+    stub.add_response("list_object_versions", {"Versions": [{"Key": "a", "VersionId": "1"}]}, {"Bucket": "b"})
+    params = dict(TASK, state="absent")
+    with stub:
+        result = runner.execute(s3.BucketService({"s3": client}, params), params, True)
+    stub.assert_no_pending_responses()
+    assert result["changed"] and result["deleted_objects"] == 1 and result["bucket"] == {}
+
+
+def test_a_bucket_not_ours_is_refused_before_its_objects_are_listed():
+    client, stub = stubbed("s3")
+    bucket_as_built(stub, {"refarch:deployment": "other"})
+    params = dict(TASK, state="absent")
+    with stub, pytest.raises(runner.Refused, match="it is not ours"):
+        runner.execute(s3.BucketService({"s3": client}, params), params, False)
+    stub.assert_no_pending_responses()
+
+
+def test_a_tag_change_puts_the_tags_only():
+    client, stub = stubbed("s3")
+    bucket_as_built(stub, dict(OWNED, team="old"))
+    tagging = {"TagSet": [{"Key": "team", "Value": "web"}, {"Key": "refarch:deployment", "Value": "refarch"}]}
+    stub.add_response("put_bucket_tagging", {}, {"Bucket": "b", "Tagging": tagging})
+    params = dict(TASK, tags={"team": "web"})
+    with stub:
+        result = runner.execute(s3.BucketService({"s3": client}, params), params, False)
+    stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["tags"] and result["bucket"]["tags"] == dict(OWNED, team="web")
+
+
+def test_another_accounts_bucket_is_refused_saying_so():
+    client, stub = stubbed("s3")
+    stub.add_client_error("get_bucket_tagging", "AccessDenied", "Access Denied", 403)
+    with stub, pytest.raises(runner.Refused, match="may be another account's"):
+        runner.execute(s3.BucketService({"s3": client}, TASK), TASK, False)
