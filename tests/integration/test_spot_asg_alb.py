@@ -14,13 +14,13 @@ from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 
-DEPLOY = "playbooks/spot_asg_alb.yml"
-TEARDOWN = "playbooks/spot_asg_alb_teardown.yml"
+DEPLOY = "site.yml"
+TEARDOWN = "teardown.yml"
 BAD_INPUT = "tests/integration/playbooks/spot_asg_alb_bad_input.yml"
 NAME = "refarch-web"
 OWNER = {"Key": "refarch:deployment", "Value": "refarch"}
 AMI = "ami-0d27e0fb3bac4d724"
-VARS = {"spot_asg_alb_wait_timeout": 60}
+VARS = {"refarch_stacks_selected": "spot_asg_alb", "spot_asg_alb_wait_timeout": 60}
 # The role's resource tasks, each backed by one module.
 TASKS = {
     "sgs": "Security groups (ALB HTTP 80 from anywhere; instances HTTP 80 from the ALB's group only)",
