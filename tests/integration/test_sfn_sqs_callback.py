@@ -81,7 +81,7 @@ def check_outcome(execution, order, expected):
 
 def task_result(run, name):
     """The host's result of the role task ``name`` (the callback names role tasks ``<role> : <name>``)."""
-    found = run.task_results(name) or run.task_results(f"sfn_sqs_callback : {name}")
+    found = run.task_results(name) or run.task_results(f"refarch.aws.sfn_sqs_callback : {name}")
     assert len(found) == 1, f"task {name!r}: {len(found)} results"
     return found[0]
 
