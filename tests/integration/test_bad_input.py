@@ -20,17 +20,7 @@ from tests.support.playbook import run_playbook
 pytestmark = pytest.mark.integration
 
 CATALOGUE = yaml.safe_load((Path(__file__).parent / "files" / "bad_input.yml").read_text())
-MODULE_DEFAULTS = {
-    "group/refarch.aws.aws": {
-        key: "{{ %s }}" % var
-        for key, var in [
-            ("region", "aws_region"),
-            ("endpoint_url", "aws_endpoint_url"),
-            ("access_key", "aws_access_key"),
-            ("secret_key", "aws_secret_key"),
-        ]
-    }
-}
+MODULE_DEFAULTS = {"group/refarch.aws.aws": "{{ refarch_module_defaults }}"}  # the inventory's
 NOT_OWNING = {"stepfunctions_execution"}  # starts executions, owns nothing: no deployment option
 
 

@@ -15,8 +15,9 @@ from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 
-DEPLOY = "playbooks/beanstalk_codepipeline.yml"
-TEARDOWN = "playbooks/beanstalk_codepipeline_teardown.yml"
+DEPLOY = "site.yml"
+TEARDOWN = "teardown.yml"
+STACK = {"refarch_stacks_selected": "beanstalk_codepipeline"}
 APPROVE = "playbooks/approve.yml"
 NAME = "refarch-webapp"
 PIPELINE = f"{NAME}-pipeline"
@@ -25,6 +26,7 @@ ROLES = [f"{NAME}-codebuild", f"{NAME}-codepipeline", f"{NAME}-eb-ec2", f"{NAME}
 TOKEN = "ghp_NeverPrintThisToken0123456789"
 UPDATED = {"beanstalk_codepipeline_build_timeout": 20, "beanstalk_codepipeline_instance_type": "t3.small"}
 VARS = {
+    **STACK,
     "beanstalk_codepipeline_github_repository": "octo-org/webapp-fork",
     "beanstalk_codepipeline_poll_interval": 1,
     "beanstalk_codepipeline_wait_timeout": 120,
@@ -230,9 +232,9 @@ def teardown_leaves_only_look_alikes(aws):
     aws.client("elasticbeanstalk").create_application(ApplicationName=f"{NAME}-lookalike")
 
     aws.clear_calls()
-    checked = ok(run_playbook(TEARDOWN, aws.environment(), "--check"))
+    checked = ok(run_playbook(TEARDOWN, aws.environment(), "--check", extra_vars=STACK))
     assert checked.changed > 0 and aws.mutating_calls() == []
-    down = run_playbook(TEARDOWN, aws.environment(), extra_vars={"beanstalk_codepipeline_poll_interval": 1})
+    down = run_playbook(TEARDOWN, aws.environment(), extra_vars={**STACK, "beanstalk_codepipeline_poll_interval": 1})
     assert down.rc == 0, down.stdout[-4000:]
     assert cp.list_pipelines()["pipelines"] == []
     assert aws.client("codebuild").list_projects()["projects"] == []
@@ -245,7 +247,7 @@ def teardown_leaves_only_look_alikes(aws):
     ]
     assert aws.client("iam").list_instance_profiles()["InstanceProfiles"] == []
     assert aws.client("codeconnections").list_connections()["Connections"] == []
-    assert ok(run_playbook(TEARDOWN, aws.environment())).changed == 0
+    assert ok(run_playbook(TEARDOWN, aws.environment(), extra_vars=STACK)).changed == 0
 
 
 BRANCH = "Python 3.11 running on 64bit Amazon Linux 2023"
@@ -352,7 +354,7 @@ def test_the_github_token_never_appears_in_output(aws):
 
 
 def test_a_missing_github_source_fails_before_any_api_call(aws):
-    run = run_playbook(DEPLOY, aws.environment(), extra_vars={"beanstalk_codepipeline_github_repository": ""})
+    run = run_playbook(DEPLOY, aws.environment(), extra_vars={**STACK, "beanstalk_codepipeline_github_repository": ""})
     assert run.rc != 0
     assert "beanstalk_codepipeline_github_repository" in run.stdout
     assert aws.calls() == []

@@ -17,7 +17,7 @@ import pytest
 
 from refarch_emulator.faults import FaultProxy
 from tests.support import leftovers
-from tests.support.playbook import ROOT, run_playbook
+from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 STACKS = [s for s in os.environ.get("REFARCH_FAULT_STACKS", "sfn_sqs_callback").split(",") if s]
@@ -31,13 +31,11 @@ def report(capsys, text: str) -> None:
 
 @pytest.mark.parametrize("stack", STACKS)
 def test_a_stack_converges_through_20_percent_faults_and_teardown_leaves_nothing(aws, capsys, stack):
-    deploy, teardown = f"playbooks/{stack}.yml", f"playbooks/{stack}_teardown.yml"
-    if not (ROOT / deploy).exists() or not (ROOT / teardown).exists():
-        pytest.fail(f"{stack}: {deploy} / {teardown} missing")
+    only = {"refarch_stacks_selected": stack}
     with FaultProxy(aws.url, rate=RATE, seed=8) as proxy:
         env = dict(aws.environment(), AWS_ENDPOINT_URL=proxy.url)
 
-        first = run_playbook(deploy, env)
+        first = run_playbook("site.yml", env, extra_vars=only)
         assert first.rc == 0, first.stdout[-4000:] + first.stderr[-2000:]
         assert first.changed > 0
         deployed = leftovers.leftovers(aws.url)  # read past the proxy: the emulator's own state
@@ -45,13 +43,13 @@ def test_a_stack_converges_through_20_percent_faults_and_teardown_leaves_nothing
         after_deploy = proxy.stats()["injected"]
 
         aws.clear_calls()
-        again = run_playbook(deploy, env)
+        again = run_playbook("site.yml", env, extra_vars=only)
         assert again.rc == 0, again.stdout[-4000:] + again.stderr[-2000:]
         assert again.changed_tasks() == []
         assert aws.mutating_calls() == [], "a rerun through faults made mutating calls"
         assert leftovers.snapshot(leftovers.leftovers(aws.url)) == leftovers.snapshot(deployed)
 
-        gone = run_playbook(teardown, env)
+        gone = run_playbook("teardown.yml", env, extra_vars=only)
         assert gone.rc == 0, gone.stdout[-4000:] + gone.stderr[-2000:]
         stats = proxy.stats()
     left = leftovers.leftovers(aws.url)

@@ -166,9 +166,8 @@ def test_modules_and_roles_refuse_exact_name_look_alikes(aws, tmp_path):
         }
         for case, module, params in cases
     ]
-    defaults = {key: "{{ %s }}" % key.replace("endpoint_url", "aws_endpoint_url") for key in ("endpoint_url",)}
-    defaults |= {"region": "{{ aws_region }}", "access_key": "testing", "secret_key": "testing"}
-    play = {"hosts": "localhost", "gather_facts": False, "module_defaults": {"group/refarch.aws.aws": defaults}}
+    defaults = {"group/refarch.aws.aws": "{{ refarch_module_defaults }}"}  # the inventory's
+    play = {"hosts": "localhost", "gather_facts": False, "module_defaults": defaults}
     (tmp_path / "refuse.yml").write_text(yaml.safe_dump([dict(play, name="refuse", tasks=tasks)], sort_keys=False))
     aws.clear_calls()
     run = run_playbook(str(tmp_path / "refuse.yml"), aws.environment())
@@ -184,7 +183,7 @@ def test_modules_and_roles_refuse_exact_name_look_alikes(aws, tmp_path):
     assert aws.mutating_calls() == []
 
     # The spot role adopts no security group of its name (amazon.aws.ec2_security_group would).
-    spot = run_playbook("playbooks/spot_asg_alb.yml", aws.environment())
+    spot = run_playbook("site.yml", aws.environment(), extra_vars={"refarch_stacks_selected": "spot_asg_alb"})
     assert (
         spot.rc != 0
         and "security group refarch-web-alb-sg exists but has no refarch:deployment=refarch tag" in spot.stdout

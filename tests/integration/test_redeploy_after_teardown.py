@@ -15,11 +15,11 @@ from tests.support.emulator import Emulator
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
-DEPLOY = "playbooks/sfn_sqs_callback.yml"
+DEPLOY = "site.yml"
 # The site teardown (stacks, then playbooks/leftovers.yml's "Could not delete" check), this stack only.
 TEARDOWN = "teardown.yml"
 STACK = {"refarch_stacks_selected": "sfn_sqs_callback"}
-QUICK = {"sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
+QUICK = {**STACK, "sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
 QUEUES = ["refarch-orders-inventory-requests", "refarch-orders-inventory-requests-dlq"]
 
 

@@ -12,10 +12,11 @@ from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 
-DEPLOY = "playbooks/beanstalk_codepipeline.yml"
+DEPLOY = "site.yml"
 PIPELINE = "refarch-webapp-pipeline"
 TOKEN = "ghp_SecretCanary7f3c9e1d5b2a40817623"
 VARS = {
+    "refarch_stacks_selected": "beanstalk_codepipeline",
     "beanstalk_codepipeline_source": "oauth",
     "beanstalk_codepipeline_github_oauth_token": TOKEN,
     "beanstalk_codepipeline_github_repository": "octo-org/webapp-fork",

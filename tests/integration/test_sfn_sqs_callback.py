@@ -13,8 +13,9 @@ import pytest
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
-DEPLOY = "playbooks/sfn_sqs_callback.yml"
-TEARDOWN = "playbooks/sfn_sqs_callback_teardown.yml"
+DEPLOY = "site.yml"
+TEARDOWN = "teardown.yml"
+STACK = {"refarch_stacks_selected": "sfn_sqs_callback"}
 ORDERS = "playbooks/orders.yml"
 PREFIX = "refarch-orders"
 RESOURCE_TASKS = [
@@ -26,7 +27,7 @@ RESOURCE_TASKS = [
 ]
 RUN_ORDERS = "Start the orders and wait for their outcomes"
 # Short enough that a lost callback fails the test in a minute instead of waiting 400 s (the default).
-QUICK = {"sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
+QUICK = {**STACK, "sfn_sqs_callback_task_timeout": 90, "sfn_sqs_callback_task_heartbeat": 45}
 STACK_TAGS = {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 # The role's default inventory: WIDGET-1: 100, GADGET-2: 5, GIZMO-3: 0.
 IN_STOCK = [
@@ -80,7 +81,7 @@ def check_outcome(execution, order, expected):
 
 def task_result(run, name):
     """The host's result of the role task ``name`` (the callback names role tasks ``<role> : <name>``)."""
-    found = run.task_results(name) or run.task_results(f"sfn_sqs_callback : {name}")
+    found = run.task_results(name) or run.task_results(f"refarch.aws.sfn_sqs_callback : {name}")
     assert len(found) == 1, f"task {name!r}: {len(found)} results"
     return found[0]
 
@@ -136,7 +137,7 @@ def teardown_leaves_only_look_alikes(aws, watch):
     sqs.create_queue(
         QueueName=f"{PREFIX}-other-stack", tags={"refarch:deployment": "refarch", "refarch:stack": "other"}
     )
-    gone = run_playbook(TEARDOWN, aws.environment())
+    gone = run_playbook(TEARDOWN, aws.environment(), extra_vars=STACK)
     watch.lap("teardown")
     assert gone.rc == 0, gone.stdout[-4000:]
     leftovers = task_result(gone, "What of this stack still carries the ownership tag")
@@ -150,7 +151,7 @@ def teardown_leaves_only_look_alikes(aws, watch):
     assert lam.list_event_source_mappings()["EventSourceMappings"] == []
     assert sfn.list_state_machines()["stateMachines"] == []
     assert [r["RoleName"] for r in iam.list_roles()["Roles"] if r["RoleName"].startswith(PREFIX)] == []
-    again = run_playbook(TEARDOWN, aws.environment())
+    again = run_playbook(TEARDOWN, aws.environment(), extra_vars=STACK)
     watch.lap("teardown again")
     assert again.rc == 0 and again.changed == 0
 
@@ -207,7 +208,7 @@ def deploy_again_at_once_and_remove(aws, watch):
     watch.lap("deploy again after teardown")
     assert resource_changes(redeployed) == [True] * len(RESOURCE_TASKS)
     assert [e["status"] for e in task_result(redeployed, RUN_ORDERS)["executions"]] == ["SUCCEEDED", "FAILED", "FAILED"]
-    gone = run_playbook(TEARDOWN, aws.environment())
+    gone = run_playbook(TEARDOWN, aws.environment(), extra_vars=STACK)
     assert gone.rc == 0, gone.stdout[-4000:]
 
 
@@ -298,7 +299,7 @@ def test_bad_role_input_stops_before_any_api_call(aws):
     run = run_playbook(
         DEPLOY,
         aws.environment(),
-        extra_vars={"sfn_sqs_callback_inventory": {"WIDGET-1": -1}, "sfn_sqs_callback_function_timeout": 60},
+        extra_vars={**STACK, "sfn_sqs_callback_inventory": {"WIDGET-1": -1}, "sfn_sqs_callback_function_timeout": 60},
     )
     assert run.rc != 0
     assert "sfn_sqs_callback_inventory must map each sku to a whole number of units" in run.stdout

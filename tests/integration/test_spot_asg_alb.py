@@ -14,13 +14,13 @@ from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
 
-DEPLOY = "playbooks/spot_asg_alb.yml"
-TEARDOWN = "playbooks/spot_asg_alb_teardown.yml"
+DEPLOY = "site.yml"
+TEARDOWN = "teardown.yml"
 BAD_INPUT = "tests/integration/playbooks/spot_asg_alb_bad_input.yml"
 NAME = "refarch-web"
 OWNER = {"Key": "refarch:deployment", "Value": "refarch"}
 AMI = "ami-0d27e0fb3bac4d724"
-VARS = {"spot_asg_alb_wait_timeout": 60}
+VARS = {"refarch_stacks_selected": "spot_asg_alb", "spot_asg_alb_wait_timeout": 60}
 # The role's resource tasks, each backed by one module.
 TASKS = {
     "sgs": "Security groups (ALB HTTP 80 from anywhere; instances HTTP 80 from the ALB's group only)",
@@ -28,7 +28,7 @@ TASKS = {
     "alb": "ALB, target group and HTTP 80 listener",
     "group": "Spot Auto Scaling group over the AZs that offer its types, at the template's $Latest",
 }
-SUMMARY = "spot_asg_alb : What this stack deployed, for the deployment summary"
+SUMMARY = "refarch.aws.spot_asg_alb : What this stack deployed, for the deployment summary"
 # The AZ of the emulator's us-east-1 that offers none of the role's 24 types (moto's AWS-derived offerings).
 EMPTY_AZ = ("us-east-1e", "use1-az3")
 
@@ -43,7 +43,9 @@ def ok(run):
 
 
 def changed_by_task(run):
-    return {key: run.task_results(f"spot_asg_alb : {task}")[0].get("changed") for key, task in TASKS.items()}
+    return {
+        key: run.task_results(f"refarch.aws.spot_asg_alb : {task}")[0].get("changed") for key, task in TASKS.items()
+    }
 
 
 def action_counts(aws):
@@ -173,7 +175,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     aws.clear_calls()
     first = deploy(aws)
     assert changed_by_task(first) == dict.fromkeys(TASKS, True)
-    pools = first.task_results(f"spot_asg_alb : {TASKS['group']}")[0]["spot_pools"]
+    pools = first.task_results(f"refarch.aws.spot_asg_alb : {TASKS['group']}")[0]["spot_pools"]
     assert pools["count"] >= 120 and pools["instance_types"] == 24
     assert "Spot pools: %d" % pools["count"] in first.stdout
     assert_summary_names_the_left_out_az(first)
@@ -203,7 +205,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     aws.clear_calls()
     new_type = deploy(aws, spot_asg_alb_instance_type="m5.large")
     assert sorted(new_type.changed_tasks()) == sorted(
-        f"spot_asg_alb: spot_asg_alb : {TASKS[k]}" for k in ("template", "group")
+        f"spot_asg_alb: refarch.aws.spot_asg_alb : {TASKS[k]}" for k in ("template", "group")
     )
     assert aws.mutating_calls().count("ec2:CreateLaunchTemplateVersion") == 1
     assert "autoscaling:StartInstanceRefresh" in aws.mutating_calls()
