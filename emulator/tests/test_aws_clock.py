@@ -26,9 +26,10 @@ CLOCK = durations(
         "elbv2-provisioning": SECONDS,
         "ec2-instance-pending": SECONDS,
         "autoscaling-inservice": SECONDS,
-        "elasticbeanstalk-launch": SECONDS,
-        "elasticbeanstalk-update": 2 * SECONDS,
-        "elasticbeanstalk-terminate": SECONDS,
+        # Each unlike the others and unlike the 2 s the emulator once had for all three.
+        "elasticbeanstalk-launch": SECONDS / 2,
+        "elasticbeanstalk-update": 1.5 * SECONDS,
+        "elasticbeanstalk-terminate": SECONDS / 2,
         "elasticbeanstalk-version": 0.1,
         **dict.fromkeys(BUILD_PHASES, 0.05),
         "codebuild-provisioning": SECONDS,
@@ -155,19 +156,19 @@ def test_beanstalk_launch_update_and_terminate_each_take_their_own_duration(aws)
     )
     started = time.monotonic()
     assert env["Status"] == "Launching"
-    settle(started, SECONDS)
+    settle(started, SECONDS / 2)
     assert eb.describe_environments(EnvironmentIds=[env["EnvironmentId"]])["Environments"][0]["Status"] == "Ready"
 
     eb.update_environment(EnvironmentId=env["EnvironmentId"], Description="changed")
     started = time.monotonic()
-    time.sleep(SECONDS * 0.75)  # under the update's duration (2 x SECONDS): still Updating
+    settle(started, SECONDS)  # under the update's duration (1.5 x SECONDS): still Updating
     assert eb.describe_environments(EnvironmentIds=[env["EnvironmentId"]])["Environments"][0]["Status"] == "Updating"
-    settle(started, 2 * SECONDS)
+    settle(started, 1.5 * SECONDS)
     assert eb.describe_environments(EnvironmentIds=[env["EnvironmentId"]])["Environments"][0]["Status"] == "Ready"
 
     assert eb.terminate_environment(EnvironmentId=env["EnvironmentId"])["Status"] == "Terminating"
     started = time.monotonic()
-    settle(started, SECONDS)
+    settle(started, SECONDS / 2)
     described = eb.describe_environments(EnvironmentIds=[env["EnvironmentId"]], IncludeDeleted=True)
     assert described["Environments"][0]["Status"] == "Terminated"
 
