@@ -44,7 +44,8 @@ def _all_groups(client, **params):
 
 
 def get_group(client, name):
-    """The group called ``name``, or ``None`` (also while AWS finishes deleting it)."""
+    """The group called ``name``, or ``None``; a group being deleted is returned until it is gone (see
+    :func:`being_deleted`)."""
     groups = _all_groups(client, AutoScalingGroupNames=[name])
     return groups[0] if groups else None
 
@@ -289,6 +290,11 @@ def update_params(name, desired):
     params["VPCZoneIdentifier"] = ",".join(desired["VPCZoneIdentifier"])
     params["AutoScalingGroupName"] = name
     return params
+
+
+def being_deleted(group):
+    """Whether AWS is deleting the group: it is described, with this status, until its instances are gone."""
+    return group.get("Status") == "Delete in progress"
 
 
 def in_service(group):

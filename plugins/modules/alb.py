@@ -15,6 +15,11 @@ description:
     interruption notice) and its HTTP listener.
   - O(state=absent) deletes in the order that works on AWS - the load balancer (its listeners go
     with it), waiting until it is gone, then the target group.
+  - With O(wait=true) the module returns once the load balancer is C(active) - also one that exists
+    and is still C(provisioning), so a first task with O(wait=false) can create it (and return the
+    target group other resources need) and a second task, later, waits for it; the load balancer
+    provisions in the meantime (a few minutes on AWS). A load balancer AWS reports C(failed) ends the
+    wait at once.
   - Written instead of using M(amazon.aws.elb_application_lb) with M(community.aws.elb_target_group)
     because those have no check mode for the target group, deregister an Auto Scaling group's
     targets unless told not to, and return no diff.
@@ -221,15 +226,40 @@ def check_owned(module, current):
             )
 
 
-def wait_for_state(module, client, done, what):
+def wait_for_state(module, client, done, what, failed=None):
+    """The load balancer once ``done``; None without waiting (wait=false, check mode)."""
     if not module.params["wait"] or module.check_mode:
-        return
+        return None
     try:
-        aws.wait_for(
-            lambda: elbv2.get_load_balancer(client, module.params["name"]), done, module.params["wait_timeout"], what
+        return aws.wait_for(
+            lambda: elbv2.get_load_balancer(client, module.params["name"]),
+            done,
+            module.params["wait_timeout"],
+            what,
+            failed=failed,
         )
     except aws.WaitTimeout as e:
         module.fail_json(msg=str(e))
+
+
+def provisioning_problem(lb):
+    """Why waiting for the load balancer to be active is pointless, or None."""
+    if lb is None:
+        return "it no longer exists"
+    if lb["State"]["Code"] == "failed":
+        return "AWS reports it failed: %s" % lb["State"].get("Reason", "no reason given")
+    return None
+
+
+def wait_active(module, client):
+    """The load balancer once active; None without waiting (wait=false, check mode)."""
+    return wait_for_state(
+        module,
+        client,
+        lambda lb: lb and lb["State"]["Code"] == "active",
+        "load balancer %s to be active" % module.params["name"],
+        failed=provisioning_problem,
+    )
 
 
 def ensure_absent(module, client, current):
@@ -298,13 +328,7 @@ def ensure_load_balancer(module, client, current, want_tags, changes):
         after = dict(desired, Tags=want_tags)
         if not module.check_mode:
             created = elbv2.create_load_balancer(client, desired, want_tags)
-            wait_for_state(
-                module,
-                client,
-                lambda lb: lb and lb["State"]["Code"] == "active",
-                "load balancer %s to be active" % module.params["name"],
-            )
-            after = elbv2.normalize_load_balancer(created, want_tags)
+            after = elbv2.normalize_load_balancer(wait_active(module, client) or created, want_tags)
         return after
     differ = elbv2.load_balancer_changes(desired, current.load_balancer)
     fixed = [k for k in differ if k not in ("Subnets", "SecurityGroups")]
@@ -327,6 +351,12 @@ def ensure_load_balancer(module, client, current, want_tags, changes):
     after["Tags"] = dict(
         (k, v) for k, v in diffing.merged(current.load_balancer["Tags"], to_set).items() if k not in to_remove
     )
+    # One created by an earlier run with wait=false (or one interrupted) is waited for here, so a
+    # second task can wait for a load balancer that provisioned while other resources were made.
+    if current.load_balancer.get("State") == "provisioning":
+        active = wait_active(module, client)
+        if active:
+            after["State"] = active["State"]["Code"]
     return after
 
 

@@ -32,7 +32,11 @@ options:
     type: str
     required: true
   state:
-    description: Whether the group should exist. C(absent) force-deletes it (its instances are terminated).
+    description:
+      - Whether the group should exist. C(absent) force-deletes it (its instances are terminated) and,
+        with O(wait), waits until it is gone.
+      - A group AWS is already deleting (C(Delete in progress)) is not deleted again, only waited for,
+        so a task with O(wait=false) can start the deletion and a later one wait for it.
     type: str
     choices: [present, absent]
     default: present
@@ -351,10 +355,16 @@ def ensure_absent(module, client, group):
     before = asg.normalize_group(group)
     if not ownership.is_owned(before["Tags"], module.params["deployment"]):
         fail_not_owned(module, "exists but")
+    # A group already being deleted (by an earlier task with wait=false) is only waited for.
+    deleting = asg.being_deleted(group)
     if not module.check_mode:
-        asg.delete_group(client, module.params["name"])
+        if not deleting:
+            asg.delete_group(client, module.params["name"])
         wait(module, client, lambda g: g is None, "Auto Scaling group %s to be deleted" % module.params["name"])
-    return dict(changed=True, group={}, instance_refresh_id=None, changed_keys=[], diff=diffing.diff_result(before, {}))
+    result = dict(changed=not deleting, group={}, instance_refresh_id=None, changed_keys=[])
+    if not deleting:
+        result["diff"] = diffing.diff_result(before, {})
+    return result
 
 
 def maybe_refresh(module, client, group, result):

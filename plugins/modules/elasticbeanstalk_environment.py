@@ -21,6 +21,11 @@ description:
     accepts the call, then records C(Failed to launch environment.) or C(Failed to deploy
     configuration.) and the environment is Ready again, with health Grey after a launch, as before
     after an update) is reported as soon as it is Ready, with its error events.
+  - With O(wait=false) the module starts the launch, the update or the termination and returns; a
+    later task on the same environment with O(wait=true) waits for it - an environment still
+    C(Launching) or C(Updating) until it is Ready (and Green), one C(Terminating) until it is gone,
+    without calling AWS to do it again - and handles a failed launch as above. A playbook can so
+    make other resources while the environment launches or terminates (minutes on AWS).
   - Written because neither amazon.aws nor community.aws has an environment module.
   - The tier of an existing environment cannot change in place (AWS needs a new environment);
     the module fails and says so.
@@ -273,9 +278,8 @@ def create(module, client, desired, wanted_tags):
         env = launch(module, client, desired)
         if params["wait_for_health"]:
             env = wait_ready(module, client, True)
-    else:
-        beanstalk.create_environment(client, desired)
-        env = beanstalk.describe_environment(client, params["application_name"], params["name"])
+    else:  # CreateEnvironment answers with the environment, Launching
+        env = beanstalk.create_environment(client, desired)
     settings = beanstalk.describe_option_settings(client, params["application_name"], params["name"])
     return dict(
         changed=True,

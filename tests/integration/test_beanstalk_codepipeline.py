@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.support.emulator import Emulator
+from tests.support.emulator import Emulator, positions
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
@@ -73,7 +73,9 @@ def test_deploy_rerun_check_update_approve_reject_teardown(aws):
     assert check.changed > 0
     assert aws.mutating_calls() == []
 
+    aws.clear_calls()
     ok(deploy(aws))
+    assert_the_environment_launches_while_the_pipeline_is_made(aws.actions())
     state = read_back(aws)
     assert state["applications"] == [NAME]
     assert state["environments"] == [(f"{NAME}-env", "Ready", "Green")]
@@ -114,6 +116,29 @@ def test_deploy_rerun_check_update_approve_reject_teardown(aws):
 
     review_approval_and_rejection(aws)
     teardown_leaves_only_look_alikes(aws)
+
+
+def assert_the_environment_launches_while_the_pipeline_is_made(actions):
+    """CreateEnvironment comes before the build project and the pipeline, and the environment is
+    polled until Ready only once they are made."""
+    launched = actions.index("elasticbeanstalk:CreateEnvironment")
+    project = actions.index("codebuild:CreateProject")
+    pipeline = actions.index("codepipeline:CreatePipeline")
+    assert launched < project < pipeline
+    polls = positions(actions, "elasticbeanstalk:DescribeEnvironments", after=launched)
+    assert polls and min(polls) > pipeline, (launched, project, pipeline, polls)
+
+
+def assert_the_environment_terminates_while_the_rest_goes(actions):
+    """TerminateEnvironment comes before the pipeline's, the build project's and the bucket's deletions,
+    the environment is waited for only after them, and the application goes once it is gone."""
+    terminated = actions.index("elasticbeanstalk:TerminateEnvironment")
+    deleted = ("codepipeline:DeletePipeline", "codebuild:DeleteProject", "s3:DeleteBucket")
+    deletions = [actions.index(a) for a in deleted]
+    assert terminated < min(deletions)
+    polls = positions(actions, "elasticbeanstalk:DescribeEnvironments", after=terminated)
+    assert polls and min(polls) > max(deletions), (terminated, deletions, polls)
+    assert actions.index("elasticbeanstalk:DeleteApplication") > max(polls)
 
 
 def mark_connection_available(aws):
@@ -234,8 +259,10 @@ def teardown_leaves_only_look_alikes(aws):
     aws.clear_calls()
     checked = ok(run_playbook(TEARDOWN, aws.environment(), "--check", extra_vars=STACK))
     assert checked.changed > 0 and aws.mutating_calls() == []
+    aws.clear_calls()
     down = run_playbook(TEARDOWN, aws.environment(), extra_vars={**STACK, "beanstalk_codepipeline_poll_interval": 1})
     assert down.rc == 0, down.stdout[-4000:]
+    assert_the_environment_terminates_while_the_rest_goes(aws.actions())
     assert cp.list_pipelines()["pipelines"] == []
     assert aws.client("codebuild").list_projects()["projects"] == []
     eb = aws.client("elasticbeanstalk")

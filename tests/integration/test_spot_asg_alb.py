@@ -10,6 +10,7 @@ import collections
 
 import pytest
 
+from tests.support.emulator import positions
 from tests.support.playbook import run_playbook
 
 pytestmark = pytest.mark.integration
@@ -180,6 +181,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     assert "Spot pools: %d" % pools["count"] in first.stdout
     assert_summary_names_the_left_out_az(first)
     deploy_calls = action_counts(aws)
+    assert_the_load_balancer_provisions_while_the_group_is_made(aws.actions())
     state = read_back(aws)
     assert_seed(state)
     assert state["template"]["LatestVersionNumber"] == 1
@@ -230,6 +232,26 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     teardown_leaves_only_look_alikes(aws)
 
 
+def assert_the_load_balancer_provisions_while_the_group_is_made(actions):
+    """The load balancer is created before the group, and polled until active only once the group is made."""
+    created = actions.index("elasticloadbalancing:CreateLoadBalancer")
+    group = actions.index("autoscaling:CreateAutoScalingGroup")
+    assert created < group
+    polls = positions(actions, "elasticloadbalancing:DescribeLoadBalancers", after=created)
+    assert polls and min(polls) > group, (created, group, polls)
+
+
+def assert_the_load_balancer_goes_while_the_group_drains(actions):
+    """The group's deletion is issued first, the load balancer's next, and the group waited for after it;
+    the target group goes once the group is gone."""
+    group = actions.index("autoscaling:DeleteAutoScalingGroup")
+    balancer = actions.index("elasticloadbalancing:DeleteLoadBalancer")
+    assert group < balancer
+    waits = positions(actions, "autoscaling:DescribeAutoScalingGroups", after=group)
+    assert waits and max(waits) > balancer, (group, balancer, waits)
+    assert actions.index("elasticloadbalancing:DeleteTargetGroup") > max(waits)
+
+
 def assert_summary_names_the_left_out_az(run):
     summary = run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
     left_out = summary["availability_zones_left_out"]
@@ -244,7 +266,9 @@ def teardown_leaves_only_look_alikes(aws):
     aws.clear_calls()
     ok(run_playbook(TEARDOWN, aws.environment(), "--check", extra_vars=VARS))
     assert aws.mutating_calls() == []
+    aws.clear_calls()
     ok(run_playbook(TEARDOWN, aws.environment(), extra_vars=VARS))
+    assert_the_load_balancer_goes_while_the_group_drains(aws.actions())
     assert_nothing_left(aws)
     again = ok(run_playbook(TEARDOWN, aws.environment(), extra_vars=VARS))
     assert again.changed == 0

@@ -29,6 +29,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
+def positions(actions: list[str], action: str, after: int = -1) -> list[int]:
+    """Where ``action`` is in ``actions`` (as :meth:`Emulator.actions` lists them), after position ``after``."""
+    return [i for i, a in enumerate(actions) if a == action and i > after]
+
+
 class Emulator:
     def __init__(self, state_dir: Path, port: int | None = None):
         self.port = port or free_port()
@@ -39,7 +44,7 @@ class Emulator:
         self.iam_window = 0.0
 
     def start(self) -> Emulator:
-        # The test suites' windows, unless the caller's environment says otherwise.
+        # The test suites' clock (durations and windows), unless the caller's environment says otherwise.
         with environment_set({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()}):
             self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
             self.iam_window = consistency.WINDOWS["iam"].seconds()  # as the process just started sees it
@@ -64,6 +69,10 @@ class Emulator:
 
     def calls(self) -> list[calllog.Call]:
         return calllog.read_calls(str(self.call_log))
+
+    def actions(self) -> list[str]:
+        """Every call as "service:Action", in the order the emulator served them."""
+        return [f"{c.service}:{c.action}" for c in self.calls()]
 
     def mutating_calls(self) -> list[str]:
         return [f"{c.service}:{c.action}" for c in self.calls() if c.mutating]

@@ -2,8 +2,10 @@
 (instance refresh on AWS stays InProgress for minutes; Spot pools per AZ come from EC2)."""
 
 import copy
+import functools
 
 import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import client as aws_client
 from ansible_collections.refarch.aws.plugins.modules import autoscaling_spot_group as module_under_test
 
 from ..module_utils.stubbed import stubbed
@@ -226,3 +228,46 @@ def test_offered_zones_only_off_keeps_every_subnet():
     with ec2_stub:
         result = module_under_test.ensure_present(module, autoscaling, None)
     assert result["placement"]["subnet_ids"] == ["subnet-a", "subnet-b"] and result["placement"]["left_out"] == []
+
+
+def delete(**overrides):
+    """A client, its stub (the caller adds the calls it expects) and a module with state=absent."""
+    autoscaling, as_stub = stubbed("autoscaling")
+    module = FakeModule({"autoscaling": autoscaling}, state="absent", **overrides)
+    return autoscaling, as_stub, module
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(aws_client, "wait_for", functools.partial(aws_client.wait_for, sleep=lambda s: None))
+
+
+def test_without_wait_the_deletion_is_started_and_not_waited_for():
+    autoscaling, as_stub, module = delete()
+    as_stub.add_response("delete_auto_scaling_group", {}, {"AutoScalingGroupName": "web-asg", "ForceDelete": True})
+    with as_stub:
+        result = module_under_test.ensure_absent(module, autoscaling, described())
+    as_stub.assert_no_pending_responses()
+    assert result["changed"] is True and result["diff"]["after"] == {}
+
+
+def test_a_group_being_deleted_is_only_waited_for(no_sleep):
+    """What a second task with wait=true finds after one with wait=false: no second DeleteAutoScalingGroup."""
+    autoscaling, as_stub, module = delete(wait=True)
+    deleting = described(Status="Delete in progress")
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [deleting]})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": []})
+    with as_stub:
+        result = module_under_test.ensure_absent(module, autoscaling, deleting)
+    as_stub.assert_no_pending_responses()
+    assert result["changed"] is False and "diff" not in result
+
+
+def test_check_mode_on_a_group_being_deleted_predicts_no_change():
+    autoscaling, as_stub, module = delete(wait=True)
+    module.check_mode = True
+    with as_stub:
+        assert (
+            module_under_test.ensure_absent(module, autoscaling, described(Status="Delete in progress"))["changed"]
+            is False
+        )

@@ -291,3 +291,43 @@ def test_a_rerun_reports_an_environment_whose_launch_failed_otherwise():
     with stub, pytest.raises(Failed, match=r"failed to launch: Failed to launch environment\.; terminate it"):
         module_under_test.run(FakeModule(), client)
     stub.assert_no_pending_responses()
+
+
+def run_queued(client, stub, **params):
+    """The module run with these parameters, which must make exactly the calls queued on ``stub``."""
+    with stub:
+        result = module_under_test.run(FakeModule(**params), client)
+    stub.assert_no_pending_responses()
+    return result
+
+
+def test_without_wait_a_launch_is_started_and_the_environment_returned_as_aws_answered():
+    """CreateEnvironment answers with the environment: no DescribeEnvironments, no poll."""
+    client, stub = stubbed("elasticbeanstalk")
+    stub.add_response("describe_environments", {"Environments": []})
+    stub.add_response("create_environment", environment(EnvironmentId="e-1", Status="Launching", Health="Grey"))
+    stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
+    result = run_queued(client, stub, wait=False)
+    assert result["changed"] is True and result["environment"]["status"] == "Launching"
+
+
+@pytest.mark.parametrize(
+    ("state", "status", "gone"),
+    [("present", "Launching", False), ("absent", "Terminating", True)],
+)
+def test_a_later_run_with_wait_only_waits_for_what_an_earlier_run_without_wait_started(
+    monkeypatch, state, status, gone
+):
+    """No second CreateEnvironment or TerminateEnvironment: a look, polls until Ready (or gone), no change."""
+    no_sleep(monkeypatch)
+    client, stub = stubbed("elasticbeanstalk")
+    busy = environment(EnvironmentId="e-1", Status=status, Health="Grey")
+    stub.add_response("describe_environments", {"Environments": [busy]})
+    stub.add_response("list_tags_for_resource", {"ResourceArn": ARN, "ResourceTags": OWNED})
+    stub.add_response("describe_environments", {"Environments": [busy]})
+    stub.add_response("describe_environments", {"Environments": [] if gone else [environment(EnvironmentId="e-1")]})
+    if not gone:
+        stub.add_response("describe_configuration_settings", {"ConfigurationSettings": [{"OptionSettings": SETTINGS}]})
+    result = run_queued(client, stub, state=state)
+    assert result["changed"] is False
+    assert (result["environment"] == {}) if gone else (result["environment"]["status"] == "Ready")
