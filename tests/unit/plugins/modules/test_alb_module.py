@@ -38,14 +38,20 @@ def no_sleep(monkeypatch):
     monkeypatch.setattr(aws, "wait_for", functools.partial(aws.wait_for, sleep=lambda seconds: None))
 
 
+def api_shape(resource):
+    """A test_elbv2 constant as DescribeLoadBalancers/DescribeTargetGroups answer it (other tests' runs
+    may have added the tags the module reads into it)."""
+    return dict((k, v) for k, v in resource.items() if k != "Tags")
+
+
 def balancer(state, reason=None):
-    return dict(LB, State=dict(Code=state, **({"Reason": reason} if reason else {})))
+    return dict(api_shape(LB), State=dict(Code=state, **({"Reason": reason} if reason else {})))
 
 
 def stub_reads(stub, state):
     """The module's reads of a stack that exists, its load balancer in ``state``."""
     stub.add_response("describe_load_balancers", {"LoadBalancers": [balancer(state)]}, {"Names": ["web-alb"]})
-    stub.add_response("describe_target_groups", {"TargetGroups": [TG]}, {"Names": ["web-tg"]})
+    stub.add_response("describe_target_groups", {"TargetGroups": [api_shape(TG)]}, {"Names": ["web-tg"]})
     stub.add_response(
         "describe_tags",
         {"TagDescriptions": [{"ResourceArn": LB_ARN, "Tags": TAGS}, {"ResourceArn": TG_ARN, "Tags": TAGS}]},
