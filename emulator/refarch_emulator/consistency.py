@@ -2,10 +2,10 @@
 
 moto applies every change at once. AWS does not, and deployments that pass against moto fail on a
 real account because of it. Each window below follows the AWS page named beside it; every window is
-AWS's duration times ``REFARCH_EMULATOR_TIME_SCALE`` (default 1: AWS's own clock; the test suites
-run at 0.2), or exactly the seconds its own variable says. Both are read at each use, from the
-emulator's environment. ``REFARCH_EMULATOR_STRICT=0`` turns every window off for a quick look —
-never for the tests.
+AWS's duration times ``REFARCH_EMULATOR_TIME_SCALE`` (default 1: AWS's own clock), or exactly the
+seconds its own variable says (the test suites set each to a fifth of AWS's duration:
+``testing.TEST_ENVIRONMENT``). Both are read at each use, from the emulator's environment.
+``REFARCH_EMULATOR_STRICT=0`` turns every window off for a quick look — never for the tests.
 
 ``changed(kind, key)`` records that something changed now; ``settling(kind, key)`` tells whether that
 change is still inside its window (and so not yet seen by the services that use it).
