@@ -7,8 +7,9 @@ cd "$root"
 py="$root/.venv/bin/python"
 state=$(mktemp -d "${TMPDIR:-/tmp}/refarch-molecule.XXXXXX")
 port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# AWS's consistency windows on, at the test suites' scale (refarch_emulator.testing.TEST_ENVIRONMENT).
-export REFARCH_EMULATOR_TIME_SCALE="${REFARCH_EMULATOR_TIME_SCALE:-0.2}"
+# The test suites' clock (refarch_emulator.testing.TEST_ENVIRONMENT): AWS's durations and consistency
+# windows, scaled, unless this shell sets them already.
+eval "$("$py" -m refarch_emulator.testing)"
 "$py" -m refarch_emulator ensure --port "$port" --state-dir "$state" >/dev/null
 trap '"$py" -m refarch_emulator stop --port "$port" --state-dir "$state" >/dev/null; rm -rf "$state"' EXIT
 export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing

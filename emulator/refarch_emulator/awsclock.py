@@ -101,8 +101,8 @@ DURATIONS: dict[str, Window] = {
         "REFARCH_EMULATOR_CODEBUILD_UPLOAD_ARTIFACTS_SECONDS", 5.0, _CODEBUILD_PHASES
     ),
     "codebuild-finalizing": Duration("REFARCH_EMULATOR_CODEBUILD_FINALIZING_SECONDS", 2.0, _CODEBUILD_PHASES),
-    # A pipeline action from InProgress to its result, beyond the work it waits for (a build, an
-    # environment update): the source's fetch, the artifact hand-over. An estimate.
+    # A pipeline action from InProgress to its result, at least (a Build or Deploy action lasts until
+    # its build ends or its environment is Ready again, if that is later). An estimate.
     "codepipeline-action": Duration(
         "REFARCH_EMULATOR_CODEPIPELINE_ACTION_SECONDS",
         10.0,

@@ -9,9 +9,33 @@ from contextlib import contextmanager
 import boto3
 
 from refarch_emulator import control
+from refarch_emulator.consistency import WINDOWS
 
-# The test suites run AWS's consistency windows at a fifth of AWS's clock: on, but quick.
-TEST_ENVIRONMENT = {"REFARCH_EMULATOR_TIME_SCALE": "0.2"}
+# The test suites' clock. AWS's slow processes (awsclock.DURATIONS: minutes of Beanstalk, CodeBuild,
+# load balancer provisioning) run at 1/200 of AWS's clock, so a five-minute environment launch takes
+# 1.5 s and the suite is no slower than with the fixed 2 s delay it had before. The consistency
+# windows stay at a fifth of AWS's clock, each through its own variable: at 1/200 IAM's 10 s would be
+# 50 ms, shorter than one module call, and the realism tests would no longer see a module meet it.
+TEST_TIME_SCALE = 0.005
+WINDOW_SCALE = 0.2
+TEST_ENVIRONMENT = {
+    "REFARCH_EMULATOR_TIME_SCALE": str(TEST_TIME_SCALE),
+    **{window.variable: f"{window.default * WINDOW_SCALE:g}" for window in WINDOWS.values()},
+}
+
+
+def durations(seconds: dict[str, float]) -> dict[str, str]:
+    """The variables that set AWS durations (``awsclock`` kind → seconds) exactly, for
+    :func:`private_emulator`."""
+    from refarch_emulator import awsclock
+
+    return {awsclock.DURATIONS[kind].variable: str(value) for kind, value in seconds.items()}
+
+
+def shell_exports() -> str:
+    """``export`` lines for :data:`TEST_ENVIRONMENT`, each keeping a value the caller's shell already has
+    (``tests/molecule.sh`` evaluates them)."""
+    return "".join(f'export {key}="${{{key}:-{value}}}"\n' for key, value in TEST_ENVIRONMENT.items())
 
 
 def free_port() -> int:
@@ -107,3 +131,7 @@ def create_queue(sqs, **kwargs) -> dict:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
+
+
+if __name__ == "__main__":
+    print(shell_exports(), end="")

@@ -8,10 +8,19 @@ import uuid
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, error, private_emulator, trust_policy
+from refarch_emulator import awsclock
+from refarch_emulator.testing import client, durations, error, private_emulator, trust_policy
 
-DELAY = 0.3
-EB_DELAY = 0.8  # longer than an action, so the deploy visibly waits for the environment
+DELAY = 0.3  # a pipeline action, and a whole build
+EB_DELAY = 0.8  # an environment update, longer than an action, so the deploy visibly waits for it
+BUILD_PHASES = [kind for _, kind in awsclock.CODEBUILD_PHASES if kind]
+CLOCK = durations(
+    {
+        "codepipeline-action": DELAY,
+        **dict.fromkeys(BUILD_PHASES, DELAY / len(BUILD_PHASES)),
+        **dict.fromkeys(["elasticbeanstalk-launch", "elasticbeanstalk-update", "elasticbeanstalk-version"], EB_DELAY),
+    }
+)
 STACK = "64bit Amazon Linux 2023 v4.10.0 running Python 3.11"  # current in the emulator's platform catalogue
 
 
@@ -105,8 +114,7 @@ def make_role(iam, name, service, statements, without=()):
 def endpoint(tmp_path_factory):
     with private_emulator(
         tmp_path_factory.mktemp("state"),
-        REFARCH_EMULATOR_PIPELINE_DELAY=str(DELAY),
-        REFARCH_EMULATOR_EB_DELAY=str(EB_DELAY),
+        **CLOCK,
         REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS=str(IAM_WINDOW),
     ) as url:
         yield url

@@ -10,14 +10,25 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.testing import client, error, private_emulator
+from refarch_emulator.testing import client, durations, error, private_emulator
 
-DELAY = 0.6
+DELAY = 0.6  # each operation here: launch, update, terminate, a version's processing
+EB_DURATIONS = durations(
+    dict.fromkeys(
+        [
+            "elasticbeanstalk-launch",
+            "elasticbeanstalk-update",
+            "elasticbeanstalk-terminate",
+            "elasticbeanstalk-version",
+        ],
+        DELAY,
+    )
+)
 
 
 @pytest.fixture(scope="module")
 def endpoint(tmp_path_factory):
-    with private_emulator(tmp_path_factory.mktemp("state"), REFARCH_EMULATOR_EB_DELAY=str(DELAY)) as url:
+    with private_emulator(tmp_path_factory.mktemp("state"), **EB_DURATIONS) as url:
         yield url
 
 

@@ -39,7 +39,7 @@ class Emulator:
         self.iam_window = 0.0
 
     def start(self) -> Emulator:
-        # The test suites' windows, unless the caller's environment says otherwise.
+        # The test suites' clock (durations and windows), unless the caller's environment says otherwise.
         with environment_set({key: os.environ.get(key) or value for key, value in TEST_ENVIRONMENT.items()}):
             self.info = control.start(self.port, self.state_dir, call_log=self.call_log)
             self.iam_window = consistency.WINDOWS["iam"].seconds()  # as the process just started sees it

@@ -27,12 +27,15 @@ own ``FakeAutoScalingGroup``, ``AutoScalingBackend`` and ``AutoScalingResponse``
   desired version), ``describe_instance_refreshes`` and ``cancel_instance_refresh``, with AWS's
   errors (``InstanceRefreshInProgress``, ``ActiveInstanceRefreshNotFound``). A refresh replaces the
   outdated instances at once and is reported ``Successful`` with 100 % complete.
+* a launched instance's ``LifecycleState`` is ``Pending`` for AWS's launch-to-InService time
+  (``awsclock`` ``autoscaling-inservice``, scaled), then ``InService`` (moto: InService at once).
 """
 
 from __future__ import annotations
 
 import json
 import threading
+import time
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -41,6 +44,8 @@ from moto.autoscaling import models as asg_models
 from moto.autoscaling import responses as asg_responses
 from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
 from moto.core.responses import ActionResult
+
+from refarch_emulator import awsclock
 
 _LOCK = threading.RLock()
 _INSTALLED: dict[str, Any] = {}
@@ -53,6 +58,25 @@ class InstanceRefreshInProgress(AutoscalingClientError):
 
 class ActiveInstanceRefreshNotFound(AutoscalingClientError):
     code = "ActiveInstanceRefreshNotFound"
+
+
+# ------------------------------------------------------------------------------ lifecycle
+
+
+def _instance_state_init(self, instance, lifecycle_state: str = "InService", *args: Any, **kwargs: Any) -> None:
+    _INSTALLED["instance_state_init"](self, instance, lifecycle_state, *args, **kwargs)
+    # A launch is InService after AWS's time for it (awsclock); moto put it there at once.
+    self.rf_in_service_at = time.monotonic() + awsclock.seconds("autoscaling-inservice")
+
+
+def _lifecycle_state(self) -> str:
+    """What Describe* show as LifecycleState: Pending until the launch is InService on AWS's clock.
+    Only the view waits: moto's scaling arithmetic (``active_instances``) counts the instance at once,
+    so it launches no extra instance meanwhile."""
+    state = self.lifecycle_state
+    if state == "InService" and time.monotonic() < getattr(self, "rf_in_service_at", 0.0):
+        return "Pending"
+    return state
 
 
 # ------------------------------------------------------------------------------ launching
@@ -417,6 +441,9 @@ def install() -> None:
     asg_models.FakeAutoScalingGroup.replace_autoscaling_group_instances = _launch
     asg_models.FakeAutoScalingGroup.update = _group_update
     asg_models.InstanceState.launch_template = property(_instance_launch_template)
+    _INSTALLED["instance_state_init"] = asg_models.InstanceState.__init__
+    asg_models.InstanceState.__init__ = _instance_state_init
+    asg_models.InstanceState.LifecycleState = property(_lifecycle_state)
     asg_models.AutoScalingBackend.update_attached_target_groups = _update_attached_target_groups
     response = asg_responses.AutoScalingResponse
     response.update_auto_scaling_group = _response_update

@@ -19,8 +19,9 @@ extension, on moto's backend and response class:
   AWS's message (terraform-provider-aws retries CreateProject on it: internal/service/codebuild/project.go);
 * builds: ``start_build`` records a build as AWS reports it — the project's own source (a CODEPIPELINE
   project's builds say CODEPIPELINE, not moto's CODECOMMIT), environment, artifacts and timeouts —
-  IN_PROGRESS for ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds, then SUCCEEDED or FAILED in the phase
-  where AWS fails it. A build started by a pipeline (:func:`pipeline_build`) runs with its service
+  IN_PROGRESS through its phases, each as long as AWS's duration of it (``awsclock``
+  ``codebuild-<phase>``, scaled), then SUCCEEDED or FAILED in the phase where AWS fails it. A build
+  started by a pipeline (:func:`pipeline_build`) runs with its service
   role's permissions: CloudWatch Logs (``logs:CreateLogGroup``/``CreateLogStream``/``PutLogEvents`` on
   ``/aws/codebuild/<project>``, PROVISIONING, ``ACCESS_DENIED``), the input artifact
   (``s3:GetObject``, DOWNLOAD_SOURCE, ``CLIENT_ERROR``) and the output artifact (``s3:PutObject``,
@@ -31,7 +32,6 @@ extension, on moto's backend and response class:
 from __future__ import annotations
 
 import copy
-import os
 import time
 import uuid
 from typing import Any
@@ -42,7 +42,8 @@ from moto.codebuild.exceptions import ResourceNotFoundException
 from moto.core.responses import ActionResult
 from moto.core.utils import unix_time
 
-DELAY_VARIABLE = "REFARCH_EMULATOR_PIPELINE_DELAY"  # a build takes as long as a pipeline action
+from refarch_emulator import awsclock
+
 PRINCIPAL = "codebuild.amazonaws.com"
 # AWS's message when CodeBuild cannot assume the service role (aws codebuild create-project, 2025).
 ASSUME_ROLE_MESSAGE = (
@@ -50,19 +51,7 @@ ASSUME_ROLE_MESSAGE = (
     "provided service role exists, 2) The role name is case-sensitive and matches exactly, and 3) The role "
     "has the necessary trust policy configured."
 )
-PHASES = (
-    "SUBMITTED",
-    "QUEUED",
-    "PROVISIONING",
-    "DOWNLOAD_SOURCE",
-    "INSTALL",
-    "PRE_BUILD",
-    "BUILD",
-    "POST_BUILD",
-    "UPLOAD_ARTIFACTS",
-    "FINALIZING",
-    "COMPLETED",
-)
+PHASES = tuple(phase for phase, _ in awsclock.CODEBUILD_PHASES)
 
 # UpdateProject members and the project keys they replace (same names in the CodeBuild model).
 UPDATABLE = (
@@ -122,13 +111,6 @@ _moto_create = cb_models.CodeBuildBackend.create_project
 _moto_validate_source = cb_responses._validate_required_params_source
 _moto_validate_artifacts = cb_responses._validate_required_params_artifacts
 _moto_validate_role = cb_responses._validate_required_params_service_role
-
-
-def _delay() -> float:
-    try:
-        return max(0.0, float(os.environ.get(DELAY_VARIABLE, "1")))
-    except ValueError:
-        return 1.0
 
 
 def _validate_service_role(account_id: str, region_name: str, service_role: str) -> None:
@@ -211,8 +193,12 @@ class Build:
 
     def __init__(self, backend, project, source_version: str | None, failure: tuple[str, str, str] | None):
         self.start = time.time()
-        self.end = self.start + _delay()
         self.failure = failure  # (phase, context status code, message) or None
+        # Each phase lasts AWS's duration of it (awsclock); a failed phase ends the build.
+        self.lengths = [awsclock.seconds(kind) if kind else 0.0 for _, kind in awsclock.CODEBUILD_PHASES]
+        self.starts = [self.start + sum(self.lengths[:i]) for i in range(len(PHASES))]
+        last = PHASES.index(failure[0]) if failure else len(PHASES) - 1
+        self.end = self.starts[last] + self.lengths[last]
         build_uuid = str(uuid.uuid4())
         metadata = project.project_metadata
         self.id = f"{project.project_metadata['name']}:{build_uuid}"
@@ -252,16 +238,16 @@ class Build:
         out = copy.deepcopy(self.description)
         done = now >= self.end
         last = PHASES.index(self.failure[0]) if self.failure else len(PHASES) - 1
-        reached = last if done else min(last, 2)  # before the end: PROVISIONING at most
+        reached = max(i for i in range(last + 1) if self.starts[i] <= now)
         phases = []
-        step = (self.end - self.start) / max(1, last)
         for index, phase in enumerate(PHASES[: reached + 1]):
-            begun = self.start + index * step
+            begun = self.starts[index]
             entry: dict[str, Any] = {"phaseType": phase, "startTime": begun}
             if phase == "COMPLETED" or (not done and index == reached):
                 phases.append(entry)
                 continue
-            entry.update(endTime=begun + step, durationInSeconds=int(step))
+            length = self.lengths[index]
+            entry.update(endTime=begun + length, durationInSeconds=int(length))
             failed = done and self.failure is not None and index == last
             entry["phaseStatus"] = "FAILED" if failed else "SUCCEEDED"
             if failed:

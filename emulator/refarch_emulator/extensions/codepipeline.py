@@ -12,7 +12,7 @@ class, runs each execution as AWS does:
   (AWS's message; terraform-provider-aws retries CreatePipeline on it,
   internal/service/codepipeline/codepipeline.go);
 * stages run in order, actions by ``runOrder``; every action but a Manual approval takes
-  ``REFARCH_EMULATOR_PIPELINE_DELAY`` seconds (default 1) and then succeeds or fails. Each action acts
+  at least AWS's ``codepipeline-action`` duration (``awsclock``, scaled) and then succeeds or fails. Each action acts
   with the pipeline role's permissions, checked with the IAM extension's ``role_allows`` (see
   :data:`BEANSTALK_DEPLOY` and the sources named there); a deny fails the action with the message
   CodePipeline shows in the action execution's ``errorDetails``:
@@ -42,7 +42,6 @@ Progress is computed lazily on each request from the clock, so no thread runs in
 from __future__ import annotations
 
 import json
-import os
 import threading
 import time
 import uuid
@@ -52,6 +51,8 @@ from moto.codepipeline import models as cp_models
 from moto.codepipeline import responses as cp_responses
 from moto.codepipeline.exceptions import PipelineExecutionNotFoundException, PipelineNotFoundException
 from moto.core.exceptions import JsonRESTError
+
+from refarch_emulator import awsclock
 
 PRINCIPAL = "codepipeline.amazonaws.com"
 CODEPIPELINE_GUIDE = "https://docs.aws.amazon.com/codepipeline/latest/userguide"
@@ -120,8 +121,6 @@ BEANSTALK_DEPLOY = (
 # A source artifact's content: an empty zip archive (CODE_ZIP), standing in for the repository.
 EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
 
-DELAY_VARIABLE = "REFARCH_EMULATOR_PIPELINE_DELAY"
-DEFAULT_DELAY = 1.0
 _LOCK = threading.RLock()
 
 
@@ -176,13 +175,6 @@ def _check_role(backend, role_arn: str) -> None:
         raise InvalidStructureException(f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
 
 
-def _delay() -> float:
-    try:
-        return max(0.0, float(os.environ.get(DELAY_VARIABLE, DEFAULT_DELAY)))
-    except ValueError:
-        return DEFAULT_DELAY
-
-
 def _ts(epoch: float) -> float:
     return round(epoch, 3)
 
@@ -209,7 +201,7 @@ class ActionRun:
         self.error: dict[str, str] | None = None
         self.external_id: str | None = None
         self.token = str(uuid.uuid4()) if _is_approval(action) else None
-        self.finish_at: float | None = None if _is_approval(action) else start + _delay()
+        self.finish_at: float | None = None if _is_approval(action) else start + awsclock.seconds("codepipeline-action")
         self.outcome: tuple[str, str | None, dict[str, str] | None] | None = None
 
     def state(self) -> dict[str, Any]:

@@ -23,10 +23,14 @@ balancer is deleted — a group its network interfaces still hold
 
 Instances launched from a launch template get the template's ``MetadataOptions`` (moto drops them,
 so ``HttpTokens: required`` never showed in DescribeInstances).
+
+A launched instance is ``pending`` in DescribeInstances (and RunInstances' answer) for AWS's launch time
+(``awsclock`` ``ec2-instance-pending``, scaled), then ``running``; moto had it running at once.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from moto.core.types import Base64EncodedString
@@ -34,7 +38,7 @@ from moto.ec2.exceptions import DependencyViolationError, InvalidSecurityGroupNo
 from moto.ec2.models import instances, launch_templates, security_groups
 from moto.ec2.utils import parse_user_data
 
-from refarch_emulator import consistency
+from refarch_emulator import awsclock, consistency
 
 _INSTALLED: dict[str, Any] = {}
 # Resource types a launch template's data may tag, as the EC2 API documents them.
@@ -183,7 +187,20 @@ def _run_instances(self, image_id, count, user_data, security_group_names, **kwa
         data = self._get_template_from_args(kwargs["launch_template"]).data
         if data.get("MetadataOptions"):
             kwargs["metadata_options"] = dict(data["MetadataOptions"])
-    return _INSTALLED["run_instances"](self, image_id, count, user_data, security_group_names, **kwargs)
+    reservation = _INSTALLED["run_instances"](self, image_id, count, user_data, security_group_names, **kwargs)
+    running_at = time.monotonic() + awsclock.seconds("ec2-instance-pending")
+    for instance in reservation.instances:
+        instance.rf_running_at = running_at
+    return reservation
+
+
+def _instance_state(self):
+    """What DescribeInstances shows: pending until AWS's launch time has passed, then moto's state.
+    Only the view waits: moto's own logic (target registration, filters) sees the instance running."""
+    state = self._state
+    if state.name == "running" and time.monotonic() < getattr(self, "rf_running_at", 0.0):
+        return instances.InstanceState("pending", 0)
+    return state
 
 
 def install() -> None:
@@ -199,6 +216,8 @@ def install() -> None:
     backend.delete_security_group = _delete_security_group
     _INSTALLED["run_instances"] = instances.InstanceBackend.run_instances
     instances.InstanceBackend.run_instances = _run_instances
+    _INSTALLED["instance_state"] = instances.Instance.instance_state
+    instances.Instance.instance_state = property(_instance_state)
     _INSTALLED["rule_eq"] = security_groups.SecurityGroupRule.__eq__
     security_groups.SecurityGroupRule.__eq__ = _rule_eq
     _INSTALLED["create_version"] = launch_templates.LaunchTemplate.create_version

@@ -8,8 +8,9 @@ version; everything else answers 500. This extension adds, on moto's own ``EBBac
   backend's region, as AWS checks), ``Process`` → PROCESSING → PROCESSED, else UNPROCESSED;
   describe with filters, delete (optionally with the bundle), tags;
 * environments with an ``e-`` id, a CNAME, version label, option settings, tier, solution stack or
-  platform ARN; Launching → Ready, Updating → Ready, Terminating → Terminated after
-  ``REFARCH_EMULATOR_EB_DELAY`` seconds (default 2), health Grey → Green; terminated environments stay
+  platform ARN; Launching → Ready, Updating → Ready, Terminating → Terminated after AWS's durations
+  (``awsclock``: ``elasticbeanstalk-launch``/``-update``/``-terminate``, scaled), health Grey → Green;
+  terminated environments stay
   visible for an hour (``IncludeDeleted``), as on AWS;
 * ``describe_events``, ``describe_configuration_settings``, ``describe_environment_health``,
   ``describe_environment_resources`` (no resources: the emulator launches no instances),
@@ -23,7 +24,6 @@ State changes are evaluated lazily on every request (no background thread), so a
 from __future__ import annotations
 
 import json
-import os
 import random
 import re
 import string
@@ -41,9 +41,15 @@ from moto.elasticbeanstalk import responses as eb_responses
 from moto.elasticbeanstalk.exceptions import InvalidParameterValueError, ResourceNotFoundException
 from moto.elasticbeanstalk.utils import make_arn
 
-DELAY_VARIABLE = "REFARCH_EMULATOR_EB_DELAY"
-DEFAULT_DELAY = 2.0
+from refarch_emulator import awsclock
+
 DELETED_VISIBLE_FOR = timedelta(hours=1)
+# How long each operation takes on AWS's clock (refarch_emulator.awsclock), by the status it shows.
+OPERATION_DURATIONS = {
+    "Launching": "elasticbeanstalk-launch",
+    "Updating": "elasticbeanstalk-update",
+    "Terminating": "elasticbeanstalk-terminate",
+}
 SEVERITIES = ["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"]
 WEB_TIER = {"Name": "WebServer", "Type": "Standard", "Version": "1.0"}
 WORKER_TIER = {"Name": "Worker", "Type": "SQS/HTTP", "Version": "1.0"}
@@ -74,13 +80,6 @@ class MissingParameter(ServiceException):
 
 class S3LocationNotInServiceRegion(ServiceException):
     code = "S3LocationNotInServiceRegionException"
-
-
-def _delay() -> float:
-    try:
-        return max(0.0, float(os.environ.get(DELAY_VARIABLE, DEFAULT_DELAY)))
-    except ValueError:
-        return DEFAULT_DELAY
 
 
 def _now() -> datetime:
@@ -225,7 +224,8 @@ class ApplicationVersion:
         self.arn = make_arn(
             backend.region_name, backend.account_id, "applicationversion", f"{application_name}/{label}"
         )
-        self.ready_at = time.monotonic() + _delay() if status == "PROCESSING" else None
+        processing = status == "PROCESSING"
+        self.ready_at = time.monotonic() + awsclock.seconds("elasticbeanstalk-version") if processing else None
 
     def tick(self) -> None:
         if self.ready_at is not None and time.monotonic() >= self.ready_at:
@@ -292,12 +292,15 @@ class Environment:
         for removal in removals:
             self.options.pop((removal["Namespace"], removal["OptionName"], removal.get("ResourceName", "")), None)
 
-    def begin(self, status: str, final: str, done_messages: list[str], errors: list[str] | None = None) -> None:
-        """Move to ``status`` now and to ``final`` after the delay, with ``done_messages`` as INFO events;
-        with ``errors`` the operation fails instead: they become ERROR events and nothing was launched."""
+    def begin(self, status: str, final: str, done_messages: list[str], errors: list[str] | None = None) -> float:
+        """Move to ``status`` now and to ``final`` after AWS's duration of that operation (seconds,
+        returned), with ``done_messages`` as INFO events; with ``errors`` the operation fails instead:
+        they become ERROR events and nothing was launched."""
+        seconds = awsclock.seconds(OPERATION_DURATIONS[status])
         self.status, self.date_updated = status, _now()
-        self.pending = (final, time.monotonic() + _delay(), done_messages)
+        self.pending = (final, time.monotonic() + seconds, done_messages)
         self.errors = list(errors or [])
+        return seconds
 
     def service_role_cause(self) -> str | None:
         """Why Elastic Beanstalk cannot assume the environment's service role now, as enhanced health
@@ -1158,7 +1161,7 @@ def deploy_version(
         _state(backend)["versions"][(application, label)] = version
         env.version_label, env.abortable = label, True
         rf_event(backend, env, "INFO", "Environment update is starting.")
-        env.begin(
+        seconds = env.begin(
             "Updating",
             "Ready",
             [
@@ -1166,7 +1169,7 @@ def deploy_version(
                 "Environment update completed successfully.",
             ],
         )
-        return _delay(), None
+        return seconds, None
 
 
 RESPONSE_METHODS = (
