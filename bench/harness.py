@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from refarch_emulator import calllog  # noqa: E402
+from refarch_emulator import calllog, consistency  # noqa: E402
 from refarch_emulator.testing import environment_set  # noqa: E402
 from tests.support.emulator import Emulator  # noqa: E402
 
@@ -149,6 +149,16 @@ def run_playbook(
     )
     emulator.clear_calls()
     return outcome
+
+
+def clock_environment(scale: float) -> dict[str, str]:
+    """The emulator's environment for one time scale: AWS's slow processes and every consistency
+    window at ``scale`` of AWS's clock. The windows are set one by one, since an emulator for tests
+    keeps them at its own scale through their variables (refarch_emulator.testing.TEST_ENVIRONMENT)."""
+    return {
+        consistency.SCALE_VARIABLE: f"{scale:g}",
+        **{window.variable: f"{window.default * scale:g}" for window in consistency.WINDOWS.values()},
+    }
 
 
 def fresh_emulator(state_dir: Path, environment: dict | None = None) -> Emulator:

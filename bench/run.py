@@ -37,7 +37,7 @@ from pathlib import Path
 
 import awswait
 import taskcost
-from harness import ROOT, Outcome, fresh_emulator, playbook_environment, run_playbook
+from harness import ROOT, Outcome, clock_environment, fresh_emulator, playbook_environment, run_playbook
 
 from tests.support import leftovers
 
@@ -117,7 +117,7 @@ def side_commands(side: str, peer_dir: Path | None, url: str) -> tuple[Path, Pat
 def measure_side(side: str, scale: float, steps: tuple[str, ...], peer_source: Path, work: Path, rep: int) -> dict:
     """One repetition of one side at one scale on its own fresh emulator: ``steps``, in order."""
     name = label(side, scale)
-    emulator = fresh_emulator(work / f"emulator-{name}-{rep}", {"REFARCH_EMULATOR_TIME_SCALE": f"{scale:g}"})
+    emulator = fresh_emulator(work / f"emulator-{name}-{rep}", clock_environment(scale))
     try:
         peer_dir = copy_peer(peer_source, work / f"{name}-{rep}") if side == "peer" else None
         cwd, config, commands = side_commands(side, peer_dir, emulator.url)

@@ -88,3 +88,16 @@ def test_aws_seconds_are_the_durations_at_scale_one_whatever_the_scale(monkeypat
     monkeypatch.setenv("REFARCH_EMULATOR_TIME_SCALE", "0.01")
     seconds = awswait.aws_seconds({"iam": consistency.WINDOWS["iam"]})
     assert seconds == {"iam": consistency.WINDOWS["iam"].default}
+
+
+def test_the_bench_emulator_runs_every_window_at_its_scale_not_the_test_suites():
+    from harness import clock_environment
+    from refarch_emulator import consistency
+    from refarch_emulator.testing import TEST_ENVIRONMENT
+
+    environment = clock_environment(1)
+    assert environment[consistency.SCALE_VARIABLE] == "1"
+    for key in TEST_ENVIRONMENT:  # each variable the test emulators would otherwise set
+        assert key in environment
+    assert environment[consistency.WINDOWS["sqs-delete"].variable] == "60"
+    assert clock_environment(0.02)[consistency.WINDOWS["iam"].variable] == "0.2"
