@@ -92,6 +92,7 @@ def test_aws_seconds_are_the_durations_at_scale_one_whatever_the_scale(monkeypat
 
 def test_the_bench_emulator_runs_every_window_at_its_scale_not_the_test_suites():
     from harness import clock_environment
+
     from refarch_emulator import consistency
     from refarch_emulator.testing import TEST_ENVIRONMENT
 
