@@ -554,6 +554,18 @@ teardown.
 - A run at scale s takes A + s x W (A: Ansible's own cost, W: its AWS waiting at scale 1), so the two
   scales give both; the longest chain of AWS waits that the stacks' dependencies force is computed
   from the emulator's own durations (`bench/awswait.py`, not from a run), and W is judged against it.
+- A wait polled at a fixed interval (the Beanstalk environment every 15 s) ends up to one interval
+  after AWS's process, at either scale; at the fast scale that rounding is most of the wait, so it
+  counts in "Ansible's own" and lowers the derived AWS waiting by about as much. The prediction
+  stays a sum of what each side would meet on AWS: its own cost, AWS's waits, and the calls' round
+  trips.
+- Why our teardown makes more calls than the peer's (the per-service lines below name the actions):
+  ours finds what to delete by its ownership tag (a list, then the tags of each resource) where the
+  peer deletes by name; it reads each IAM role in full before deleting it (the role, its inline and
+  attached policies, its tags, its instance profile), and the delete reads the role again; the
+  Step Functions stack re-reads what is left; and it deletes what the peer never made (the
+  Beanstalk environment, the connection, the log group, the instance profile). Polls of AWS's
+  processes (the environment terminating, a deleted queue still answering) grow with the clock.
 - wall: seconds of the whole `ansible-playbook` run; API calls: lines of the emulator's record during
   the run; mutating: those `refarch_emulator.calllog.is_mutating` counts as writes; changed / failed /
   ignored: the `ansible.posix.json` callback's stats summed over hosts. The benchmark exits 1 when a
