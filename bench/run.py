@@ -41,7 +41,11 @@ from harness import ROOT, Outcome, clock_environment, fresh_emulator, playbook_e
 
 from tests.support import leftovers
 
-PEER_DEFAULT = ROOT.parent / "shared" / "bench" / "peer"
+# ../shared/bench/peer beside the checkout, or beside the folder of worktrees it is in.
+PEER_DEFAULT = next(
+    (path for path in (p / "shared" / "bench" / "peer" for p in ROOT.parents) if path.exists()),
+    ROOT.parent / "shared" / "bench" / "peer",
+)
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "benchmark.md"
 STEPS = ("deploy", "rerun", "check", "teardown")
