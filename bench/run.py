@@ -218,6 +218,7 @@ def aws_clock(summary: dict, scales: tuple[float, float], latency: float, chains
                 "calls": fast_run["calls"],
                 "predicted": derived.predicted,
                 "chain": chain,
+                "rc": [slow_run["rc"], fast_run["rc"]],
             }
     return found
 
@@ -334,6 +335,7 @@ def clock_table(clock: dict, scales: tuple[float, float], latency: float) -> str
         "waiting ÷ chain",
         f"calls x {latency * 1000:g} ms",
         "predicted real-AWS wall s",
+        f"rc at {slow:g} / {fast:g}",
     ]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for side in SIDES:
@@ -352,6 +354,7 @@ def clock_table(clock: dict, scales: tuple[float, float], latency: float) -> str
                         f"{f['aws_wait'] / chain:.2f}x" if chain else NONE,
                         f"{f['call_latency']:.1f}",
                         f"**{f['predicted']:.0f}** ({f['predicted'] / 60:.1f} min)",
+                        " / ".join(",".join(map(str, rc)) for rc in f.get("rc", [])) or NONE,
                     ]
                 )
                 + " |"
@@ -426,7 +429,8 @@ def report(data: dict) -> str:
         f"the run that grow with the emulator's clock, on AWS's; Ansible's own = wall at {fast:g} - "
         f"{fast:g} x AWS waiting; predicted = Ansible's own + AWS waiting + the fast run's API calls x "
         f"{latency * 1000:g} ms (the round trip to AWS in place of the local emulator's, counted as if "
-        "serial: an upper bound).",
+        "serial: an upper bound). A side whose run failed at one scale and not the other (rc) "
+        "did different work at the two: its split is not to be trusted.",
         "",
         "Longest chain of AWS waits the dependencies force (`bench/awswait.py`, from the emulator's "
         "durations at scale 1; the three stacks run concurrently, so the longest stack's):",

@@ -8,6 +8,7 @@ import run
 
 def record(wall, calls=10, mutating=0, mutating_actions=(), per_service=None, per_action=None):
     return {
+        "rc": [0],
         "wall": wall,
         "calls": calls,
         "mutating": mutating,
@@ -174,5 +175,6 @@ def test_the_report_of_a_whole_run_has_every_section():
     headings = ("### Targets (issue 16)", "### On AWS's clock", "### Fast clock (0.02)", "### API calls by service")
     assert all(heading in text for heading in headings)
     assert "| ours, cold deploy | 100.0 | 12.0 | 89.8 |" in text
+    assert "| **102** (1.7 min) | 0 / 0 |" in text  # 10.2 + 89.8 + 30 calls x 50 ms
     assert "durations the emulator does not play yet, counted 0 s: x" in text
     assert "- sqs: 30 vs 20 (+10): GetQueueUrl 30 (peer 20)" in text
