@@ -72,7 +72,7 @@ def test_fast_clock_targets_against_the_peer():
         deploy={"ours@0.02": record(30.0), "peer@0.02": record(100.0)},  # 0.30 <= 0.35: met
         rerun={"ours@0.02": record(10.0), "peer@0.02": record(20.0)},  # 0.5 > 0.3: missed by 4 s
     )
-    rows = {title: verdict for title, _, verdict in run.targets(measured, {}, SCALES)}
+    rows = {row[0]: row[2] for row in run.targets(measured, {}, SCALES)}
     assert rows["fast clock (0.02): cold deploy ≤ 0.35 x the peer's wall time"] == "met"
     assert rows["fast clock (0.02): no-op rerun ≤ 0.3 x the peer's wall time"].startswith("**missed** by 4.0 s")
 
