@@ -71,8 +71,9 @@ sanity: venv $(SANITY_STAMP)
 molecule: venv
 	@$(STEP) "molecule: every scenario" tests/molecule.sh
 
+## bench: ours and the peer at two time scales of AWS's clock, e.g. make bench REPS=3 SCALES=1,0.05
 bench: venv
-	$(BIN)/python bench/run.py $(ARGS)
+	$(BIN)/python bench/run.py $(if $(REPS),--reps $(REPS)) $(if $(SCALES),--scales $(SCALES)) $(ARGS)
 
 ## soak: seeded rounds of faults + interruptions against site.yml/teardown.yml; nothing may leak
 soak: venv

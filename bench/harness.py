@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from refarch_emulator import calllog  # noqa: E402
+from refarch_emulator import calllog, consistency  # noqa: E402
 from refarch_emulator.testing import environment_set  # noqa: E402
 from tests.support.emulator import Emulator  # noqa: E402
 
@@ -41,6 +41,7 @@ class Outcome:
     failed: int = 0
     ignored: int = 0
     per_service: dict = field(default_factory=dict)
+    per_action: dict = field(default_factory=dict)  # "service:Action" -> calls
     mutating_actions: list = field(default_factory=list)
     errors: list = field(default_factory=list)  # failed task names (first few), for the report
     killed: bool = False
@@ -125,8 +126,11 @@ def run_playbook(
     stats, plays = _stats(stdout)
     total = lambda key: sum(host.get(key, 0) for host in stats.values())  # noqa: E731
     per_service: dict = {}
+    per_action: dict = {}
     for call in calls:
         per_service[call.service] = per_service.get(call.service, 0) + 1
+        action = f"{call.service}:{call.action}"
+        per_action[action] = per_action.get(action, 0) + 1
     outcome = Outcome(
         rc=process.returncode,
         wall=round(wall, 2),
@@ -137,6 +141,7 @@ def run_playbook(
         failed=total("failures") + total("unreachable"),
         ignored=total("ignored"),
         per_service=dict(sorted(per_service.items())),
+        per_action=dict(sorted(per_action.items())),
         mutating_actions=sorted({f"{c.service}:{c.action}" for c in calls if c.mutating}),
         errors=_failed_tasks(plays) or ([stderr.strip()[-400:]] if process.returncode and stderr.strip() else []),
         killed=killed,
@@ -144,6 +149,16 @@ def run_playbook(
     )
     emulator.clear_calls()
     return outcome
+
+
+def clock_environment(scale: float) -> dict[str, str]:
+    """The emulator's environment for one time scale: AWS's slow processes and every consistency
+    window at ``scale`` of AWS's clock. The windows are set one by one, since an emulator for tests
+    keeps them at its own scale through their variables (refarch_emulator.testing.TEST_ENVIRONMENT)."""
+    return {
+        consistency.SCALE_VARIABLE: f"{scale:g}",
+        **{window.variable: f"{window.default * scale:g}" for window in consistency.WINDOWS.values()},
+    }
 
 
 def fresh_emulator(state_dir: Path, environment: dict | None = None) -> Emulator:

@@ -1,14 +1,21 @@
-"""Benchmark: refarch.aws (ours) against the stock-module peer, side by side, on fresh emulators.
+"""Benchmark: refarch.aws (ours) against the stock-module peer, side by side, on fresh emulators, at
+two time scales of AWS's clock.
 
-    make bench                              # 3 repetitions, ours and the peer
-    make bench ARGS="--reps 5 --update-docs"
-    make bench ARGS=--quick                 # 1 repetition, ours only (smoke)
+    make bench                               # REPS=1 SCALES=1,0.02: ours and the peer, both scales
+    make bench REPS=3 SCALES=1,0.05
+    make bench ARGS=--quick                  # 1 repetition, ours only, the fast scale only (smoke)
 
-For each repetition and each side, a fresh emulator (own port, own API-call record) and four steps:
-cold deploy, no-op rerun, check run (``--check --diff`` on the deployed state), teardown. Measured:
-wall time, API calls (the emulator's record), mutating calls (``calllog.is_mutating``), changed and
-failed counts (ansible.posix.json callback). Medians over repetitions; the table goes to stdout,
-bench/results/latest.md + .json, and with --update-docs to docs/benchmark.md.
+For each repetition, side and scale, a fresh emulator (own port, own API-call record, its AWS
+durations times ``REFARCH_EMULATOR_TIME_SCALE``) and the steps: cold deploy, no-op rerun, check run
+(``--check --diff`` on the deployed state; fast scale only, it waits for nothing), teardown.
+Measured: wall time, API calls (the emulator's record) by service and action, mutating calls
+(``calllog.is_mutating``), changed and failed counts (ansible.posix.json callback). From the two
+scales, the wall time that is AWS waiting (bench/awswait.py), beside the longest chain of AWS waits
+the stacks' dependencies force, and the predicted real-AWS wall time. Then what one module task costs
+on this machine (bench/taskcost.py). Medians over repetitions; the report goes to stdout,
+bench/results/latest.md + .json, and, when both sides ran, docs/benchmark.md.
+
+Exits 1 when a no-op rerun of ours makes a mutating call.
 """
 
 from __future__ import annotations
@@ -28,30 +35,52 @@ import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-from harness import ROOT, Outcome, fresh_emulator, playbook_environment, run_playbook
+import awswait
+import taskcost
+from harness import ROOT, Outcome, clock_environment, fresh_emulator, playbook_environment, run_playbook
 
 from tests.support import leftovers
 
-PEER_DEFAULT = ROOT.parent / "shared" / "bench" / "peer"
+# ../shared/bench/peer beside the checkout, or beside the folder of worktrees it is in.
+PEER_DEFAULT = next(
+    (path for path in (p / "shared" / "bench" / "peer" for p in ROOT.parents) if path.exists()),
+    ROOT.parent / "shared" / "bench" / "peer",
+)
 RESULTS = ROOT / "bench" / "results"
 DOCS = ROOT / "docs" / "benchmark.md"
 STEPS = ("deploy", "rerun", "check", "teardown")
+SLOW_STEPS = ("deploy", "rerun", "teardown")  # a check run waits for no AWS process
 STEP_TITLES = {
     "deploy": "cold deploy",
     "rerun": "no-op rerun",
     "check": "check run (`--check --diff`, deployed)",
     "teardown": "teardown",
 }
-TARGET_SHARE = 0.5
+SIDES = ("ours", "peer")
+DEFAULT_SCALES = (1.0, 0.02)
+# A round trip to an AWS endpoint from a machine outside AWS, over a kept-alive TLS connection:
+# tens of milliseconds (more for a module's first call, which opens the connection).
+DEFAULT_CALL_LATENCY = 0.05
+# Issue 16's targets.
+CHAIN_SHARE = 1.15  # AWS-wait time ≤ 1.15 x the longest forced chain (cold deploy, teardown)
+DEPLOY_SHARE = 0.35  # fast clock: cold deploy ≤ 0.35 x the peer's wall time
+RERUN_SHARE = 0.3  # fast clock: no-op rerun ≤ 0.3 x the peer's wall time
 NONE = "n/a"
-# Every side runs on the emulator that fails where AWS fails, its consistency windows on AWS's clock
-# (IAM 10 s, SQS 60 s, ...: docs/emulator-operations.md); "ours-lenient" is ours with the windows off,
-# so the difference is what AWS's eventual consistency adds to our runs.
-EMULATOR_ENVIRONMENT = {
-    "ours": {"REFARCH_EMULATOR_TIME_SCALE": "1"},
-    "peer": {"REFARCH_EMULATOR_TIME_SCALE": "1"},
-    "ours-lenient": {"REFARCH_EMULATOR_STRICT": "0"},
-}
+
+
+def label(side: str, scale: float) -> str:
+    return f"{side}@{scale:g}"
+
+
+def parse_scales(text: str) -> tuple[float, float]:
+    """(slow, fast) from "1,0.02": two different scales, the slow one first."""
+    try:
+        scales = sorted({float(part) for part in text.split(",") if part.strip()}, reverse=True)
+    except ValueError:
+        scales = []
+    if len(scales) != 2 or scales[1] < 0:
+        raise argparse.ArgumentTypeError(f"two different time scales >= 0, e.g. 1,0.02 (not {text!r})")
+    return scales[0], scales[1]
 
 
 def copy_peer(source: Path, into: Path) -> Path:
@@ -65,7 +94,7 @@ def copy_peer(source: Path, into: Path) -> Path:
 
 def side_commands(side: str, peer_dir: Path | None, url: str) -> tuple[Path, Path, dict[str, list[str]]]:
     """(cwd, ansible.cfg, step -> ansible-playbook arguments) of one side."""
-    if side in ("ours", "ours-lenient"):
+    if side == "ours":
         return (
             ROOT,
             ROOT / "ansible.cfg",
@@ -89,17 +118,18 @@ def side_commands(side: str, peer_dir: Path | None, url: str) -> tuple[Path, Pat
     )
 
 
-def measure_side(side: str, peer_source: Path, work: Path, rep: int) -> dict:
-    """One repetition of one side on its own fresh emulator: the four steps, in order."""
-    emulator = fresh_emulator(work / f"emulator-{side}-{rep}", EMULATOR_ENVIRONMENT[side])
+def measure_side(side: str, scale: float, steps: tuple[str, ...], peer_source: Path, work: Path, rep: int) -> dict:
+    """One repetition of one side at one scale on its own fresh emulator: ``steps``, in order."""
+    name = label(side, scale)
+    emulator = fresh_emulator(work / f"emulator-{name}-{rep}", clock_environment(scale))
     try:
-        peer_dir = copy_peer(peer_source, work / f"{side}-{rep}") if side == "peer" else None
+        peer_dir = copy_peer(peer_source, work / f"{name}-{rep}") if side == "peer" else None
         cwd, config, commands = side_commands(side, peer_dir, emulator.url)
         env = playbook_environment(emulator.environment(), config)
         baseline = {(r.kind, r.name) for r in leftovers.inventory(emulator.url)[0]}
         emulator.clear_calls()
         result: dict = {"emulator": emulator.url}
-        for step in STEPS:
+        for step in steps:
             outcome: Outcome = run_playbook(commands[step], cwd, env, emulator)
             resources, errors = leftovers.inventory(emulator.url)  # after the step's calls were counted
             emulator.clear_calls()
@@ -112,7 +142,7 @@ def measure_side(side: str, peer_source: Path, work: Path, rep: int) -> dict:
             record["unreadable"] = errors
             result[step] = record
             print(
-                f"  rep {rep} {side:4} {step:8} rc={outcome.rc} {outcome.wall:7.1f}s calls={outcome.calls:4} "
+                f"  rep {rep} {name:10} {step:8} rc={outcome.rc} {outcome.wall:7.1f}s calls={outcome.calls:4} "
                 f"mutating={outcome.mutating:3} changed={outcome.changed:3} failed={outcome.failed} "
                 f"resources={record['resources']}",
                 flush=True,
@@ -128,94 +158,355 @@ def median(values: list) -> float:
     return statistics.median(values) if values else float("nan")
 
 
-def summarize(reps: list[dict], sides: list[str]) -> dict:
-    """step -> side -> medians and per-rep values."""
+def summarize(reps: list[dict], runs: list[str]) -> dict:
+    """step -> run label -> medians and per-rep values (a run that did not make a step is left out)."""
     summary: dict = {}
     for step in STEPS:
         summary[step] = {}
-        for side in sides:
-            runs = [rep[side][step] for rep in reps]
-            summary[step][side] = {
-                key: median([r[key] for r in runs])
+        for run in runs:
+            records = [rep[run][step] for rep in reps if step in rep.get(run, {})]
+            if not records:
+                continue
+            summary[step][run] = {
+                key: median([r[key] for r in records])
                 for key in ("wall", "calls", "mutating", "changed", "failed", "ignored", "resources", "owned")
             } | {
-                "rc": [r["rc"] for r in runs],
-                "wall_each": [r["wall"] for r in runs],
-                "mutating_actions": sorted({a for r in runs for a in r["mutating_actions"]}),
+                "rc": [r["rc"] for r in records],
+                "wall_each": [r["wall"] for r in records],
+                "mutating_actions": sorted({a for r in records for a in r["mutating_actions"]}),
+                "per_service": _median_counts([r.get("per_service", {}) for r in records]),
+                "per_action": _median_counts([r.get("per_action", {}) for r in records]),
             }
     return summary
+
+
+def _median_counts(counts: list[dict]) -> dict:
+    keys = sorted({key for count in counts for key in count})
+    return {key: median([count.get(key, 0) for count in counts]) for key in keys}
 
 
 def _num(value: float) -> str:
     return f"{value:.1f}" if value != int(value) else str(int(value))
 
 
-def targets(summary: dict) -> list[tuple[str, bool | None, str]]:
-    """(target, met, the figures) for the issue's targets; None when the peer was not measured."""
-    checks = []
-    for step in ("deploy", "rerun"):
-        ours = summary[step]["ours"]["wall"]
-        peer = summary[step].get("peer", {}).get("wall")
-        title = f"{STEP_TITLES[step]} wall time ≤ half the peer's"
-        if peer is None:
-            checks.append((title, None, f"ours {ours:.1f} s, peer not measured"))
-        else:
-            figures = f"ours {ours:.1f} s vs peer {peer:.1f} s ({ours / peer:.0%})"
-            checks.append((title, ours <= TARGET_SHARE * peer, figures))
-    rerun = summary["rerun"]["ours"]
-    checks.append(
+def verdict(measured: float, limit: float, unit: str = " s") -> str:
+    """'met', or by how much ``measured`` misses ``limit`` (an upper bound)."""
+    if measured <= limit:
+        return "met"
+    over = f"{(measured - limit) / limit:.0%} over" if limit > 0 else "limit 0"
+    return f"**missed** by {measured - limit:.1f}{unit} ({over})"
+
+
+def aws_clock(summary: dict, scales: tuple[float, float], latency: float, chains: dict[str, float]) -> dict:
+    """side -> step -> the step's wall time split into AWS waiting and Ansible's own cost, and the
+    predicted real-AWS wall time (awswait.derive), for the steps measured at both scales."""
+    slow, fast = scales
+    found: dict = {}
+    for side in SIDES:
+        for step in SLOW_STEPS:
+            slow_run, fast_run = summary[step].get(label(side, slow)), summary[step].get(label(side, fast))
+            if not (slow_run and fast_run):
+                continue
+            derived = awswait.derive((slow, slow_run["wall"]), (fast, fast_run["wall"]), fast_run["calls"], latency)
+            chain = chains.get(step) if side == "ours" else None  # the chain models our stacks
+            found.setdefault(side, {})[step] = {
+                "slow_wall": slow_run["wall"],
+                "fast_wall": fast_run["wall"],
+                "aws_wait": derived.aws_wait,
+                "ansible": derived.ansible,
+                "call_latency": derived.call_latency,
+                "calls": fast_run["calls"],
+                "predicted": derived.predicted,
+                "chain": chain,
+                "rc": [slow_run["rc"], fast_run["rc"]],
+            }
+    return found
+
+
+def targets(summary: dict, clock: dict, scales: tuple[float, float]) -> list[tuple[str, str, str]]:
+    """(target, measured, verdict) rows for issue 16's targets."""
+    fast = scales[1]
+    rows = []
+    for step in ("deploy", "teardown"):
+        figures = clock.get("ours", {}).get(step)
+        title = f"{STEP_TITLES[step]}: AWS-wait time ≤ {CHAIN_SHARE} x the longest forced chain"
+        if not figures or not figures["chain"]:
+            rows.append((title, NONE, "not measured (needs both scales and a chain)"))
+            continue
+        limit = CHAIN_SHARE * figures["chain"]
+        share = figures["aws_wait"] / figures["chain"]
+        measured = f"{figures['aws_wait']:.1f} s vs chain {figures['chain']:.1f} s ({share:.2f}x)"
+        rows.append((title, measured, verdict(figures["aws_wait"], limit)))
+    for step, share in (("deploy", DEPLOY_SHARE), ("rerun", RERUN_SHARE)):
+        ours, peer = summary[step].get(label("ours", fast)), summary[step].get(label("peer", fast))
+        title = f"fast clock ({fast:g}): {STEP_TITLES[step]} ≤ {share} x the peer's wall time"
+        if not (ours and peer):
+            rows.append((title, NONE, "peer not measured"))
+            continue
+        measured = f"{ours['wall']:.1f} s vs peer {peer['wall']:.1f} s ({ours['wall'] / peer['wall']:.2f}x)"
+        rows.append((title, measured, verdict(ours["wall"], share * peer["wall"])))
+    reruns = [(run, record) for run, record in summary["rerun"].items() if run.startswith("ours@")]
+    mutating = sorted({action for _, record in reruns for action in record["mutating_actions"]})
+    rows.append(
         (
-            "no-op rerun makes no mutating call (every repetition)",
-            rerun["mutating"] == 0 and not rerun["mutating_actions"],
-            f"{_num(rerun['mutating'])} mutating: {', '.join(rerun['mutating_actions']) or 'none'}",
+            "no-op rerun makes 0 mutating calls (every scale and repetition)",
+            f"{_num(max((record['mutating'] for _, record in reruns), default=0))} mutating"
+            + (f": {', '.join(mutating)}" if mutating else ""),
+            "met" if reruns and not mutating else ("**missed**" if reruns else NONE),
         )
     )
-    peer_calls = summary["rerun"].get("peer", {}).get("calls")
-    title = "no-op rerun API calls ≤ half the peer's"
-    if peer_calls is None:
-        checks.append((title, None, f"ours {_num(rerun['calls'])}, peer not measured"))
-    else:
-        met = rerun["calls"] <= TARGET_SHARE * peer_calls
-        checks.append((title, met, f"ours {_num(rerun['calls'])} vs peer {_num(peer_calls)}"))
-    return checks
+    ours, peer = summary["teardown"].get(label("ours", fast)), summary["teardown"].get(label("peer", fast))
+    if ours and peer:
+        rows.append(
+            (
+                "teardown API calls: report why ours makes more than the peer, by service",
+                f"{_num(ours['calls'])} vs peer {_num(peer['calls'])} ({ours['calls'] / peer['calls']:.1f}x)",
+                "reported below (no numeric target)",
+            )
+        )
+    return rows
 
 
-def table(summary: dict, sides: list[str]) -> str:
-    def cell(step: str, side: str, key: str) -> str:
-        return _num(summary[step][side][key]) if side in summary[step] else NONE
+def rerun_mutated(summary: dict) -> list[str]:
+    """The mutating calls our no-op reruns made (the benchmark fails on any)."""
+    return sorted(
+        {a for run, record in summary["rerun"].items() if run.startswith("ours@") for a in record["mutating_actions"]}
+    )
 
+
+def chains_now() -> dict:
+    """step -> the longest chain of AWS waits the stacks force, from the emulator's durations."""
+    seconds = awswait.aws_seconds(awswait.emulator_durations())
+    found = {}
+    for step, model in (("deploy", awswait.DEPLOY), ("teardown", awswait.TEARDOWN)):
+        chain = awswait.longest_chain(model, seconds)
+        found[step] = {
+            "seconds": chain.seconds,
+            "stack": chain.stack,
+            "waits": [list(wait) for wait in chain.waits],
+            "missing": list(chain.missing),
+            "text": chain.describe(),
+            "stacks": {stack: awswait.stack_chain(stack, waits, seconds).describe() for stack, waits in model.items()},
+        }
+    return found
+
+
+def fast_table(summary: dict, fast: float) -> str:
+    ours_run, peer_run = label("ours", fast), label("peer", fast)
     header = ["step", "ours wall s", "peer wall s", "ours ÷ peer", "ours calls", "peer calls"]
     header += ["ours mutating", "peer mutating", "ours changed / failed", "peer changed / failed / ignored"]
     header += ["rc ours / peer"]
     lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for step in STEPS:
-        ours, peer = summary[step]["ours"], summary[step].get("peer")
-        ratio = f"{ours['wall'] / peer['wall']:.0%}" if peer and peer["wall"] else NONE
-        rc_peer = ",".join(map(str, peer["rc"])) if peer else NONE
-        row = [
-            STEP_TITLES[step],
-            f"{ours['wall']:.1f}",
-            f"{peer['wall']:.1f}" if peer else NONE,
-            ratio,
-            cell(step, "ours", "calls"),
-            cell(step, "peer", "calls"),
-            cell(step, "ours", "mutating"),
-            cell(step, "peer", "mutating"),
-            f"{_num(ours['changed'])} / {_num(ours['failed'])}",
-            f"{_num(peer['changed'])} / {_num(peer['failed'])} / {_num(peer['ignored'])}" if peer else NONE,
-            f"{','.join(map(str, ours['rc']))} / {rc_peer}",
-        ]
-        lines.append("| " + " | ".join(row) + " |")
+        ours, peer = summary[step].get(ours_run), summary[step].get(peer_run)
+        if not ours:
+            continue
+        lines.append(
+            "| "
+            + " | ".join(
+                [
+                    STEP_TITLES[step],
+                    f"{ours['wall']:.1f}",
+                    f"{peer['wall']:.1f}" if peer else NONE,
+                    f"{ours['wall'] / peer['wall']:.2f}x" if peer and peer["wall"] else NONE,
+                    _num(ours["calls"]),
+                    _num(peer["calls"]) if peer else NONE,
+                    _num(ours["mutating"]),
+                    _num(peer["mutating"]) if peer else NONE,
+                    f"{_num(ours['changed'])} / {_num(ours['failed'])}",
+                    f"{_num(peer['changed'])} / {_num(peer['failed'])} / {_num(peer['ignored'])}" if peer else NONE,
+                    f"{','.join(map(str, ours['rc']))} / {','.join(map(str, peer['rc'])) if peer else NONE}",
+                ]
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
-def windows_table(summary: dict) -> str:
-    """What the consistency windows add to our runs: ours against ours with the windows off."""
-    lines = ["| step | ours wall s | windows off wall s | the windows add s |", "|---|---|---|---|"]
+def clock_table(clock: dict, scales: tuple[float, float], latency: float) -> str:
+    slow, fast = scales
+    header = [
+        "side, step",
+        f"wall s at {slow:g}",
+        f"wall s at {fast:g}",
+        "AWS waiting s (at 1)",
+        "Ansible's own s",
+        "longest forced chain s",
+        "waiting ÷ chain",
+        f"calls x {latency * 1000:g} ms",
+        "predicted real-AWS wall s",
+        f"rc at {slow:g} / {fast:g}",
+    ]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for side in SIDES:
+        for step, f in clock.get(side, {}).items():
+            chain = f["chain"]
+            lines.append(
+                "| "
+                + " | ".join(
+                    [
+                        f"{side}, {STEP_TITLES[step]}",
+                        f"{f['slow_wall']:.1f}",
+                        f"{f['fast_wall']:.1f}",
+                        f"{f['aws_wait']:.1f}",
+                        f"{f['ansible']:.1f}",
+                        f"{chain:.1f}" if chain else NONE,
+                        f"{f['aws_wait'] / chain:.2f}x" if chain else NONE,
+                        f"{f['call_latency']:.1f}",
+                        f"**{f['predicted']:.0f}** ({f['predicted'] / 60:.1f} min)",
+                        " / ".join(",".join(map(str, rc)) for rc in f.get("rc", [])) or NONE,
+                    ]
+                )
+                + " |"
+            )
+    return "\n".join(lines)
+
+
+def calls_by_service(summary: dict, runs: list[str]) -> str:
+    """Calls per service of every measured (step, run), one column each."""
+    columns = [(step, run) for step in ("deploy", "rerun", "teardown") for run in runs if run in summary[step]]
+    services = sorted({svc for step, run in columns for svc in summary[step][run]["per_service"]})
+    header = ["service", *(f"{STEP_TITLES[step]} {run}" for step, run in columns)]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for service in services:
+        counts = [_num(summary[step][run]["per_service"].get(service, 0)) for step, run in columns]
+        lines.append(f"| {service} | " + " | ".join(counts) + " |")
+    totals = [_num(summary[step][run]["calls"]) for step, run in columns]
+    lines.append("| **all** | " + " | ".join(totals) + " |")
+    return "\n".join(lines)
+
+
+def teardown_difference(summary: dict, run: str, peer_run: str, top: int = 4) -> list[str]:
+    """Why our teardown makes more calls than the peer's: per service, the difference and the actions
+    of ours that make it (most calls first), beside the peer's count of the same action."""
+    ours, peer = summary["teardown"].get(run), summary["teardown"].get(peer_run)
+    if not (ours and peer):
+        return []
+    lines = []
+    services = sorted(
+        set(ours["per_service"]) | set(peer["per_service"]),
+        key=lambda svc: peer["per_service"].get(svc, 0) - ours["per_service"].get(svc, 0),
+    )
+    for service in services:
+        mine, theirs = ours["per_service"].get(service, 0), peer["per_service"].get(service, 0)
+        if mine <= theirs:
+            continue
+        actions = sorted(
+            ((count, action) for action, count in ours["per_action"].items() if action.startswith(service + ":")),
+            reverse=True,
+        )
+        shown = ", ".join(
+            f"{action.split(':', 1)[1]} {_num(count)} (peer {_num(peer['per_action'].get(action, 0))})"
+            for count, action in actions[:top]
+        )
+        lines.append(f"- {service}: {_num(mine)} vs {_num(theirs)} (+{_num(mine - theirs)}): {shown}")
+    return lines
+
+
+def report(data: dict) -> str:
+    runs, summary, reps = data["runs"], data["summary"], data["reps"]
+    scales = tuple(data["scales"])
+    slow, fast = scales
+    clock, chains, latency = data["clock"], data["chains"], data["call_latency"]
+    measured_scales = sorted({run.split("@")[1] for run in runs}, key=float, reverse=True)
+    lines = [
+        f"Measured {data['date']} on {data['host']} (load average at start {data['load'][0]:.1f}, "
+        f"end {data['load'][1]:.1f}); refarch.aws at {data['revision']}; {len(reps)} repetition(s), "
+        f"median shown; every side, scale and repetition on a fresh emulator; "
+        f"`REFARCH_EMULATOR_TIME_SCALE` {' and '.join(measured_scales)}.",
+        "",
+        "### Targets (issue 16)",
+        "",
+        "| target | measured | verdict |",
+        "|---|---|---|",
+        *(f"| {title} | {measured} | {mark} |" for title, measured, mark in targets(summary, clock, scales)),
+        "",
+        "### On AWS's clock: AWS waiting, the forced chain, the predicted real-AWS wall time",
+        "",
+        clock_table(clock, scales, latency),
+        "",
+        f"AWS waiting = (wall at {slow:g} - wall at {fast:g}) ÷ ({slow:g} - {fast:g}), the seconds of "
+        f"the run that grow with the emulator's clock, on AWS's; Ansible's own = wall at {fast:g} - "
+        f"{fast:g} x AWS waiting; predicted = Ansible's own + AWS waiting + the fast run's API calls x "
+        f"{latency * 1000:g} ms (the round trip to AWS in place of the local emulator's, counted as if "
+        "serial: an upper bound). A side whose run failed at one scale and not the other (rc) "
+        "did different work at the two: its split is not to be trusted.",
+        "",
+        "Longest chain of AWS waits the dependencies force (`bench/awswait.py`, from the emulator's "
+        "durations at scale 1; the three stacks run concurrently, so the longest stack's):",
+        "",
+    ]
+    for step, chain in chains.items():
+        lines.append(f"- {STEP_TITLES[step]}: {chain['seconds']:.1f} s — {chain['text']}")
+        lines += [f"  - {text}" for stack, text in chain.get("stacks", {}).items() if stack != chain["stack"]]
+        if chain["missing"]:
+            lines.append(f"  (durations the emulator does not play yet, counted 0 s: {', '.join(chain['missing'])})")
+    lines += ["", f"### Fast clock ({fast:g}), side by side", "", fast_table(summary, fast), ""]
+    failures = [
+        f"- {run}, {STEP_TITLES[step]}: {error}"
+        for run in runs
+        for step in STEPS
+        for error in reps[0].get(run, {}).get(step, {}).get("errors", [])
+    ]
+    if failures:
+        lines += [
+            "Failed tasks (repetition 1). Where a side fails, its wall time is that of a run that stopped;",
+            "a failure on the emulator is one a first deployment to AWS would meet:",
+            "",
+            *failures,
+            "",
+        ]
+    lines += ["### API calls by service", "", calls_by_service(summary, runs), ""]
+    for scale in scales:
+        why = teardown_difference(summary, label("ours", scale), label("peer", scale))
+        if why:
+            lines += [
+                f"Why our teardown makes more calls than the peer's at scale {scale:g} (per service: ours vs "
+                "the peer's, and our actions with the most calls, the peer's count beside):",
+                "",
+                *why,
+                "",
+            ]
+    lines += ["### Each repetition", "", "Wall s:", ""]
     for step in STEPS:
-        ours, lenient = summary[step]["ours"], summary[step]["ours-lenient"]
-        added = ours["wall"] - lenient["wall"]
-        lines.append(f"| {STEP_TITLES[step]} | {ours['wall']:.1f} | {lenient['wall']:.1f} | {added:+.1f} |")
+        each = "; ".join(
+            f"{run} {', '.join(f'{w:.1f}' for w in summary[step][run]['wall_each'])}"
+            for run in runs
+            if run in summary[step]
+        )
+        lines.append(f"- {STEP_TITLES[step]}: {each}")
+    lines += ["", "API calls (the tree may change between repetitions when others commit):", ""]
+    for step in STEPS:
+        each = "; ".join(
+            f"{run} {', '.join(str(rep[run][step]['calls']) for rep in reps)}" for run in runs if run in summary[step]
+        )
+        lines.append(f"- {STEP_TITLES[step]}: {each}")
+    lines += ["", "Resources read back after each step (beyond the fresh emulator's own):", ""]
+    for run in runs:
+        figures = ", ".join(f"{step} {_num(summary[step][run]['resources'])}" for step in STEPS if run in summary[step])
+        lines.append(f"- {run}: {figures}")
+    lines += ["", "Where our runs spend their time (slowest tasks, repetition 1):", ""]
+    for run in (label("ours", slow), label("ours", fast)):
+        for step in ("deploy", "rerun", "teardown"):
+            slowest = reps[0].get(run, {}).get(step, {}).get("slowest", [])
+            if slowest:
+                lines.append(f"- {run} {STEP_TITLES[step]}: {'; '.join(slowest[:6])}")
+    lines += ["", "Left after teardown (read back; not in a fresh emulator):", ""]
+    for run in runs:
+        left = sorted({item for rep in reps for item in rep[run]["teardown"]["added"]})
+        by_aws = {item for rep in reps for item in rep[run]["teardown"].get("aws_created", [])}
+        marked = [f"{item} (created by AWS without our tag)" if item in by_aws else item for item in left]
+        lines.append(f"- {run}: {', '.join(marked) or 'nothing'}")
+    ours_check = summary["check"].get(label("ours", fast))
+    if ours_check:
+        lines += [
+            "",
+            f"Mutating calls of our check run: {_num(ours_check['mutating'])}"
+            f" ({', '.join(ours_check['mutating_actions']) or 'none'}).",
+        ]
+    if data.get("taskcost"):
+        lines += ["", "### What one module task costs on this machine", "", taskcost.report(data["taskcost"])]
+    lines += ["", "Versions: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()) + "."]
     return "\n".join(lines)
 
 
@@ -251,124 +542,60 @@ def host() -> str:
     return f"{uname.system} {uname.release} {uname.machine}, {os.cpu_count()} CPUs"
 
 
-def report(data: dict) -> str:
-    sides = data["sides"]
-    summary = data["summary"]
-    reps = data["reps"]
-    lines = [
-        f"Measured {data['date']} on {data['host']} (load average at start {data['load'][0]:.1f}, "
-        f"end {data['load'][1]:.1f}); refarch.aws at {data['revision']}; {len(reps)} repetition(s), "
-        f"median shown; every side and repetition on a fresh emulator.",
-        "",
-        table(summary, sides),
-        "",
-    ]
-    if "ours-lenient" in sides:
-        lines += [
-            "What AWS's eventual consistency adds (the emulator's windows on AWS's clock against the same",
-            "run with `REFARCH_EMULATOR_STRICT=0`; ours only):",
-            "",
-            windows_table(summary),
-            "",
-        ]
-    failures = [
-        f"- {side}, {STEP_TITLES[step]}: {error}"
-        for side in sides
-        for step in STEPS
-        for error in reps[0][side][step].get("errors", [])
-    ]
-    if failures:
-        lines += [
-            "Failed tasks (repetition 1). Where a side fails, its wall time is that of a run that stopped;",
-            "a failure on the stricter emulator is one a first deployment to AWS would meet:",
-            "",
-            *failures,
-            "",
-        ]
-    lines += [
-        "Targets (issue 7):",
-        "",
-    ]
-    for title, met, figures in targets(summary):
-        mark = "n/a" if met is None else ("met" if met else "**missed**")
-        lines.append(f"- {title}: {mark} — {figures}")
-    lines += ["", "Each repetition (wall s):", ""]
-    for step in STEPS:
-        each = "; ".join(f"{side} {', '.join(f'{w:.1f}' for w in summary[step][side]['wall_each'])}" for side in sides)
-        lines.append(f"- {STEP_TITLES[step]}: {each}")
-    lines += ["", "Each repetition (API calls; the tree may change between repetitions when others commit):", ""]
-    for step in STEPS:
-        each = "; ".join(f"{side} {', '.join(str(rep[side][step]['calls']) for rep in reps)}" for side in sides)
-        lines.append(f"- {STEP_TITLES[step]}: {each}")
-    lines += ["", "Resources read back after each step (beyond the fresh emulator's own):", ""]
-    for side in sides:
-        figures = ", ".join(f"{step} {_num(summary[step][side]['resources'])}" for step in STEPS)
-        lines.append(f"- {side}: {figures}")
-    lines += ["", "Where our runs spend their time (slowest tasks, repetition 1):", ""]
-    for step in ("deploy", "rerun", "teardown"):
-        lines.append(f"- {STEP_TITLES[step]}: {'; '.join(reps[0]['ours'][step].get('slowest', [])[:6])}")
-    lines += ["", "No-op rerun API calls by service (repetition 1), where the calls target is won or lost:", ""]
-    services = sorted({svc for side in sides for svc in reps[0][side]["rerun"].get("per_service", {})})
-    lines += ["| service | " + " | ".join(sides) + " |", "|---|" + "---|" * len(sides)]
-    for service in services:
-        counts = [str(reps[0][side]["rerun"].get("per_service", {}).get(service, 0)) for side in sides]
-        lines.append(f"| {service} | " + " | ".join(counts) + " |")
-    lines += ["", "Left after teardown (read back; not in a fresh emulator):", ""]
-    for side in sides:
-        left = sorted({item for rep in reps for item in rep[side]["teardown"]["added"]})
-        by_aws = {item for rep in reps for item in rep[side]["teardown"].get("aws_created", [])}
-        marked = [f"{item} (created by AWS without our tag)" if item in by_aws else item for item in left]
-        lines.append(f"- {side}: {', '.join(marked) or 'nothing'}")
-    ours_check = summary["check"]["ours"]
-    lines += [
-        "",
-        f"Mutating calls of our check run: {_num(ours_check['mutating'])}"
-        f" ({', '.join(ours_check['mutating_actions']) or 'none'}).",
-        "",
-        "Versions: " + ", ".join(f"{k} {v}" for k, v in data["versions"].items()) + ".",
-    ]
-    return "\n".join(lines)
+DOC_HEADER = """# Benchmark: refarch.aws against stock amazon.aws / community.aws modules, on AWS's clock
 
-
-DOC_HEADER = """# Benchmark: refarch.aws against stock amazon.aws / community.aws modules
-
-Generated by `make bench ARGS="--reps {reps} --update-docs"` (`bench/run.py`); rerun that command to
-reproduce the figures. The peer is `../shared/bench/peer/` (the same three architectures written with
-stock modules, see its README), copied to a temporary folder and run as its README says
+Generated by `make bench REPS={reps} SCALES={scales}` (`bench/run.py`, `bench/awswait.py`,
+`bench/taskcost.py`); rerun that command to reproduce the figures (`make bench` alone: one repetition
+at scales 1 and 0.02). The peer is `../shared/bench/peer/` (the same three architectures written
+with stock modules, see its README), copied to a temporary folder and run as its README says
 (`-e aws_endpoint_url=... -e tolerate_emulator_gaps=true`); ours is `site.yml` / `teardown.yml` from
-the repo root with `AWS_ENDPOINT_URL` set. Each side of each repetition gets a fresh emulator
-(`refarch_emulator.control`, own port and API-call record), and runs: cold deploy, no-op rerun,
-`--check --diff` on the deployed state, teardown.
+the repo root with `AWS_ENDPOINT_URL` set. Each side of each repetition at each time scale gets a
+fresh emulator (`refarch_emulator.control`, own port and API-call record), and runs: cold deploy,
+no-op rerun, `--check --diff` on the deployed state (fast scale only: it waits for nothing),
+teardown.
 
-- The emulator fails where AWS fails (`docs/emulator-operations.md`): its consistency windows (IAM
-  changes not yet seen, SQS's second after create and sixty after delete, ...) run on AWS's clock
-  here (`REFARCH_EMULATOR_TIME_SCALE=1`); a third run of ours with the windows off
-  (`REFARCH_EMULATOR_STRICT=0`) shows what they add. Beanstalk and CodePipeline keep the emulator's
-  short clock.
+- The emulator plays each slow AWS process (load balancer provisioning, instance launch, Beanstalk
+  environment launch and terminate, CodeBuild phases, ...) and each consistency window (IAM
+  propagation, SQS's sixty seconds after a delete, ...) for its AWS duration times
+  `REFARCH_EMULATOR_TIME_SCALE` (`docs/emulator-operations.md` names the source of each). At scale 1
+  a run waits as long as on AWS; at the fast scale it measures mostly Ansible's own cost.
+- A run at scale s takes A + s x W (A: Ansible's own cost, W: its AWS waiting at scale 1), so the two
+  scales give both; the longest chain of AWS waits that the stacks' dependencies force is computed
+  from the emulator's own durations (`bench/awswait.py`, not from a run), and W is judged against it.
+- A wait polled at a fixed interval (the Beanstalk environment every 15 s) ends up to one interval
+  after AWS's process, at either scale; at the fast scale that rounding is most of the wait, so it
+  counts in "Ansible's own" and lowers the derived AWS waiting by about as much. The prediction
+  stays a sum of what each side would meet on AWS: its own cost, AWS's waits, and the calls' round
+  trips.
+- Why our teardown makes more calls than the peer's (the per-service lines below name the actions):
+  ours finds what to delete by its ownership tag (a list, then the tags of each resource) where the
+  peer deletes by name; it reads each IAM role in full before deleting it (the role, its inline and
+  attached policies, its tags, its instance profile), and the delete reads the role again; the
+  Step Functions stack re-reads what is left; and it deletes what the peer never made (the
+  Beanstalk environment, the connection, the log group, the instance profile). Polls of AWS's
+  processes (the environment terminating, a deleted queue still answering) grow with the clock:
+  the local inventory polls the Beanstalk environment every second
+  (`beanstalk_codepipeline_poll_interval: 1`, set for the fast clock), so at scale 1 each of its
+  minutes is sixty DescribeEnvironments; the role's default for AWS is 15 s.
 - wall: seconds of the whole `ansible-playbook` run; API calls: lines of the emulator's record during
   the run; mutating: those `refarch_emulator.calllog.is_mutating` counts as writes; changed / failed /
-  ignored: the `ansible.posix.json` callback's stats summed over hosts.
+  ignored: the `ansible.posix.json` callback's stats summed over hosts. The benchmark exits 1 when a
+  no-op rerun of ours makes a mutating call.
 - The two sides do not build exactly the same: the peer has no Elastic Beanstalk environment and no
   CodeConnections connection (no stock module), and its known shortcomings (its README) show as
   changed/mutating on the rerun and a failed check run.
 - Wall times on a shared 2-core machine move with its load (given below); compare the two sides of
   one run, not runs of different days.
 
-On the no-op calls target: every call of our rerun reads something the run needs (the state a
-module compares: attributes, tags, policies; the AMI to use, the account, the Spot pools to report),
-and no read is made twice; the table of calls by service below shows where they go. IAM reads each
-role as AWS offers it (GetRole, ListRolePolicies, one GetRolePolicy per inline policy,
-ListAttachedRolePolicies, and the instance profile when managed); the one call that would read all
-roles at once, GetAccountAuthorizationDetails, returns every role and policy document of the whole
-account (its size grows with the account, not with the stack) and needs the right to read all of
-the account's IAM, so we do not use it. Elastic Beanstalk's environment, the CodeConnections
-connection and the verifier's log group have reads that the peer does not make because it does
-not manage them.
+On no-op calls: every call of our rerun reads something the run needs (the state a module compares),
+and no read is made twice. IAM reads each role as AWS offers it (GetRole, ListRolePolicies, one
+GetRolePolicy per inline policy, ListAttachedRolePolicies, and the instance profile when managed);
+GetAccountAuthorizationDetails would read all roles at once but returns the whole account's IAM and
+needs the right to read all of it, so we do not use it (issue 16 withdrew the calls target).
 
 Robustness is measured apart: `make soak` (`bench/soak.py`) runs seeded rounds of site.yml and
-teardown.yml behind the fault proxy (`refarch_emulator.faults`: 20% of AWS calls throttled or
-failing, in each protocol's error shape), SIGKILLs some deploys at a seeded point, reruns, compares
-what it reads back with an uninterrupted run, and counts what is left after teardown.
+teardown.yml behind the fault proxy (`refarch_emulator.faults`), SIGKILLs some deploys at a seeded
+point, reruns, and counts what is left after teardown.
 
 """
 
@@ -381,46 +608,68 @@ def write_outputs(data: dict, update_docs: bool) -> None:
     (RESULTS / "latest.json").write_text(json.dumps(data, indent=2, default=str))
     (RESULTS / "latest.md").write_text(text + "\n")
     if update_docs:
-        DOCS.write_text(DOC_HEADER.format(reps=len(data["reps"])) + "## Latest figures\n\n" + text + "\n")
+        header = DOC_HEADER.format(reps=len(data["reps"]), scales=",".join(f"{s:g}" for s in data["scales"]))
+        DOCS.write_text(header + "## Latest figures\n\n" + text + "\n")
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--reps", type=int, default=3, help="repetitions per side (median reported)")
-    parser.add_argument("--quick", action="store_true", help="1 repetition, ours only (smoke)")
-    parser.add_argument("--ours-only", action="store_true")
+    parser.add_argument("--reps", type=int, default=1, help="repetitions per side and scale (median reported)")
     parser.add_argument(
-        "--no-lenient", action="store_true", help="skip ours with the consistency windows off (what they add)"
+        "--scales",
+        type=parse_scales,
+        default=DEFAULT_SCALES,
+        help="the two values of REFARCH_EMULATOR_TIME_SCALE, e.g. 1,0.02 (1 = AWS's clock)",
     )
+    parser.add_argument(
+        "--call-latency",
+        type=float,
+        default=DEFAULT_CALL_LATENCY,
+        help=f"seconds an API call's round trip to AWS takes, for the prediction (default {DEFAULT_CALL_LATENCY})",
+    )
+    parser.add_argument("--quick", action="store_true", help="1 repetition, ours only, the fast scale only (smoke)")
+    parser.add_argument("--ours-only", action="store_true")
+    parser.add_argument("--no-taskcost", action="store_true", help="skip measuring one module task's cost")
     parser.add_argument("--peer-dir", type=Path, default=PEER_DEFAULT, help=f"default: {PEER_DEFAULT}")
-    parser.add_argument("--update-docs", action="store_true", help=f"write the table into {DOCS.relative_to(ROOT)}")
+    parser.add_argument(
+        "--no-docs", action="store_true", help=f"do not rewrite {DOCS.relative_to(ROOT)} (it is, when both sides ran)"
+    )
     parser.add_argument("--from-json", type=Path, help="rewrite the report (and docs) from a saved run's JSON")
     args = parser.parse_args(argv)
     if args.from_json:
         data = json.loads(args.from_json.read_text())
-        if args.update_docs and data["sides"][:2] != ["ours", "peer"]:
-            parser.error("--update-docs needs a run of both sides")
-        write_outputs(data, args.update_docs)
+        # The split is arithmetic on the saved medians: redone with this code (the chains stay those
+        # of the measured tree's emulator).
+        chain_seconds = {step: chain["seconds"] for step, chain in data["chains"].items()}
+        data["clock"] = aws_clock(data["summary"], tuple(data["scales"]), data["call_latency"], chain_seconds)
+        write_outputs(data, not args.no_docs and "peer" in data["sides"])
         print(report(data))
-        return 0
+        return 1 if rerun_mutated(data["summary"]) else 0
     reps = 1 if args.quick else args.reps
-    sides = ["ours"] if (args.quick or args.ours_only) else ["ours", "peer"]
-    if not args.quick and not args.no_lenient:
-        sides.append("ours-lenient")
+    sides = ["ours"] if (args.quick or args.ours_only) else list(SIDES)
+    slow, fast = args.scales
+    plan = [
+        (scale, SLOW_STEPS if scale == slow else STEPS) for scale in (args.scales[1:] if args.quick else args.scales)
+    ]
     if "peer" in sides and not (args.peer_dir / "site.yml").exists():
         parser.error(f"no peer at {args.peer_dir} (see --peer-dir, or use --ours-only)")
-    if args.update_docs and sides[:2] != ["ours", "peer"]:
-        parser.error("--update-docs needs both sides (not --quick / --ours-only)")
+    runs = [label(side, scale) for scale, _ in plan for side in sides]
     load_start = os.getloadavg()[0]
     date = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    print(f"bench: {reps} repetition(s) of {', '.join(sides)}; {host()}; load {load_start:.1f}", flush=True)
+    print(f"bench: {reps} repetition(s) of {', '.join(runs)}; {host()}; load {load_start:.1f}", flush=True)
     measured = []
     with tempfile.TemporaryDirectory(prefix="refarch-bench-") as tmp:
         for rep in range(1, reps + 1):
-            order = sides if rep % 2 else list(reversed(sides))  # alternate who runs first
             started = time.monotonic()
-            measured.append({side: measure_side(side, args.peer_dir, Path(tmp), rep) for side in order})
+            result: dict = {}
+            for scale, steps in plan:
+                order = sides if rep % 2 else list(reversed(sides))  # alternate who runs first
+                for side in order:
+                    result[label(side, scale)] = measure_side(side, scale, steps, args.peer_dir, Path(tmp), rep)
+            measured.append(result)
             print(f"  rep {rep} done in {time.monotonic() - started:.0f}s", flush=True)
+    summary = summarize(measured, runs)
+    chains = chains_now()
     data = {
         "date": date,
         "host": host(),
@@ -428,14 +677,25 @@ def main(argv: list[str] | None = None) -> int:
         "revision": git_revision(),
         "versions": versions(),
         "sides": sides,
+        "scales": [slow, fast],
+        "call_latency": args.call_latency,
+        "runs": runs,
         "reps": measured,
-        "summary": summarize(measured, sides),
+        "summary": summary,
+        "chains": chains,
+        "clock": aws_clock(summary, (slow, fast), args.call_latency, {k: v["seconds"] for k, v in chains.items()}),
+        "taskcost": None if (args.no_taskcost or args.quick) else taskcost.measure(),
     }
-    write_outputs(data, args.update_docs)
+    update_docs = not args.no_docs and "peer" in sides and len(plan) == 2
+    write_outputs(data, update_docs)
     print()
     print(report(data))
     written = f"{RESULTS.relative_to(ROOT)}/latest.md, latest.json"
-    print(f"\nwritten: {written}" + (f", {DOCS.relative_to(ROOT)}" if args.update_docs else ""))
+    print(f"\nwritten: {written}" + (f", {DOCS.relative_to(ROOT)}" if update_docs else ""))
+    mutated = rerun_mutated(summary)
+    if mutated:
+        print(f"FAILED: a no-op rerun made mutating calls: {', '.join(mutated)}", file=sys.stderr)
+        return 1
     return 0
 
 

@@ -10,7 +10,7 @@ from __future__ import absolute_import, division, print_function
 
 import time
 
-from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry
+from ansible_collections.amazon.aws.plugins.module_utils.retries import AWSRetry, RetryingBotoClientWrapper
 
 RETRIES = 10
 DELAY = 1
@@ -41,8 +41,34 @@ def paginate(client, operation, **kwargs):
 
 
 def aws_client(module, service, extra_error_codes=None):
-    """A client whose calls retry with jittered backoff when made with ``aws_retry=True``."""
-    return module.client(service, retry_decorator=retry_decorator(extra_error_codes))
+    """A client whose calls retry with jittered backoff when made with ``aws_retry=True``.
+
+    The boto3 client behind it is made at its first use, and once per service per module run:
+    making one costs a module process about 0.1 s (a new session, the service's model and endpoint
+    rules; docs/benchmark.md), which a module pays for nothing when its path (a no-op, check mode)
+    never uses a client it holds, or when it asks for the same service twice."""
+    return LazyClient(lambda: _boto3_client(module, service), retry_decorator(extra_error_codes))
+
+
+def _boto3_client(module, service):
+    clients = vars(module).setdefault("_refarch_boto3_clients", {})
+    if service not in clients:
+        clients[service] = module.client(service)
+    return clients[service]
+
+
+class LazyClient(object):
+    """A RetryingBotoClientWrapper whose client ``make()`` makes when an attribute is first asked for."""
+
+    def __init__(self, make, retry):
+        self._make = make
+        self._retry = retry
+        self._wrapped = None
+
+    def __getattr__(self, name):
+        if self._wrapped is None:
+            self._wrapped = RetryingBotoClientWrapper(self._make(), self._retry)
+        return getattr(self._wrapped, name)
 
 
 def identity_of(response):
