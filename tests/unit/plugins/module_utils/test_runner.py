@@ -241,14 +241,19 @@ def test_a_resource_used_as_is_is_neither_refused_nor_changed(state):
 def test_clients_are_made_when_first_used_with_their_extra_codes():
     made = []
 
+    class Client(object):
+        def list_buckets(self):
+            return "buckets"
+
     class Module(object):
         def client(self, service, retry_decorator=None):
             made.append(service)
-            return "client of %s" % service
+            return Client()
 
     clients = runner.Clients(Module(), {"s3": ["NoSuchBucket"]})
-    assert made == []
-    assert clients["s3"] == clients["s3"] == "client of s3"
+    s3 = clients["s3"]
+    assert clients["s3"] is s3 and made == []  # one wrapper per service; no boto3 client yet
+    assert s3.list_buckets() == "buckets" and s3.list_buckets() == "buckets"
     assert made == ["s3"]
 
 
