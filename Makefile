@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
+.PHONY: deploy teardown connect approve test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
 
 STEP := tests/step.sh
 
@@ -43,6 +43,14 @@ deploy: venv
 
 teardown: venv
 	$(BIN)/ansible-playbook teardown.yml $(STACK_SELECTION) $(ARGS)
+
+## connect: complete the GitHub connection (the emulator's handshake; on AWS the console link and a wait), run the pipeline
+connect: venv
+	$(BIN)/ansible-playbook playbooks/connect.yml $(ARGS)
+
+## approve: decide the pending Review approval, e.g. make approve ARGS="-e decision=reject -e comment='Wrong branch'"
+approve: venv
+	$(BIN)/ansible-playbook playbooks/approve.yml $(ARGS)
 
 emulator: venv
 	$(BIN)/python -m refarch_emulator ensure
