@@ -142,6 +142,11 @@ class Service(object):
     def wait_deleted(self, resource, timeout):
         """Wait until the deleted ``resource`` is gone."""
 
+    def diff(self, before, after):
+        """The ``diff`` result shown by ``--diff``: before and after as they are; a service may show a
+        part another way (Ansible accepts a list of diffs, e.g. a text diff of decoded user data)."""
+        return diffing.diff_result(before, after)
+
 
 def wanted_tags(params, current_tags):
     """The tags a resource should carry: the user's (or, unset, the current ones when not purging)
@@ -223,7 +228,7 @@ def execute(service, params, check_mode):
     """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
     step = plan_step(service, params)
     after = apply_step(step, params, check_mode)
-    result = dict(changed=step.changed, changed_keys=step.changes, diff=diffing.diff_result(step.current, after))
+    result = dict(changed=step.changed, changed_keys=step.changes, diff=service.diff(step.current, after))
     result[service.result_key] = after or {}
     result.update(service.extra_result)
     return result
