@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown connect approve test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
+.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
 
 STEP := tests/step.sh
 
@@ -78,6 +78,10 @@ sanity: venv $(SANITY_STAMP)
 
 molecule: venv
 	@$(STEP) "molecule: every scenario" tests/molecule.sh
+
+## dist: the Galaxy tarball, dist/refarch-aws-<version>.tar.gz, from the files git tracks (nothing else in the tree ships)
+dist: venv
+	@tools/dist.sh
 
 ## bench: ours and the peer at two time scales of AWS's clock, e.g. make bench REPS=3 SCALES=1,0.05
 bench: venv

@@ -14,8 +14,8 @@ description:
     (C(ListPipelineExecutions)).
   - With O(start=when_stopped), the default, an execution is started only when the newest ended
     C(Failed), C(Stopped) or C(Cancelled), or when there is none, so a rerun starts nothing while one
-    is in progress or after one succeeded. That is the step after completing a GitHub connection: the
-    execution AWS started when the pipeline was created failed at Source and stays failed.
+    is in progress or after one succeeded. That is the step after completing a GitHub connection (the
+    execution AWS started when the pipeline was created failed at Source and stays failed).
   - Stock amazon.aws and community.aws have no module that starts a pipeline execution.
 author:
   - refarch.aws maintainers (@refarch)
