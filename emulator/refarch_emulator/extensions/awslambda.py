@@ -911,7 +911,7 @@ def _sqs_permission_message(action: str) -> str:
 
 def _missing_sqs_permission_of(account_id: str, role_arn: str, queue_arn: str) -> str | None:
     """The first SQS action Lambda's poller needs that the role does not allow on the queue, or None."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     for action in SQS_POLLER_ACTIONS:
         if not iam.role_allows(account_id, role_arn, f"sqs:{action}", queue_arn):
@@ -1051,7 +1051,7 @@ def _check_role(account_id: str, role_arn: str | None) -> None:
     missing, not yet propagated, or does not trust lambda.amazonaws.com is refused."""
     from moto.awslambda.exceptions import LambdaClientError
 
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     if not role_arn or not str(role_arn).startswith("arn:"):
         return  # moto's own validation answers a malformed role

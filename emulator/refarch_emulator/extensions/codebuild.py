@@ -115,7 +115,7 @@ _moto_validate_role = cb_responses._validate_required_params_service_role
 
 def _validate_service_role(account_id: str, region_name: str, service_role: str) -> None:
     """moto's format check, then whether CodeBuild can assume the role now (IAM extension)."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     _moto_validate_role(account_id, region_name, service_role)
     if iam.role_problem(account_id, service_role, PRINCIPAL) is not None:
@@ -301,7 +301,7 @@ def _s3(account_id: str, partition: str):
 
 def _permission_failure(account_id: str, role_arn: str, region: str, project, build_uuid: str, artifacts):
     """The first thing the service role may not do in a pipeline build, as (phase, code, message)."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     logs_on = ((project.project_metadata.get("logsConfig") or {}).get("cloudWatchLogs") or {}).get("status")
     project = project.project_metadata["name"]

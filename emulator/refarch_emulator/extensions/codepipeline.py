@@ -169,7 +169,7 @@ class InvalidStructureException(_Error):
 
 def _check_role(backend, role_arn: str) -> None:
     """CreatePipeline/UpdatePipeline: CodePipeline must be able to assume the role now."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     if iam.role_problem(backend.account_id, role_arn or "", PRINCIPAL) is not None:
         raise InvalidStructureException(f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
@@ -453,7 +453,7 @@ def _role(run: ActionRun) -> str:
 
 
 def _allows(backend, run: ActionRun, action: str, resource: str) -> bool:
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     return iam.role_allows(backend.account_id, _role(run), action, resource)
 

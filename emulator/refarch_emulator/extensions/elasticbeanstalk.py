@@ -305,7 +305,7 @@ class Environment:
     def service_role_cause(self) -> str | None:
         """Why Elastic Beanstalk cannot assume the environment's service role now, as enhanced health
         reports it ("Unable to assume role …", onnela-lab/beiwe-backend#31), or None."""
-        from refarch_emulator.extensions import iam
+        from refarch_emulator.extensions.iam import models as iam
 
         role = self.options.get(("aws:elasticbeanstalk:environment", "ServiceRole", ""))
         if not role:
@@ -772,7 +772,7 @@ def _launch_errors(backend, env: Environment) -> list[str]:
 
 def _profile_errors(backend, settings: list[dict[str, Any]]) -> list[str]:
     """The event for an ``IamInstanceProfile`` setting naming a profile IAM does not show (yet), or []."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     for setting in settings:
         if (setting.get("Namespace"), setting.get("OptionName")) != (

@@ -259,7 +259,7 @@ SQS_ERROR_NAME = "SQS.AmazonSQSException"  # every error SQS answers; SdkClientE
 def _check_states_role(role_arn: str | None) -> None:
     from moto.core.exceptions import AWSError
 
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     if not role_arn or not role_arn.startswith("arn:"):
         return  # moto's own ARN validation answers a malformed one
@@ -335,7 +335,7 @@ def _queue_arn(queue_url: str, region: str, account_id: str) -> str:
 
 def _sqs_eval_service_task(self: Any, env: Any, resource_runtime_part: Any, normalised_parameters: dict, **kwargs: Any):
     """The state machine's role must allow sqs:SendMessage on the queue, as on AWS (moto sent anyway)."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     execution = env.states.context_object.context_object_data.get("Execution") or {}
     role_arn = execution.get("RoleArn") or ""
@@ -391,7 +391,8 @@ def _check_send_task_caller(response: Any, action: str) -> None:
     state machine of the token (checked only for those credentials: the user/tests act as admin)."""
     from moto.core.exceptions import AWSError
 
-    from refarch_emulator.extensions import awslambda, iam
+    from refarch_emulator.extensions import awslambda
+    from refarch_emulator.extensions.iam import models as iam
 
     identity = awslambda.identity_of_access_key(response.get_access_key())
     if identity is None:
