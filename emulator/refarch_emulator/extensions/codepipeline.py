@@ -530,7 +530,7 @@ def _source(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] 
 def _build(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
     from moto.codebuild.models import codebuild_backends
 
-    from refarch_emulator.extensions import codebuild
+    from refarch_emulator.extensions.codebuild import models as codebuild
 
     name = config.get("ProjectName", "")
     arn = f"arn:{backend.partition}:codebuild:{backend.region_name}:{backend.account_id}:project/{name}"
