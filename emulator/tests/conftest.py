@@ -41,6 +41,8 @@ def in_process(monkeypatch):
         monkeypatch.setenv(key, value)
     load_extensions()
     consistency.RECORD.clear()
-    with mock_aws():
+    # The server's switches (refarch_emulator.server.EMULATOR_CONFIG) but IAM's managed policies
+    # (seconds at each mock start, and no test here attaches one).
+    with mock_aws(config={"lambda": {"use_docker": False}, "stepfunctions": {"execute_state_machine": True}}):
         yield lambda service: boto3.client(service, region_name="us-east-1")
     consistency.RECORD.clear()
