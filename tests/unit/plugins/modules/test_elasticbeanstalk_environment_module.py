@@ -165,7 +165,7 @@ def test_a_rerun_keeps_the_platform_the_environment_runs_unless_asked_to_move_it
     client, stub = stubbed("elasticbeanstalk")
     queue_reads(stub, environment(PlatformArn=PLATFORM + "4.9.1"))
     with stub:
-        moved = execute(client, check_mode=True, **dict(options, update_platform=True))
+        moved = execute(client, check_mode=True, solution_stack_name=None, platform_arn=PLATFORM + "4.10.0")
     assert moved["changed_keys"] == ["platform_arn"]
     assert moved["environment"]["platform_arn"] == PLATFORM + "4.10.0"
 
@@ -433,8 +433,8 @@ def test_a_wait_that_times_out_names_the_status_health_and_latest_errors():
     """One second's wait (really slept): a look, a look at the deadline, then one more for the message."""
     client, stub = stubbed("elasticbeanstalk")
     queue_reads(stub, environment(Health="Red"))
-    for _ in range(3):
-        stub.add_response("describe_environments", {"Environments": [environment(Health="Red")]})
+    for look in ("first", "at the deadline", "for the message"):
+        stub.add_response("describe_environments", {"Environments": [environment(Health="Red", Description=look)]})
     stub.add_response("describe_events", {"Events": [{"Message": "Instance failed health check"}]})
     with stub, pytest.raises(WaitTimeout) as timed_out:
         execute(client, wait_timeout=1)
