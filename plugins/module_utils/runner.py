@@ -112,6 +112,14 @@ class Service(object):
         unchanged (no refusal, no plan, no delete). A resource given by ARN, for example."""
         return False
 
+    def settle(self, current, check_mode):
+        """The existing resource to plan against, once the ownership check has passed: a service whose
+        resources an earlier run may have left in transition (still launching, updating or being
+        deleted, say after ``wait=false``) waits for it here (not in check mode), and may finish reading
+        what only an owned resource needs. None when the resource is gone, or is going: then there is
+        nothing to delete, and ``state=present`` creates it anew."""
+        return current
+
     def desired(self, current, tags):
         """The resource as the parameters want it, with ``tags`` (the runner works them out)."""
         raise NotImplementedError
@@ -175,8 +183,8 @@ class Step(object):
         self.after = after
 
 
-def plan_step(service, params):
-    """Read, refuse what is not ours, and plan (no mutating call); the after is predicted."""
+def plan_step(service, params, check_mode=False):
+    """Read, refuse what is not ours, settle, and plan (no mutating call); the after is predicted."""
     current = service.read()
     deployment = params["deployment"]
     if current is not None and service.used_as_is(current):
@@ -184,6 +192,8 @@ def plan_step(service, params):
         return Step(service, shown, changed=False, after=shown, as_is=True)
     if current is not None and not ownership.is_owned(current.get("tags"), deployment):
         raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
+    if current is not None:
+        current = service.settle(current, check_mode)
     if params.get("state", "present") == "absent":
         return Step(service, current, changed=current is not None)
     desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
@@ -226,7 +236,7 @@ def apply_step(step, params, check_mode):
 
 def execute(service, params, check_mode):
     """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
-    step = plan_step(service, params)
+    step = plan_step(service, params, check_mode)
     after = apply_step(step, params, check_mode)
     result = dict(changed=step.changed, changed_keys=step.changes, diff=service.diff(step.current, after))
     result[service.result_key] = after or {}
@@ -243,7 +253,7 @@ def execute_many(service_class, services, check_mode, working_on=None):
     steps = []
     for service in services:
         working_on.append(service)
-        steps.append(plan_step(service, service.params))
+        steps.append(plan_step(service, service.params, check_mode))
     for step in steps:
         working_on.append(step.service)
         step.after = apply_step(step, step.service.params, check_mode)
@@ -327,6 +337,9 @@ class InfoService(object):
     result_key = "resources"
     client_names = ()
     extra_error_codes = {}
+    # False for a kind that carries no tags and has no owner (platform versions AWS publishes): the
+    # module takes only its own options, its results are not filtered, and list_all() lists them.
+    filtered = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -357,19 +370,24 @@ def execute_info(service, params):
         resources = service.list_all()
     result = {"changed": False}
     for key, found in dict(service.further_results(), **{service.result_key: resources}).items():
-        result[key] = [r for r in found if r is not None and matches_filter(r, params)]
+        result[key] = [r for r in found if r is not None and (not service.filtered or matches_filter(r, params))]
     result.update(service.extra_result)
     return result
 
 
 def run_info(service_class, options=None, **module_kwargs):
-    """An ``_info`` module's ``main()``: the shared filter spec plus ``options``."""
-    spec = dict(INFO_ARGUMENT_SPEC)
+    """An ``_info`` module's ``main()``: the shared filter spec (unless ``filtered`` is False) plus
+    ``options``. A service may raise :class:`Refused` and add ``warnings`` (a list) to its result."""
+    spec = dict(INFO_ARGUMENT_SPEC) if service_class.filtered else {}
     spec.update(options or {})
     module = AnsibleAWSModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
     service = service_class(Clients(module, service_class.extra_error_codes), module.params)
     try:
         result = execute_info(service, module.params)
+    except Refused as e:
+        module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         module.fail_json_aws(e, msg="failed to list %s" % service.kind)
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)

@@ -267,3 +267,110 @@ def test_info_returns_the_services_further_keys():
 
     result = runner.execute_info(Things({}, {}), {"name": None, "deployment": "refarch", "tags": {}})
     assert result == {"changed": False, "things": [], "others": [{"tags": OWNED}]}
+
+
+class Settling(FakeService):
+    """A resource an earlier run left in transition: settle() waits for it (not in check mode)."""
+
+    def __init__(self, current, settled):
+        super().__init__(current)
+        self.settled = settled
+
+    def settle(self, current, check_mode):
+        self.calls.append(("settle", current["size"], check_mode))
+        return self.settled
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_settle_comes_after_the_ownership_check_and_is_planned_against(check_mode):
+    service = Settling({"name": "t", "size": 1, "tags": OWNED}, {"name": "t", "size": 2, "tags": OWNED})
+    result = run(service, check_mode=check_mode, size=2)
+    assert service.calls[:2] == ["read", ("settle", 1, check_mode)]
+    assert result["changed"] is False and result["diff"]["before"]["size"] == 2  # settled: nothing to update
+
+
+def test_a_resource_settled_to_gone_is_created_anew_or_has_nothing_to_delete():
+    created = Settling({"name": "t", "size": 1, "tags": OWNED}, None)
+    assert run(created)["changed"] is True
+    assert created.calls == ["read", ("settle", 1, False), "create", ("wait", 9)]
+    gone = Settling({"name": "t", "size": 1, "tags": OWNED}, None)
+    assert run(gone, state="absent") == {
+        "changed": False,
+        "changed_keys": [],
+        "diff": {"before": {}, "after": {}},
+        "thing": {},
+    }
+    assert gone.calls == ["read", ("settle", 1, False)]
+
+
+def test_settle_is_neither_asked_about_a_missing_resource_nor_one_not_ours():
+    missing = Settling(None, None)
+    run(missing)
+    assert missing.calls == ["read", "create", ("wait", 9)]
+    other = Settling({"name": "t", "size": 1, "tags": {"refarch:deployment": "x"}}, None)
+    with pytest.raises(runner.Refused):
+        run(other)
+    assert other.calls == ["read"]
+
+
+class Versions(runner.InfoService):
+    """What an unfiltered ``_info`` module lists: things without tags, plus warnings."""
+
+    result_key = "versions"
+    filtered = False
+
+    def list_all(self):
+        if self.params["branch"] == "bad":
+            raise runner.Refused("branch: bad")
+        self.extra_result["warnings"] = ["deprecated"]
+        return ["1.0", "1.1"]
+
+
+def info_module(branch, made):
+    """What run_info needs of AnsibleAWSModule; each one made is appended to ``made``."""
+
+    class Module(object):
+        def __init__(self, argument_spec, supports_check_mode, **kwargs):
+            self.argument_spec = argument_spec
+            self.params = dict(branch=branch)
+            self.warnings = []
+            made.append(self)
+
+        def warn(self, message):
+            self.warnings.append(message)
+
+        def fail_json(self, **kwargs):
+            raise SystemExit(("failed", kwargs))
+
+        def exit_json(self, **kwargs):
+            raise SystemExit(("exited", kwargs))
+
+    return Module
+
+
+@pytest.mark.parametrize(
+    ("branch", "ended"),
+    [("good", ("exited", {"changed": False, "versions": ["1.0", "1.1"]})), ("bad", ("failed", {"msg": "branch: bad"}))],
+)
+def test_an_unfiltered_info_module_has_only_its_options_and_reports_warnings_and_refusals(monkeypatch, branch, ended):
+    made = []
+    monkeypatch.setattr(runner, "AnsibleAWSModule", info_module(branch, made))
+    with pytest.raises(SystemExit) as exited:
+        runner.run_info(Versions, dict(branch=dict(type="str")))
+    assert exited.value.args[0] == ended
+    assert sorted(made[0].argument_spec) == ["branch"]  # no name/tags/deployment filter
+    assert made[0].warnings == (["deprecated"] if branch == "good" else [])
+
+
+def test_a_filtered_info_module_gets_the_shared_filter(monkeypatch):
+    class Filtered(Versions):
+        filtered = True
+
+        def list_all(self):
+            return [{"tags": OWNED}]
+
+    made = []
+    monkeypatch.setattr(runner, "AnsibleAWSModule", info_module("good", made))
+    with pytest.raises(SystemExit):
+        runner.run_info(Filtered, dict(branch=dict(type="str")))
+    assert sorted(made[0].argument_spec) == ["branch", "deployment", "name", "tags"]
