@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -23,10 +24,17 @@ NEVER = (".venv", ".venv-sanity", ".ansible/", ".ruff_cache", ".pytest_cache", "
 NEVER_FILES = {"changelogs/.plugin-cache.yaml", "tests/conftest.py", "Makefile", "pyproject.toml", "ansible.cfg"}
 
 
+@dataclass
+class Installed:
+    names: list  # the tarball's members
+    collection: Path  # where it is installed
+    env: dict  # ansible-* with nothing of the source repository: that collections path, no ansible.cfg
+
+
 @pytest.fixture(scope="module")
 def installed(tmp_path_factory):
     """The tarball, built from this working tree (junk planted in it first) and installed into a
-    collections path of its own; yields (tarball member names, installed collection dir, env)."""
+    collections path of its own."""
     work = tmp_path_factory.mktemp("dist")
     junk = ROOT / ".tmp" / "dist-test-junk.txt"  # ignored by git, so it must not ship
     junk.parent.mkdir(exist_ok=True)
@@ -65,11 +73,11 @@ def installed(tmp_path_factory):
         check=True,
         capture_output=True,
     )
-    return names, work / "collections/ansible_collections/refarch/aws", env
+    return Installed(names, work / "collections/ansible_collections/refarch/aws", env)
 
 
 def test_the_tarball_has_what_a_user_needs_and_nothing_else(installed):
-    names, _, _ = installed
+    names = installed.names
     assert not [n for n in names if n.startswith(NEVER) or "__pycache__" in n or n.endswith(".pyc")]
     assert not NEVER_FILES & set(names)
     assert "dist-test-junk.txt" not in " ".join(names)
@@ -80,7 +88,7 @@ def test_the_tarball_has_what_a_user_needs_and_nothing_else(installed):
 
 
 def test_every_module_and_role_page_renders_where_it_is_installed(installed, tmp_path):
-    _, collection, env = installed
+    collection, env = installed.collection, installed.env
     modules = sorted("refarch.aws." + p.stem for p in (collection / "plugins/modules").glob("*.py"))
     roles = sorted("refarch.aws." + p.name for p in (collection / "roles").iterdir())
     for kind, names in (("module", modules), ("role", roles)):
@@ -103,7 +111,7 @@ def test_every_module_and_role_page_renders_where_it_is_installed(installed, tmp
 
 
 def test_the_shipped_unit_tests_pass_where_it_is_installed(installed):
-    _, collection, env = installed
+    collection, env = installed.collection, installed.env
     ran = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--import-mode=importlib", "tests/unit"],
         check=False,
@@ -118,7 +126,7 @@ def test_the_shipped_unit_tests_pass_where_it_is_installed(installed):
 
 
 def test_a_module_of_the_installed_collection_runs_against_the_emulator(installed, aws, tmp_path):
-    _, _, env = installed
+    env = installed.env
     args = dict(
         name="dist-check",
         deployment="dist",

@@ -68,11 +68,9 @@ def test_the_playbooks_resolve_the_collection_from_any_directory(tmp_path, playb
 
 def test_without_an_inventory_the_first_task_says_exactly_what_to_do(tmp_path):
     (tmp_path / "playbooks").mkdir()
-    done = subprocess.run(
-        [str(ROOT / ".venv/bin/ansible-playbook"), str(ROOT / "site.yml")],
-        check=False,
-        **dict(_outside_the_project(tmp_path), cwd=tmp_path / "playbooks"),
-    )
+    options = _outside_the_project(tmp_path)
+    options["cwd"] = tmp_path / "playbooks"
+    done = subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), str(ROOT / "site.yml")], check=False, **options)
     assert done.returncode == 2, done.stdout + done.stderr
     assert "could not resolve the module_defaults group" not in done.stdout + done.stderr
     assert (
