@@ -471,10 +471,10 @@ class GroupService(runner.Service):
         return being_deleted(self.group)
 
     def desired(self, current, tags):
-        self.api = build_desired(dict(self.params, subnet_ids=self.placement()))
+        self.api = build_desired(dict(self.params, subnet_ids=self.plan_placement()))
         return dict(snake_group(self.api), auto_scaling_group_name=self.name(), tags=tags)
 
-    def placement(self):
+    def plan_placement(self):
         """The subnet ids the group uses; ``spot_pools`` and ``placement`` for the result, from one
         DescribeSubnets and one (paged) DescribeInstanceTypeOfferings by AZ id. Without instance types
         (instance requirements), every subnet and no report."""
