@@ -320,8 +320,10 @@ class Parts(FakeService):
         return dict((part, (resource or {}).get(part) or {}) for part in ("first", "second"))
 
 
-def parts(size=1, second_tags=OWNED):
-    return dict(first=dict(size=size, tags=OWNED), second=dict(size=1, tags=second_tags))
+def parts(size=1, second_tags=None):
+    return dict(
+        first=dict(size=size, tags=OWNED), second=dict(size=1, tags=OWNED if second_tags is None else second_tags)
+    )
 
 
 def test_a_resource_of_parts_has_its_parts_as_result_keys_and_no_tags_of_its_own():

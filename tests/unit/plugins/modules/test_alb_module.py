@@ -43,8 +43,10 @@ def balancer(state, reason=None):
     return dict(api_shape(LB), State=dict(Code=state, **({"Reason": reason} if reason else {})))
 
 
-def stub_reads(stub, state, lb_tags=TAGS, tg_tags=TAGS):
-    """The module's reads of a stack that exists, its load balancer in ``state``."""
+def stub_reads(stub, state, lb_tags=None, tg_tags=None):
+    """The module's reads of a stack that exists, its load balancer in ``state`` (both parts ours unless
+    given other tags)."""
+    lb_tags, tg_tags = lb_tags or TAGS, tg_tags or TAGS
     stub.add_response("describe_load_balancers", {"LoadBalancers": [balancer(state)]}, {"Names": ["web-alb"]})
     stub.add_response("describe_target_groups", {"TargetGroups": [api_shape(TG)]}, {"Names": ["web-tg"]})
     stub.add_response(
