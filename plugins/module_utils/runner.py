@@ -73,6 +73,10 @@ class Service(object):
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
     # The list option naming several resources of the kind in one task (e.g. "roles"), if the module has one.
     many_key = None
+    # False for a resource without tags of its own, made of parts that have theirs (a load balancer and
+    # its target group): the service checks each part's ownership (refusal), and plans and applies the
+    # parts' tags itself; the runner neither compares nor predicts a ``tags`` key (tag_changes is None).
+    tagged = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -106,6 +110,19 @@ class Service(object):
     def read(self):
         """The current resource, or None when it does not exist."""
         raise NotImplementedError
+
+    def refusal(self, current, deployment):
+        """Why the existing ``current`` is left alone (it is not ``deployment``'s), or None; the runner
+        refuses with this message. A resource made of parts (``tagged = False``) checks each."""
+        if ownership.is_owned(current.get("tags"), deployment):
+            return None
+        return ownership.not_ours_message(self.kind, self.name(), deployment)
+
+    def being_deleted(self, current):
+        """True when AWS is already deleting ``current`` (an earlier task started it): with
+        ``state=absent`` the runner makes no delete call and reports no change, but still waits
+        (``wait_deleted``) until it is gone."""
+        return False
 
     def used_as_is(self, current):
         """True when the existing ``current`` is only used, whoever owns it: the runner returns it
@@ -155,6 +172,11 @@ class Service(object):
         part another way (Ansible accepts a list of diffs, e.g. a text diff of decoded user data)."""
         return diffing.diff_result(before, after)
 
+    def result_of(self, resource):
+        """The result keys the resource after the run (None when absent) is returned under; a resource
+        made of parts may return each part under a key of its own."""
+        return {self.result_key: resource or {}}
+
 
 def wanted_tags(params, current_tags):
     """The tags a resource should carry: the user's (or, unset, the current ones when not purging)
@@ -171,10 +193,20 @@ class Step(object):
     """One resource's planned run: what it is, what it will be, and what changes."""
 
     def __init__(
-        self, service, current, desired=None, changes=(), tag_changes=None, changed=False, after=None, as_is=False
+        self,
+        service,
+        current,
+        desired=None,
+        changes=(),
+        tag_changes=None,
+        changed=False,
+        after=None,
+        as_is=False,
+        deleting=False,
     ):
         self.service = service
         self.as_is = as_is  # used as it is (Service.used_as_is): nothing to apply or wait for
+        self.deleting = deleting  # state=absent on a resource AWS is already deleting: only waited for
         self.current = current
         self.desired = desired
         self.changes = list(changes)
@@ -190,24 +222,30 @@ def plan_step(service, params, check_mode=False):
     if current is not None and service.used_as_is(current):
         shown = current if params.get("state", "present") != "absent" else None
         return Step(service, shown, changed=False, after=shown, as_is=True)
-    if current is not None and not ownership.is_owned(current.get("tags"), deployment):
-        raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
+    refusal = service.refusal(current, deployment) if current is not None else None
+    if refusal:
+        raise Refused(refusal)
     if current is not None:
         current = service.settle(current, check_mode)
     if params.get("state", "present") == "absent":
+        if current is not None and service.being_deleted(current):
+            return Step(service, current, deleting=True)
         return Step(service, current, changed=current is not None)
     desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
     if current is None:
         return Step(service, None, desired, changed=True, after=service.predict(desired, None))
     changes = service.plan(desired, current)
-    to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
-    tag_changes = TagChanges(to_set, to_remove)
-    if tag_changes:
-        changes = [*changes, "tags"]
+    tag_changes = None
+    if service.tagged:
+        to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
+        tag_changes = TagChanges(to_set, to_remove)
+        if tag_changes:
+            changes = [*changes, "tags"]
     step = Step(service, current, desired, changes, tag_changes, changed=bool(changes), after=current)
     if step.changed:
         step.after = service.predict(desired, current)
-        step.after["tags"] = desired["tags"]
+        if service.tagged:
+            step.after["tags"] = desired["tags"]
     return step
 
 
@@ -220,8 +258,8 @@ def apply_step(step, params, check_mode):
     if params.get("state", "present") == "absent":
         if step.changed and not check_mode:
             service.delete(step.current)
-            if waiting:
-                service.wait_deleted(step.current, params["wait_timeout"])
+        if waiting and (step.changed or step.deleting):
+            service.wait_deleted(step.current, params["wait_timeout"])
         return None
     after = step.after
     if step.changed and not check_mode:
@@ -238,8 +276,9 @@ def execute(service, params, check_mode):
     """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
     step = plan_step(service, params, check_mode)
     after = apply_step(step, params, check_mode)
-    result = dict(changed=step.changed, changed_keys=step.changes, diff=service.diff(step.current, after))
-    result[service.result_key] = after or {}
+    before = None if step.deleting else step.current  # a deletion AWS was already making is not this run's
+    result = dict(changed=step.changed, changed_keys=step.changes, diff=service.diff(before, after))
+    result.update(service.result_of(after))
     result.update(service.extra_result)
     return result
 
@@ -257,7 +296,7 @@ def execute_many(service_class, services, check_mode, working_on=None):
     for step in steps:
         working_on.append(step.service)
         step.after = apply_step(step, step.service.params, check_mode)
-    before = dict((step.service.name(), step.current or {}) for step in steps)
+    before = dict((step.service.name(), (None if step.deleting else step.current) or {}) for step in steps)
     after = dict((step.service.name(), step.after or {}) for step in steps)
     result = dict(
         changed=any(step.changed for step in steps),

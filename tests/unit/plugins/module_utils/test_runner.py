@@ -374,3 +374,92 @@ def test_a_filtered_info_module_gets_the_shared_filter(monkeypatch):
     with pytest.raises(SystemExit):
         runner.run_info(Filtered, dict(branch=dict(type="str")))
     assert sorted(made[0].argument_spec) == ["branch", "deployment", "name", "tags"]
+
+
+class BeingDeleted(FakeService):
+    def being_deleted(self, current):
+        return current.get("status") == "deleting"
+
+
+@pytest.mark.parametrize(("wait", "calls"), [(True, ["read", ("wait_deleted", 9)]), (False, ["read"])])
+def test_a_resource_aws_is_already_deleting_is_only_waited_for(wait, calls):
+    current = {"name": "t", "size": 1, "status": "deleting", "tags": OWNED}
+    service = BeingDeleted(current)
+    result = run(service, state="absent", wait=wait)
+    assert service.calls == calls
+    assert result == {"changed": False, "changed_keys": [], "diff": {"before": {}, "after": {}}, "thing": {}}
+
+
+def test_a_resource_being_deleted_is_still_refused_when_not_ours():
+    service = BeingDeleted({"name": "t", "status": "deleting", "tags": {"refarch:deployment": "other"}})
+    with pytest.raises(runner.Refused, match="Thing t exists but has no"):
+        run(service, state="absent")
+    assert service.calls == ["read"]
+
+
+class Parts(FakeService):
+    """A resource made of two parts with tags of their own (a load balancer and its target group)."""
+
+    tagged = False
+
+    def refusal(self, current, deployment):
+        for part in ("first", "second"):
+            if current[part]["tags"].get("refarch:deployment") != deployment:
+                return "%s of t is not ours" % part
+        return None
+
+    def desired(self, current, tags):
+        self.tags_given = tags
+        return dict((part, dict(size=self.params["size"], tags=tags)) for part in ("first", "second"))
+
+    def plan(self, desired, current):
+        keys = ("size", "tags")
+        return ["%s.%s" % (p, k) for p in ("first", "second") for k in keys if desired[p][k] != current[p][k]]
+
+    def predict(self, desired, current):
+        return dict(desired)
+
+    def update(self, desired, current, changes, tag_changes):
+        self.calls.append(("update", changes, tag_changes))
+        return dict(desired)
+
+    def result_of(self, resource):
+        return dict((part, (resource or {}).get(part) or {}) for part in ("first", "second"))
+
+
+def parts(size=1, second_tags=None):
+    return dict(
+        first=dict(size=size, tags=OWNED), second=dict(size=1, tags=OWNED if second_tags is None else second_tags)
+    )
+
+
+def test_a_resource_of_parts_has_its_parts_as_result_keys_and_no_tags_of_its_own():
+    service = Parts(parts(size=2, second_tags=dict(OWNED, old="x")))
+    result = run(service, wait=False, tags={"team": "web"})
+    assert service.calls == ["read", ("update", ["first.size", "first.tags", "second.tags"], None)]
+    assert set(result) == {"changed", "changed_keys", "diff", "first", "second"}
+    assert result["changed_keys"] == ["first.size", "first.tags", "second.tags"]
+    assert result["first"] == {"size": 1, "tags": dict(OWNED, team="web")}
+    assert "tags" not in result["diff"]["after"]
+
+
+def test_a_resource_of_parts_in_check_mode_predicts_without_a_tags_key():
+    service = Parts(parts(size=2))
+    result = run(service, check_mode=True)
+    assert service.calls == ["read"] and result["changed_keys"] == ["first.size"]
+    assert result["diff"]["after"] == {"first": {"size": 1, "tags": OWNED}, "second": {"size": 1, "tags": OWNED}}
+
+
+def test_a_resource_of_parts_unchanged_is_no_change():
+    service = Parts(parts())
+    result = run(service)
+    assert result["changed"] is False and result["changed_keys"] == []
+    assert result["diff"] == {"before": parts(), "after": parts()}
+    assert result["first"] == parts()["first"]
+
+
+def test_a_part_not_ours_refuses_the_whole_resource_with_the_services_message():
+    service = Parts(parts(second_tags={}))
+    with pytest.raises(runner.Refused, match=r"^second of t is not ours$"):
+        run(service, state="absent")
+    assert service.calls == ["read"]
