@@ -75,7 +75,7 @@ def test_deploy_rerun_check_update_approve_reject_teardown(aws):
     assert aws.mutating_calls() == []
 
     aws.clear_calls()
-    ok(deploy(aws))
+    assert_the_summary_names_the_stages_and_the_next_step(ok(deploy(aws)))
     assert_the_environment_launches_while_the_pipeline_is_made(aws.actions())
     state = read_back(aws)
     assert state["applications"] == [NAME]
@@ -303,6 +303,20 @@ SUMMARY = "refarch.aws.beanstalk_codepipeline : What this stack deployed, for th
 
 def summary(run):
     return run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
+
+
+def assert_the_summary_names_the_stages_and_the_next_step(run):
+    lines = printed_summary(run)
+    assert lines[1] == "beanstalk_codepipeline: deployed", lines
+    assert lines[2].startswith(f"  environment {NAME}-env: Ready, health Green, http://{NAME}-env.")
+    assert lines[3] == f"  platform: {PLATFORM}4.10.0"
+    assert lines[4] == f"  pipeline {PIPELINE}: Source Failed, Build not run, Review not run, Deploy not run"
+    assert lines[5].startswith("  next: complete the GitHub connection, then run the pipeline: make connect")
+
+
+def printed_summary(run):
+    (printed,) = run.task_results("Deployment summary")
+    return printed["msg"].split("\n")
 
 
 def environment_platform(aws):

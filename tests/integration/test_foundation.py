@@ -120,8 +120,9 @@ def test_a_failed_stack_is_named_in_the_summary_and_its_error_printed_once(aws):
     (stays_failed,) = run.task_results("A failed deploy stays failed")
     assert reason not in stays_failed["msg"]
     (summary,) = run.task_results("Deployment summary")
-    assert summary["msg"]["sfn_sqs_callback"].startswith("failed: Check the stack's variables before any API call")
-    assert reason in summary["msg"]["sfn_sqs_callback"]
+    (line,) = [line for line in summary["msg"].split("\n") if line.startswith("sfn_sqs_callback: ")]
+    assert line.startswith("sfn_sqs_callback: failed: Check the stack's variables before any API call"), line
+    assert reason in line
     assert aws.calls() == []
 
 

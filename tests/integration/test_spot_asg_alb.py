@@ -25,6 +25,8 @@ OWNER = {"Key": "refarch:deployment", "Value": "refarch"}
 AMI = "ami-0d27e0fb3bac4d724"
 VARS = {"refarch_stacks_selected": "spot_asg_alb", "spot_asg_alb_wait_timeout": 60}
 # The role's resource tasks, each backed by one module.
+# The deployment summary of a --check run says it is a prediction.
+PREDICTED = ["--check: a prediction; nothing was changed", "spot_asg_alb: would be deployed"]
 TASKS = {
     "sgs": "Security groups (ALB HTTP 80 from anywhere; instances HTTP 80 from the ALB's group only)",
     "template": "Launch template (IMDSv2, the page-serving user data)",
@@ -182,6 +184,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
 
     check = deploy(aws, "--check")
     assert changed_by_task(check) == dict.fromkeys(TASKS, True)
+    assert printed_summary(check)[1:3] == PREDICTED
     assert aws.mutating_calls() == []
     check_calls = action_counts(aws)
 
@@ -190,8 +193,7 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     assert changed_by_task(first) == dict.fromkeys(TASKS, True)
     pools = first.task_results(f"refarch.aws.spot_asg_alb : {TASKS['group']}")[0]["spot_pools"]
     assert pools["count"] >= 120 and pools["instance_types"] == 24
-    assert "Spot pools: %d" % pools["count"] in first.stdout
-    assert_summary_names_the_left_out_az(first)
+    assert_summary_names_the_left_out_az(first, pools["count"])
     deploy_calls = action_counts(aws)
     assert_the_load_balancer_provisions_while_the_group_is_made(aws.actions())
     state = read_back(aws)
@@ -267,13 +269,27 @@ def assert_the_load_balancer_goes_while_the_group_drains(actions):
     assert actions.index("elasticloadbalancing:DeleteTargetGroup") > max(waits)
 
 
-def assert_summary_names_the_left_out_az(run):
+def printed_summary(run):
+    """The lines of the deployment summary, as printed."""
+    (printed,) = run.task_results("Deployment summary")
+    return printed["msg"].split("\n")
+
+
+def assert_summary_names_the_left_out_az(run, pools):
+    lines = printed_summary(run)
+    assert lines[0].startswith("Target: the embedded emulator at http://127.0.0.1:"), lines
+    assert lines[1] == "spot_asg_alb: deployed"
+    assert lines[2].startswith("  ALB: http://refarch-web-alb-")
+    assert lines[2].endswith("/ (HTTP 80, open to the Internet)")
+    spot = f"  Spot: {pools} pools (instance type, AZ) over 24 instance types in 5 AZs, group refarch-web-asg"
+    assert lines[3] == spot
+    assert lines[4].startswith("  AZs in use: us-east-1a (use1-az6), us-east-1b (use1-az1)")
     summary = run.task_results(SUMMARY)[0]["ansible_facts"]["refarch_stack_summary"]
     left_out = summary["availability_zones_left_out"]
     assert [(z["availability_zone"], z["availability_zone_id"]) for z in left_out] == [EMPTY_AZ]
     assert "offers none of the 24 instance types" in left_out[0]["reason"]
     assert len(summary["availability_zones"]) == 5
-    assert "AZs left out: us-east-1e (use1-az3) offers none of the 24 instance types" in run.stdout
+    assert lines[5].startswith("  AZs left out: us-east-1e (use1-az3) offers none of the 24 instance types")
 
 
 def teardown_leaves_only_look_alikes(aws):
