@@ -73,6 +73,9 @@ class Service(object):
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
     # The list option naming several resources of the kind in one task (e.g. "roles"), if the module has one.
     many_key = None
+    # False: the resource has no tags of its own (an event source mapping); the module takes only
+    # ``deployment``, no tags are compared or predicted, and owned() says whose the resource is.
+    tagged = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -106,6 +109,19 @@ class Service(object):
     def read(self):
         """The current resource, or None when it does not exist."""
         raise NotImplementedError
+
+    def owned(self, current):
+        """True when this deployment may change or delete the existing ``current``: by default, when
+        it carries our ownership tag."""
+        return ownership.is_owned(current.get("tags"), self.params["deployment"])
+
+    def companions(self):
+        """Further resources the task manages along with this one, each a service of its own
+        ``result_key`` (a queue's dead-letter queue, a function's log group): ``(first, then)``, the
+        services planned and applied before this one and after it. With any, every one is read,
+        checked and planned before anything changes, and the result, ``changed_keys`` and ``diff``
+        are keyed by result key (see :func:`execute_together`)."""
+        return (), ()
 
     def used_as_is(self, current):
         """True when the existing ``current`` is only used, whoever owns it: the runner returns it
@@ -177,22 +193,25 @@ def plan_step(service, params):
     if current is not None and service.used_as_is(current):
         shown = current if params.get("state", "present") != "absent" else None
         return Step(service, shown, changed=False, after=shown, as_is=True)
-    if current is not None and not ownership.is_owned(current.get("tags"), deployment):
+    if current is not None and not service.owned(current):
         raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
     if params.get("state", "present") == "absent":
         return Step(service, current, changed=current is not None)
-    desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
+    tags = wanted_tags(params, (current or {}).get("tags")) if service.tagged else None
+    desired = service.desired(current, tags)
     if current is None:
         return Step(service, None, desired, changed=True, after=service.predict(desired, None))
     changes = service.plan(desired, current)
-    to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
-    tag_changes = TagChanges(to_set, to_remove)
+    tag_changes = TagChanges({}, [])
+    if service.tagged:
+        tag_changes = TagChanges(*compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True))
     if tag_changes:
         changes = [*changes, "tags"]
     step = Step(service, current, desired, changes, tag_changes, changed=bool(changes), after=current)
     if step.changed:
         step.after = service.predict(desired, current)
-        step.after["tags"] = desired["tags"]
+        if service.tagged:
+            step.after["tags"] = desired["tags"]
     return step
 
 
@@ -219,8 +238,11 @@ def apply_step(step, params, check_mode):
     return after
 
 
-def execute(service, params, check_mode):
+def execute(service, params, check_mode, working_on=None):
     """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
+    first, then = service.companions()
+    if first or then:
+        return execute_together([*first, service, *then], check_mode, working_on)
     step = plan_step(service, params)
     after = apply_step(step, params, check_mode)
     result = dict(changed=step.changed, changed_keys=step.changes, diff=diffing.diff_result(step.current, after))
@@ -229,11 +251,9 @@ def execute(service, params, check_mode):
     return result
 
 
-def execute_many(service_class, services, check_mode, working_on=None):
-    """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
-    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
-    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
-    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
+def plan_and_apply(services, check_mode, working_on=None):
+    """Every service read, checked and planned, then each applied in turn: a refusal leaves all the
+    resources as they were. The steps, each with its ``after``."""
     working_on = [] if working_on is None else working_on
     steps = []
     for service in services:
@@ -242,6 +262,34 @@ def execute_many(service_class, services, check_mode, working_on=None):
     for step in steps:
         working_on.append(step.service)
         step.after = apply_step(step, step.service.params, check_mode)
+    return steps
+
+
+def execute_together(services, check_mode, working_on=None):
+    """A resource and its companions (:meth:`Service.companions`), in the order given: planned all
+    before any is applied. Each resource is returned under its service's ``result_key``;
+    ``changed_keys`` and the ``diff`` are keyed the same way."""
+    steps = plan_and_apply(services, check_mode, working_on)
+    result = dict(
+        changed=any(step.changed for step in steps),
+        changed_keys=dict((step.service.result_key, step.changes) for step in steps),
+        diff=diffing.diff_result(
+            dict((step.service.result_key, step.current or {}) for step in steps),
+            dict((step.service.result_key, step.after or {}) for step in steps),
+        ),
+    )
+    for step in steps:
+        result[step.service.result_key] = step.after or {}
+        result.update(step.service.extra_result)
+    return result
+
+
+def execute_many(service_class, services, check_mode, working_on=None):
+    """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
+    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
+    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
+    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
+    steps = plan_and_apply(services, check_mode, working_on)
     before = dict((step.service.name(), step.current or {}) for step in steps)
     after = dict((step.service.name(), step.after or {}) for step in steps)
     result = dict(
@@ -270,7 +318,7 @@ class Clients(dict):
 
 def argument_spec_for(service_class, options):
     spec = dict(options)
-    spec.update(TAGS_ARGUMENT_SPEC)
+    spec.update(TAGS_ARGUMENT_SPEC if service_class.tagged else dict(deployment=TAGS_ARGUMENT_SPEC["deployment"]))
     if service_class.waits:
         spec.update(WAIT_ARGUMENT_SPEC)
     return spec
@@ -292,14 +340,14 @@ def run(service_class, options, **module_kwargs):
             result = execute_many(service_class, services, module.check_mode, working_on)
         else:
             working_on.append(service_class(clients, module.params))
-            result = execute(working_on[0], module.params, module.check_mode)
+            result = execute(working_on[0], module.params, module.check_mode, working_on)
     except Refused as e:
         module.fail_json(msg=str(e))
     except WaitTimeout as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        what = working_on[-1].name() if working_on else "(reading)"
-        module.fail_json_aws(e, msg="%s %s" % (service_class.kind, what))
+        what = (working_on[-1].kind, working_on[-1].name()) if working_on else (service_class.kind, "(reading)")
+        module.fail_json_aws(e, msg="%s %s" % what)
     if not module._diff:
         result.pop("diff")
     for warning in result.pop("warnings", []):
