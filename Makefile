@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
+.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
 
 STEP := tests/step.sh
 
@@ -44,6 +44,14 @@ deploy: venv
 teardown: venv
 	$(BIN)/ansible-playbook teardown.yml $(STACK_SELECTION) $(ARGS)
 
+## connect: complete the GitHub connection (the emulator's handshake; on AWS the console link and a wait), run the pipeline
+connect: venv
+	$(BIN)/ansible-playbook playbooks/connect.yml $(ARGS)
+
+## approve: decide the pending Review approval, e.g. make approve ARGS="-e decision=reject -e comment='Wrong branch'"
+approve: venv
+	$(BIN)/ansible-playbook playbooks/approve.yml $(ARGS)
+
 emulator: venv
 	$(BIN)/python -m refarch_emulator ensure
 
@@ -70,6 +78,10 @@ sanity: venv $(SANITY_STAMP)
 
 molecule: venv
 	@$(STEP) "molecule: every scenario" tests/molecule.sh
+
+## dist: the Galaxy tarball, dist/refarch-aws-<version>.tar.gz, from the files git tracks (nothing else in the tree ships)
+dist: venv
+	@tools/dist.sh
 
 ## bench: ours and the peer at two time scales of AWS's clock, e.g. make bench REPS=3 SCALES=1,0.05
 bench: venv

@@ -1,22 +1,24 @@
 #!/usr/bin/env bash
-# molecule test for every scenario under extensions/molecule/, against a private emulator on a free
-# port (never the one a deployment lives on), stopped at the end.
+# molecule test for every scenario under extensions/molecule/ (or what the arguments say, e.g.
+# -s <scenario>). Each scenario starts and stops its own emulator (config.yml); here it gets a free
+# port, never the one a deployment lives on.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
 py="$root/.venv/bin/python"
-state=$(mktemp -d "${TMPDIR:-/tmp}/refarch-molecule.XXXXXX")
-port=$("$py" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-# The test suites' clock (refarch_emulator.testing.TEST_ENVIRONMENT): AWS's durations and consistency
-# windows, scaled, unless this shell sets them already.
-eval "$("$py" -m refarch_emulator.testing)"
-"$py" -m refarch_emulator ensure --port "$port" --state-dir "$state" >/dev/null
-trap '"$py" -m refarch_emulator stop --port "$port" --state-dir "$state" >/dev/null; rm -rf "$state"' EXIT
-export AWS_ENDPOINT_URL="http://127.0.0.1:$port" AWS_ACCESS_KEY_ID=testing AWS_SECRET_ACCESS_KEY=testing
+REFARCH_MOLECULE_EMULATOR_PORT=$("$py" -c 'from refarch_emulator.testing import free_port; print(free_port())')
+export REFARCH_MOLECULE_EMULATOR_PORT
 export PATH="$root/.venv/bin:$PATH"
-# With arguments (e.g. -s <scenario>) run what they say; without, every scenario.
+# A home of its own: the run must leave nothing there (no collection copy that would shadow the checkout).
+home=$(mktemp -d "${TMPDIR:-/tmp}/refarch-molecule-home.XXXXXX")
+trap 'rm -rf "$home"' EXIT
 if [ $# -gt 0 ]; then
-  molecule test "$@"
+  HOME="$home" molecule test "$@"
 else
-  molecule test --all
+  HOME="$home" molecule test --all
+fi
+left=$(find "$home" -path '*ansible_collections*' -print -quit)
+if [ -n "$left" ]; then
+  echo "molecule left a collection in the home directory: $left" >&2
+  exit 1
 fi

@@ -34,7 +34,7 @@ def durations(seconds: dict[str, float]) -> dict[str, str]:
 
 def shell_exports() -> str:
     """``export`` lines for :data:`TEST_ENVIRONMENT`, each keeping a value the caller's shell already has
-    (``tests/molecule.sh`` evaluates them)."""
+    (molecule's ``extensions/molecule/emulator_start.yml`` evaluates them)."""
     return "".join(f'export {key}="${{{key}:-{value}}}"\n' for key, value in TEST_ENVIRONMENT.items())
 
 

@@ -5,7 +5,7 @@ import base64
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.extensions import autoscaling
+from refarch_emulator.extensions.autoscaling import models as autoscaling
 from refarch_emulator.testing import client, error, private_emulator, reset
 
 AMI = "ami-0d27e0fb3bac4d724"
@@ -290,3 +290,22 @@ def test_template_tags_stay_out_of_version_data(aws):
     assert version["LaunchTemplateData"]["TagSpecifications"] == instance_tags
     found = ec2.describe_launch_templates(LaunchTemplateNames=["web-lt"])["LaunchTemplates"][0]
     assert found["Tags"] == [{"Key": "owner", "Value": "me"}]
+
+
+def test_in_process_spread_spot_and_refresh_errors(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws."""
+    template(in_process)
+    described = group(in_process, capacity=6, on_demand_base=2)
+    zones = {i["AvailabilityZone"] for i in described["Instances"]}
+    assert len(zones) > 1  # spread over the AZs, not all in the first subnet
+    assert {i["LaunchTemplate"]["Version"] for i in described["Instances"]} == {"1"}
+    instances = in_process("ec2").describe_instances()["Reservations"]
+    lifecycles = [i.get("InstanceLifecycle") for r in instances for i in r["Instances"]]
+    assert lifecycles.count("spot") == 4
+    client = in_process("autoscaling")
+    with pytest.raises(ClientError) as excinfo:
+        client.cancel_instance_refresh(AutoScalingGroupName="asg")
+    assert error(excinfo)[0] == "ActiveInstanceRefreshNotFound"
+    refresh_id = client.start_instance_refresh(AutoScalingGroupName="asg")["InstanceRefreshId"]
+    refreshes = client.describe_instance_refreshes(AutoScalingGroupName="asg")["InstanceRefreshes"]
+    assert [(r["InstanceRefreshId"], r["Status"]) for r in refreshes] == [(refresh_id, "Successful")]

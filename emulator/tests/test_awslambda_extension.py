@@ -14,9 +14,9 @@ from types import SimpleNamespace
 import pytest
 from botocore.exceptions import ClientError
 
-from refarch_emulator.extensions import awslambda
-from refarch_emulator.extensions.awslambda import batch_item_failures
-from refarch_emulator.testing import create_queue, reset, trust_policy, zip_bytes
+from refarch_emulator.extensions.awslambda import models as awslambda
+from refarch_emulator.extensions.awslambda.models import batch_item_failures
+from refarch_emulator.testing import create_queue, error, reset, trust_policy, zip_bytes
 
 HANDLERS = '''
 import json
@@ -894,3 +894,37 @@ def test_a_function_refuses_updates_while_pending_or_while_an_update_is_in_progr
     ready(lam, name)
     assert lam.get_function(FunctionName=name)["Configuration"]["LastUpdateStatus"] == "Successful"
     lam.update_function_code(FunctionName=name, ZipFile=zip_bytes({"handlers.py": HANDLERS + "\n"}))
+
+
+def test_in_process_role_zip_states_and_invoke(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws: the role check, the zip check,
+    the Pending state and its refusal, then the handler run."""
+    from refarch_emulator import consistency
+
+    iam, lam = in_process("iam"), in_process("lambda")
+    arn = iam.create_role(RoleName="in-process", AssumeRolePolicyDocument=trust_policy("lambda.amazonaws.com"))["Role"][
+        "Arn"
+    ]
+    spec = dict(
+        FunctionName="in-process",
+        Runtime="python3.11",
+        Role=arn,
+        Handler="handlers.echo",
+        Code={"ZipFile": zip_bytes({"handlers.py": HANDLERS})},
+    )
+    with pytest.raises(ClientError) as excinfo:
+        lam.create_function(**spec)  # the role was created a moment ago
+    assert error(excinfo) == (
+        "InvalidParameterValueException",
+        "The role defined for the function cannot be assumed by Lambda.",
+    )
+    consistency.RECORD.clear()
+    with pytest.raises(ClientError) as excinfo:
+        lam.create_function(**dict(spec, Code={"ZipFile": b"not a zip"}))
+    assert error(excinfo)[1].startswith("Could not unzip uploaded file.")
+    assert lam.create_function(**spec)["State"] == "Pending"
+    with pytest.raises(ClientError) as excinfo:
+        lam.update_function_configuration(FunctionName="in-process", Timeout=5)
+    assert error(excinfo)[0] == "ResourceConflictException"
+    _response, payload = invoke(in_process, ready(lam, "in-process"), {"hello": "world"})
+    assert payload["event"] == {"hello": "world"}

@@ -149,3 +149,24 @@ def test_a_role_codebuild_cannot_assume_yet_is_refused_with_aws_message(endpoint
     with pytest.raises(ClientError) as changed:
         codebuild.update_project(name="fresh-role", serviceRole=fresh["Role"]["Arn"])
     assert error(changed)[1].startswith(ASSUME_ROLE)
+
+
+def test_in_process_update_project_and_the_service_role_check(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws."""
+    from refarch_emulator import consistency
+
+    in_process("iam").create_role(RoleName="build", AssumeRolePolicyDocument=trust_policy("codebuild.amazonaws.com"))
+    api = in_process("codebuild")
+    with pytest.raises(ClientError) as excinfo:
+        create(api, "early")  # the role was created a moment ago
+    assert error(excinfo)[0] == "InvalidInputException"
+    assert error(excinfo)[1].startswith(ASSUME_ROLE)
+    consistency.RECORD.clear()
+    project = create(api, "in-process", description="first")
+    assert (project["timeoutInMinutes"], project["tags"]) == (60, [])
+    updated = api.update_project(name="in-process", timeoutInMinutes=30)["project"]
+    assert (updated["timeoutInMinutes"], updated["description"]) == (30, "first")
+    with pytest.raises(ClientError) as excinfo:
+        api.update_project(name="missing", timeoutInMinutes=30)
+    assert error(excinfo)[0] == "ResourceNotFoundException"
+    assert api.batch_get_projects(names=["in-process", "nope"])["projectsNotFound"] == ["nope"]

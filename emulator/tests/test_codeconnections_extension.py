@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from botocore.parsers import RpcV2CBORParser
 
-from refarch_emulator.extensions.codeconnections import cbor_decode, cbor_encode
+from refarch_emulator.extensions.codeconnections.responses import cbor_decode, cbor_encode
 from refarch_emulator.testing import client, error, private_emulator
 
 
@@ -118,3 +118,19 @@ def test_cbor_round_trip_through_botocore_parser():
     parser = RpcV2CBORParser()
     assert parser.parse_data_item(parser.get_peekable_stream_from_bytes(cbor_encode(value))) == value
     assert cbor_encode(None) == b"\xf6"  # botocore drops null map values, so it is checked by bytes
+
+
+@pytest.mark.parametrize("service", ["codeconnections", "codestar-connections"])
+def test_in_process_a_connection_is_pending_and_errors_are_awss(in_process, service):
+    """The model behaviour meant for upstream, under moto's mock_aws (routed to the extension's backend)."""
+    api = in_process(service)
+    arn = api.create_connection(ProviderType="GitHub", ConnectionName="gh")["ConnectionArn"]
+    assert api.get_connection(ConnectionArn=arn)["Connection"]["ConnectionStatus"] == "PENDING"
+    assert [c["ConnectionArn"] for c in api.list_connections(ProviderTypeFilter="GitHub")["Connections"]] == [arn]
+    with pytest.raises(ClientError) as excinfo:
+        api.create_connection(ProviderType="Subversion", ConnectionName="svn")
+    assert error(excinfo)[0] == "UnsupportedProviderTypeException"
+    api.delete_connection(ConnectionArn=arn)
+    with pytest.raises(ClientError) as excinfo:
+        api.get_connection(ConnectionArn=arn)
+    assert error(excinfo)[0] == "ResourceNotFoundException"

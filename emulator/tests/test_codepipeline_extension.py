@@ -570,3 +570,58 @@ def test_a_build_with_cloudwatch_logs_disabled_needs_no_logs_permission(endpoint
     cp.create_pipeline(pipeline=structure(name, world, project="build-quiet"))
     approval_token(cp, name)  # the build succeeded: the execution waits at Review
     assert stage_states(cp, name)["Build"]["latestExecution"]["status"] == "Succeeded"
+
+
+def test_in_process_an_execution_waits_for_its_approval(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws."""
+    from refarch_emulator import consistency
+
+    role = make_role(
+        in_process("iam"), "in-process", "codepipeline.amazonaws.com", {"All": {"Action": "*", "Resource": "*"}}
+    )
+    in_process("s3").create_bucket(Bucket="artifacts")
+    source = {"category": "Source", "owner": "AWS", "provider": "S3", "version": "1"}
+    approval = {"category": "Approval", "owner": "AWS", "provider": "Manual", "version": "1"}
+    pipeline = {
+        "name": "in-process",
+        "roleArn": role,
+        "artifactStore": {"type": "S3", "location": "artifacts"},
+        "stages": [
+            {
+                "name": "Source",
+                "actions": [
+                    {
+                        "name": "Src",
+                        "actionTypeId": source,
+                        "configuration": {"S3Bucket": "artifacts", "S3ObjectKey": "src.zip"},
+                        "outputArtifacts": [{"name": "src"}],
+                    }
+                ],
+            },
+            {"name": "Review", "actions": [{"name": "Approve", "actionTypeId": approval}]},
+        ],
+    }
+    cp = in_process("codepipeline")
+    with pytest.raises(ClientError) as excinfo:
+        cp.create_pipeline(pipeline=pipeline)  # the role was created a moment ago
+    assert error(excinfo) == (
+        "InvalidStructureException",
+        f"CodePipeline is not authorized to perform AssumeRole on role {role}",
+    )
+    consistency.RECORD.clear()
+    cp.create_pipeline(pipeline=pipeline)
+    with pytest.raises(ClientError) as excinfo:
+        cp.create_pipeline(pipeline=pipeline)
+    assert error(excinfo)[0] == "PipelineNameInUseException"
+    token = approval_token(cp, "in-process")
+    (execution,) = cp.list_pipeline_executions(pipelineName="in-process")["pipelineExecutionSummaries"]
+    assert execution["status"] == "InProgress"
+    approve(cp, "in-process", token, "Approved", "fine")
+    assert wait_for(
+        lambda: (
+            cp.get_pipeline_execution(pipelineName="in-process", pipelineExecutionId=execution["pipelineExecutionId"])[
+                "pipelineExecution"
+            ]["status"]
+            == "Succeeded"
+        )
+    )

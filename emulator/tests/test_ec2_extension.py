@@ -159,3 +159,23 @@ def test_a_template_s_metadata_options_reach_its_instances(aws):
     described = ec2.describe_instances(InstanceIds=[launched["InstanceId"]])["Reservations"][0]["Instances"][0]
     options = described["MetadataOptions"]
     assert (options["HttpTokens"], options["HttpPutResponseHopLimit"]) == ("required", 2)
+
+
+def test_in_process_groups_appear_late_and_are_held_while_referenced(in_process, monkeypatch):
+    """The model behaviour meant for upstream, under moto's mock_aws (the window held open, then closed)."""
+    from refarch_emulator import consistency
+
+    monkeypatch.setenv("REFARCH_EMULATOR_EC2_PROPAGATION_SECONDS", "30")
+    ec2 = in_process("ec2")
+    alb, web = groups(ec2, settle=False)
+    with pytest.raises(ClientError) as excinfo:
+        ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[rule(alb, "HTTP from the ALB")])
+    assert error(excinfo) == ("InvalidGroup.NotFound", f"The security group '{web}' does not exist")
+    consistency.RECORD.clear()
+    ec2.authorize_security_group_ingress(GroupId=web, IpPermissions=[rule(alb, "HTTP from the ALB")])
+    with pytest.raises(ClientError) as excinfo:
+        ec2.delete_security_group(GroupId=alb)
+    assert error(excinfo) == ("DependencyViolation", f"resource {alb} has a dependent object")
+    ec2.revoke_security_group_ingress(GroupId=web, IpPermissions=[rule(alb)])  # without its description
+    assert ingress(ec2, web) == []
+    ec2.delete_security_group(GroupId=alb)

@@ -602,3 +602,33 @@ def test_health_is_severe_while_the_service_role_cannot_be_assumed(endpoint, eb,
     messages = [e["Message"] for e in eb.describe_events(EnvironmentId=early["EnvironmentId"])["Events"]]
     assert messages[0] == "Environment health has transitioned from Severe to Ok."
     assert f"Environment health has transitioned from Ok to Severe. {cause}" in messages
+
+
+def test_in_process_versions_and_the_environment_lifecycle(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws."""
+    s3, eb = in_process("s3"), in_process("elasticbeanstalk")
+    s3.create_bucket(Bucket="bundles")
+    s3.put_object(Bucket="bundles", Key="v1.zip", Body=b"PK")
+    eb.create_application(ApplicationName="in-process")
+    with pytest.raises(ClientError) as excinfo:
+        eb.create_application_version(
+            ApplicationName="in-process", VersionLabel="v0", SourceBundle={"S3Bucket": "bundles", "S3Key": "none.zip"}
+        )
+    assert error(excinfo)[0] == "InvalidParameterCombination"
+    version = eb.create_application_version(
+        ApplicationName="in-process", VersionLabel="v1", SourceBundle={"S3Bucket": "bundles", "S3Key": "v1.zip"}
+    )["ApplicationVersion"]
+    assert version["Status"] == "UNPROCESSED"
+    env = eb.create_environment(
+        ApplicationName="in-process", EnvironmentName="in-process-env", SolutionStackName=STACK, VersionLabel="v1"
+    )
+    assert env["EnvironmentId"].startswith("e-") and (env["Status"], env["Health"]) == ("Launching", "Grey")
+    ready = wait_status(eb, env["EnvironmentId"], "Ready")
+    assert (ready["Health"], ready["VersionLabel"]) == ("Green", "v1")
+    with pytest.raises(ClientError) as excinfo:
+        eb.create_environment(
+            ApplicationName="in-process",
+            EnvironmentName="other",
+            SolutionStackName="64bit Amazon Linux 2 v3.5.0 running Python 3.8",
+        )
+    assert error(excinfo)[0] == "InvalidParameterValue"

@@ -53,6 +53,7 @@ def test_role_problem_and_policy_evaluation_in_process(monkeypatch):
     from moto import mock_aws
 
     from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models
 
     iam.install()
     monkeypatch.setenv(consistency.WINDOWS["iam"].variable, "30")
@@ -63,11 +64,11 @@ def test_role_problem_and_policy_evaluation_in_process(monkeypatch):
         arn = client.create_role(RoleName="r", AssumeRolePolicyDocument=trust_policy("states.amazonaws.com"))["Role"][
             "Arn"
         ]
-        assert iam.role_problem("123456789012", arn, "states.amazonaws.com") == "propagating"
+        assert models.role_problem("123456789012", arn, "states.amazonaws.com") == "propagating"
         consistency.RECORD.clear()
-        assert iam.role_problem("123456789012", arn, "states.amazonaws.com") is None
-        assert iam.role_problem("123456789012", arn, "lambda.amazonaws.com") == "untrusted"
-        assert iam.role_problem("123456789012", arn + "x", "states.amazonaws.com") == "missing"
+        assert models.role_problem("123456789012", arn, "states.amazonaws.com") is None
+        assert models.role_problem("123456789012", arn, "lambda.amazonaws.com") == "untrusted"
+        assert models.role_problem("123456789012", arn + "x", "states.amazonaws.com") == "missing"
         policy = {
             "Version": "2012-10-17",
             "Statement": [
@@ -77,21 +78,21 @@ def test_role_problem_and_policy_evaluation_in_process(monkeypatch):
         }
         client.put_role_policy(RoleName="r", PolicyName="p", PolicyDocument=json.dumps(policy))
         # The new policy is not seen yet: nothing is allowed during the window.
-        assert not iam.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q")
+        assert not models.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q")
         consistency.RECORD.clear()
-        assert iam.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q")
-        assert not iam.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:no")
-        assert not iam.role_allows("123456789012", arn, "sqs:DeleteQueue", "arn:aws:sqs:us-east-1:123456789012:q")
+        assert models.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:q")
+        assert not models.role_allows("123456789012", arn, "sqs:SendMessage", "arn:aws:sqs:us-east-1:123456789012:no")
+        assert not models.role_allows("123456789012", arn, "sqs:DeleteQueue", "arn:aws:sqs:us-east-1:123456789012:q")
 
         client.create_instance_profile(InstanceProfileName="ip")
-        assert iam.instance_profile_problem("123456789012", "ip") == "propagating"
+        assert models.instance_profile_problem("123456789012", "ip") == "propagating"
         consistency.RECORD.clear()
-        assert iam.instance_profile_problem("123456789012", "ip") == "empty"
+        assert models.instance_profile_problem("123456789012", "ip") == "empty"
         client.add_role_to_instance_profile(InstanceProfileName="ip", RoleName="r")
-        assert iam.instance_profile_problem("123456789012", "ip") == "propagating"
+        assert models.instance_profile_problem("123456789012", "ip") == "propagating"
         consistency.RECORD.clear()
-        assert iam.instance_profile_problem("123456789012", "ip") is None
-        assert iam.instance_profile_problem("123456789012", "other") == "missing"
+        assert models.instance_profile_problem("123456789012", "ip") is None
+        assert models.instance_profile_problem("123456789012", "other") == "missing"
 
 
 def test_server_loads_the_iam_extension(endpoint):

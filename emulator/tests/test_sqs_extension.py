@@ -147,3 +147,26 @@ def test_reset_forgets_queues_being_deleted(endpoint, sqs):
     reset(endpoint)
     assert sqs.list_queues(QueueNamePrefix="reset-me").get("QueueUrls", []) == []
     sqs.create_queue(QueueName="reset-me")
+
+
+def test_in_process_create_and_delete_windows(in_process, monkeypatch):
+    """The model behaviour meant for upstream, under moto's mock_aws (windows held open, then closed)."""
+    for variable in ("SQS_CREATE", "SQS_DELETE", "SQS_DELETE_ANSWERS"):
+        monkeypatch.setenv(f"REFARCH_EMULATOR_{variable}_SECONDS", "30")
+    sqs = in_process("sqs")
+    url = sqs.create_queue(QueueName="fresh")["QueueUrl"]
+    with pytest.raises(ClientError) as excinfo:
+        sqs.get_queue_url(QueueName="fresh")
+    assert error(excinfo) == NOT_FOUND
+    consistency.RECORD.clear()
+    assert sqs.get_queue_url(QueueName="fresh")["QueueUrl"] == url
+    sqs.delete_queue(QueueUrl=url)
+    assert sqs.get_queue_url(QueueName="fresh")["QueueUrl"] == url  # still answers
+    with pytest.raises(ClientError) as excinfo:
+        sqs.create_queue(QueueName="fresh")
+    assert error(excinfo)[0] == "AWS.SimpleQueueService.QueueDeletedRecently"
+    consistency.RECORD.clear()
+    with pytest.raises(ClientError) as excinfo:
+        sqs.get_queue_url(QueueName="fresh")
+    assert error(excinfo) == NOT_FOUND
+    sqs.create_queue(QueueName="fresh")  # the name is free again

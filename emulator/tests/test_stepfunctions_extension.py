@@ -571,3 +571,30 @@ def test_a_deleted_state_machines_name_is_taken_until_the_deletion_is_done(aws, 
     assert error(deleting)[0] == "StateMachineDeleting"
     time.sleep(5 * 0.2 + 0.3)  # the states-delete window at the test emulators' time scale
     assert sfn.create_state_machine(name=name, definition=PASS_MACHINE, roleArn=shared_role)["stateMachineArn"] == arn
+
+
+def test_in_process_role_input_and_deletion_checks(in_process):
+    """The model behaviour meant for upstream, under moto's mock_aws."""
+    from refarch_emulator import consistency
+
+    iam, sfn = in_process("iam"), in_process("stepfunctions")
+    role = iam.create_role(RoleName="in-process", AssumeRolePolicyDocument=trust_both())["Role"]["Arn"]
+    definition = json.dumps({"StartAt": "Done", "States": {"Done": {"Type": "Pass", "End": True}}})
+    with pytest.raises(ClientError) as excinfo:
+        sfn.create_state_machine(name="in-process", definition=definition, roleArn=role)  # created a moment ago
+    assert error(excinfo)[0] == "AccessDeniedException"
+    consistency.RECORD.clear()
+    machine = sfn.create_state_machine(name="in-process", definition=definition, roleArn=role)["stateMachineArn"]
+    with pytest.raises(ClientError) as excinfo:
+        sfn.start_execution(stateMachineArn=machine, input="not json")
+    assert error(excinfo)[0] == "InvalidExecutionInput"
+    first = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    second = sfn.start_execution(stateMachineArn=machine)["executionArn"]
+    assert first != second  # named by a UUID each, not "None"
+    with pytest.raises(ClientError) as excinfo:
+        sfn.send_task_success(taskToken="no-such-token", output="{}")
+    assert error(excinfo)[0] == "InvalidToken"
+    sfn.delete_state_machine(stateMachineArn=machine)
+    with pytest.raises(ClientError) as excinfo:
+        sfn.create_state_machine(name="in-process", definition=definition, roleArn=role)
+    assert error(excinfo)[0] == "StateMachineDeleting"

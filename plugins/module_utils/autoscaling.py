@@ -1,20 +1,25 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Auto Scaling groups with a mixed-instances (Spot) policy: API calls and pure build/compare functions.
+"""Auto Scaling groups with a mixed-instances (Spot) policy: API calls, pure build/compare functions
+and the services of ``autoscaling_spot_group`` and ``autoscaling_spot_group_info``.
 
-The desired group is built in the shape ``describe_auto_scaling_groups`` returns, so one compare
-finds what an ``update_auto_scaling_group`` call must carry; target groups and tags have their
-own calls, as in the API.
+The desired group is built in the shape ``describe_auto_scaling_groups`` returns (the API calls take
+it), then returned and compared snake_case (:func:`snake_group`), so one compare finds what an
+``update_auto_scaling_group`` call must carry and ``changed_keys`` name what the module returns;
+target groups and tags have their own calls, as in the API.
 """
 
 from __future__ import absolute_import, division, print_function
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_message
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import ansible_dict_to_boto3_tag_list
+from ansible_collections.amazon.aws.plugins.module_utils.tagging import boto3_tag_list_to_ansible_dict
 from ansible_collections.amazon.aws.plugins.module_utils.transformation import camel_dict_to_snake_dict
 
 from ansible_collections.refarch.aws.plugins.module_utils import diffing
 from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils import param_checks as checks
 from ansible_collections.refarch.aws.plugins.module_utils import runner
-from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
+from ansible_collections.refarch.aws.plugins.module_utils.client import paginate, wait_for
 
 DISTRIBUTION_KEYS = (
     "OnDemandAllocationStrategy",
@@ -33,6 +38,7 @@ UPDATE_KEYS = (
     "CapacityRebalance",
     "MixedInstancesPolicy",
 )
+SNAKE_UPDATE_KEYS = tuple(camel_dict_to_snake_dict(dict.fromkeys(UPDATE_KEYS)))  # as the module returns them
 REFRESH_ACTIVE = ("Pending", "InProgress", "Cancelling", "RollbackInProgress", "Baking")
 
 
@@ -130,13 +136,8 @@ def instance_type_offerings(ec2, instance_types, zones, location_type="availabil
             {"Name": "location", "Values": sorted(zones)},
         ],
     )
-    pairs = set()
-    while True:
-        result = ec2.describe_instance_type_offerings(aws_retry=True, **params)
-        pairs.update((o["InstanceType"], o["Location"]) for o in result.get("InstanceTypeOfferings", []))
-        if not result.get("NextToken"):
-            return sorted(pairs)
-        params["NextToken"] = result["NextToken"]
+    offerings = paginate(ec2, "describe_instance_type_offerings", **params).get("InstanceTypeOfferings", [])
+    return sorted(set((o["InstanceType"], o["Location"]) for o in offerings))
 
 
 def latest_template_version(ec2, template_name):
@@ -233,7 +234,7 @@ def normalize_group(group):
         if policy
         else None,
         TargetGroupARNs=sorted(group.get("TargetGroupARNs") or []),
-        Tags=tags_dict(group.get("Tags")),
+        Tags=boto3_tag_list_to_ansible_dict(group.get("Tags")),
         Instances=sorted(
             (
                 dict(
@@ -252,27 +253,29 @@ def normalize_group(group):
     return diffing.drop_none(result)
 
 
+def snake_group(group):
+    """A normalized (or built) group as the modules return it: snake_case, tags a dict."""
+    return camel_dict_to_snake_dict(group, ignore_list=["Tags"]) if group else {}
+
+
 def group_changes(desired, current):
-    """Dotted paths of the attributes an update call must change (target groups and tags excluded)."""
-    wanted = dict((k, v) for k, v in desired.items() if k in UPDATE_KEYS)
+    """Dotted paths of the attributes an update call must change (target groups and tags excluded), of
+    two snake_case groups."""
+    wanted = dict((k, v) for k, v in desired.items() if k in SNAKE_UPDATE_KEYS)
     return diffing.changed_keys(wanted, current)
 
 
 def target_group_changes(desired, current):
-    """(ARNs to attach, ARNs to detach)."""
-    want, have = set(desired.get("TargetGroupARNs", [])), set(current.get("TargetGroupARNs", []))
+    """(ARNs to attach, ARNs to detach), of two snake_case groups."""
+    want, have = set(desired.get("target_group_arns", [])), set(current.get("target_group_arns", []))
     return sorted(want - have), sorted(have - want)
-
-
-def tags_dict(tags):
-    return dict((t["Key"], t.get("Value", "")) for t in tags or [])
 
 
 def tag_list(name, tags):
     """Group tags in the API's shape; every tag propagates to the instances (ownership included)."""
     return [
-        dict(ResourceId=name, ResourceType="auto-scaling-group", Key=k, Value=v, PropagateAtLaunch=True)
-        for k, v in sorted(tags.items())
+        dict(tag, ResourceId=name, ResourceType="auto-scaling-group", PropagateAtLaunch=True)
+        for tag in ansible_dict_to_boto3_tag_list(dict(sorted(tags.items())))
     ]
 
 
@@ -372,14 +375,229 @@ def placement(subnets, offerings, instance_types):
     return used, left_out
 
 
+# ------------------------------------------------------------------------------ autoscaling_spot_group on the runner
+
+
+def validate(params):
+    """Messages naming each bad parameter of ``autoscaling_spot_group``, checked before any API call."""
+    errors = [checks.check_pattern("name", params["name"], r"[^:]{1,255}")]
+    if params["state"] == "absent":
+        return checks.collect(*errors)
+    if not params["launch_template"]:
+        errors.append("launch_template is required when state=present")
+    errors.append(checks.check_launch_template_name("launch_template", params["launch_template"]))
+    errors.append(
+        checks.check_pattern("launch_template_version", params["launch_template_version"], r"\$Latest|\$Default|[0-9]+")
+    )
+    if not (params["instance_types"] or params["instance_requirements"]):
+        errors.append("one of instance_types or instance_requirements is required when state=present")
+    for instance_type in params["instance_types"] or []:
+        errors.append(checks.check_pattern("instance_types", instance_type, r"[a-z][a-z0-9-]*\.[a-z0-9]+"))
+    for instance_type, weight in (params["instance_weights"] or {}).items():
+        if instance_type not in (params["instance_types"] or []):
+            errors.append("instance_weights: %s is not one of instance_types" % instance_type)
+        if not str(weight).isdigit() or not 1 <= int(weight) <= 999:
+            errors.append("instance_weights: the weight of %s must be an integer from 1 to 999" % instance_type)
+    if not params["subnet_ids"]:
+        errors.append("subnet_ids is required when state=present")
+    for subnet_id in params["subnet_ids"] or []:
+        errors.append(checks.check_pattern("subnet_ids", subnet_id, r"subnet-[0-9a-f]{8,17}"))
+    for arn in params["target_group_arns"]:
+        errors.append(
+            checks.check_pattern(
+                "target_group_arns", arn, r"arn:aws[a-z-]*:elasticloadbalancing:[^:]+:[0-9]{12}:targetgroup/.+"
+            )
+        )
+    errors.append(checks.check_range("min_size", params["min_size"], 0, 10000))
+    errors.append(
+        checks.check_range("max_size", params["max_size"], params["min_size"], 10000)
+        and "max_size: %s is smaller than min_size %s" % (params["max_size"], params["min_size"])
+    )
+    errors.append(
+        checks.check_range("desired_capacity", params["desired_capacity"], params["min_size"], params["max_size"])
+    )
+    errors.append(checks.check_range("on_demand_base_capacity", params["on_demand_base_capacity"], 0, 10000))
+    errors.append(
+        checks.check_range(
+            "on_demand_percentage_above_base_capacity", params["on_demand_percentage_above_base_capacity"], 0, 100
+        )
+    )
+    errors.append(checks.check_range("health_check_grace_period", params["health_check_grace_period"], 0, 7200))
+    errors.append(
+        checks.check_range(
+            "instance_refresh_min_healthy_percentage", params["instance_refresh_min_healthy_percentage"], 0, 100
+        )
+    )
+    errors.append(checks.check_range("wait_timeout", params["wait_timeout"], 1, 86400))
+    return checks.collect(*errors)
+
+
+class GroupService(runner.Service):
+    """The group an ``autoscaling_spot_group`` task describes. Besides the group, a run reports where it
+    launches (``placement``, ``spot_pools``: EC2's offerings by AZ id) and may start an instance refresh
+    (``instance_refresh_id``, ``outdated_instances``); ``changed_keys`` then names ``instance_refresh``.
+
+    Waits are for capacity: after a create or update call, until the desired capacity is InService and
+    healthy (a refresh is started after that wait, as it replaces instances); with ``state=absent``,
+    until the group is gone - also one AWS was already deleting (``Delete in progress``), which is not
+    deleted again."""
+
+    kind = "Auto Scaling group"
+    result_key = "group"
+    client_names = ("autoscaling", "ec2")
+    waits = True
+
+    validate = staticmethod(validate)
+
+    def __init__(self, clients, params):
+        super(GroupService, self).__init__(clients, params)
+        self.extra_result["instance_refresh_id"] = None
+        self.group = None  # the group as AWS describes it (the template version of each instance)
+        self.api = None  # the desired group in the API's shape, for the create and update calls
+        self.attach, self.detach, self.update_keys = [], [], []
+        self.refresh = False  # an instance refresh is to be started
+        self.applied = False  # a create or update call was made: the capacity is waited for
+        self.wait_what = None
+
+    def read(self):
+        self.group = get_group(self.client, self.name())
+        return self.described(self.group)
+
+    @staticmethod
+    def described(group):
+        return snake_group(normalize_group(group)) or None
+
+    def being_deleted(self, current):
+        return being_deleted(self.group)
+
+    def desired(self, current, tags):
+        self.api = build_desired(dict(self.params, subnet_ids=self.plan_placement()))
+        return dict(snake_group(self.api), auto_scaling_group_name=self.name(), tags=tags)
+
+    def plan_placement(self):
+        """The subnet ids the group uses; ``spot_pools`` and ``placement`` for the result, from one
+        DescribeSubnets and one (paged) DescribeInstanceTypeOfferings by AZ id. Without instance types
+        (instance requirements), every subnet and no report."""
+        params = self.params
+        self.extra_result.update(spot_pools=None, placement=None)
+        if not params["instance_types"]:
+            return sorted(params["subnet_ids"])
+        ec2 = self.clients["ec2"]
+        subnets = describe_subnet_zones(ec2, params["subnet_ids"])
+        zone_ids = sorted(set(s["availability_zone_id"] for s in subnets))
+        offerings = instance_type_offerings(ec2, params["instance_types"], zone_ids, "availability-zone-id")
+        if params["offered_zones_only"]:
+            used, left_out = placement(subnets, offerings, params["instance_types"])
+        else:
+            used, left_out = sorted(s["subnet_id"] for s in subnets), []
+        if not used:
+            raise runner.Refused(
+                "subnet_ids: none of their AZs (%s) offers any of instance_types (%s)"
+                % (", ".join(sorted(s["availability_zone"] for s in subnets)), ", ".join(params["instance_types"]))
+            )
+        name_of = dict((s["availability_zone_id"], s["availability_zone"]) for s in subnets)
+        in_use = sorted((s for s in subnets if s["subnet_id"] in used), key=lambda s: s["availability_zone"])
+        zones = sorted(set(s["availability_zone"] for s in in_use))
+        self.extra_result["spot_pools"] = spot_pools(
+            [(t, name_of[z]) for t, z in offerings], params["instance_types"], zones
+        )
+        self.extra_result["placement"] = dict(
+            subnet_ids=used,
+            availability_zones=[
+                dict(availability_zone=s["availability_zone"], availability_zone_id=s["availability_zone_id"])
+                for s in in_use
+            ],
+            left_out=left_out,
+        )
+        return used
+
+    def plan(self, desired, current):
+        self.update_keys = group_changes(desired, current)
+        self.attach, self.detach = target_group_changes(desired, current)
+        changes = self.update_keys + (["target_group_arns"] if self.attach or self.detach else [])
+        self.refresh = self.refresh_needed()
+        return changes + (["instance_refresh"] if self.refresh else [])
+
+    def refresh_needed(self):
+        """Whether instances run an older version of the template than its latest, no refresh running
+        (when ``instance_refresh``); the outdated instances go into the result."""
+        params = self.params
+        if not params["instance_refresh"]:
+            return False
+        latest = params["launch_template_latest_version"]
+        if latest is None:
+            latest = latest_template_version(self.clients["ec2"], params["launch_template"])
+        outdated = outdated_instances(self.group, latest)
+        if not outdated or refresh_active(describe_instance_refreshes(self.client, self.name())):
+            return False
+        self.extra_result["outdated_instances"] = outdated
+        return True
+
+    def predict(self, desired, current):
+        if current is None:
+            return dict(desired, desired_capacity=desired.get("desired_capacity", self.params["min_size"]))
+        return diffing.merged(current, desired)
+
+    def create(self, desired):
+        name = self.name()
+        create_group(self.client, create_params(name, self.api, desired["tags"]))
+        self.applied = True
+        self.wait_what = "%s InService instances in %s" % (
+            self.api.get("DesiredCapacity", self.params["min_size"]),
+            name,
+        )
+        return self.after_applied(desired, None)
+
+    def update(self, desired, current, changes, tag_changes):
+        name = self.name()
+        if self.update_keys:
+            update_group(self.client, update_params(name, self.api))
+        attach_target_groups(self.client, name, self.attach)
+        detach_target_groups(self.client, name, self.detach)
+        set_tags(self.client, name, tag_changes.set, tag_changes.remove)
+        self.applied = bool(self.update_keys or self.attach or self.detach or tag_changes)
+        self.wait_what = "desired capacity InService in %s" % name
+        after = self.after_applied(desired, current) if self.applied else self.predicted(desired, current)
+        if not self.params["wait"]:
+            self.start_refresh()
+        return after
+
+    def after_applied(self, desired, current):
+        """The group as AWS describes it after a create or update call; the prediction when :meth:`wait`
+        reads it anyway (the runner waits when ``wait``; create and update run only outside check mode)."""
+        if self.params["wait"]:
+            return self.predicted(desired, current)
+        return self.described(get_group(self.client, self.name()))
+
+    def predicted(self, desired, current):
+        return dict(self.predict(desired, current), tags=desired["tags"])
+
+    def wait(self, resource, timeout):
+        if self.applied:
+            group = wait_for(lambda: get_group(self.client, self.name()), capacity_reached, timeout, self.wait_what)
+            resource = self.described(group)
+        self.start_refresh()
+        return resource
+
+    def start_refresh(self):
+        if self.refresh and self.extra_result["instance_refresh_id"] is None:
+            self.extra_result["instance_refresh_id"] = start_instance_refresh(
+                self.client, self.name(), self.params["instance_refresh_min_healthy_percentage"]
+            )
+
+    def delete(self, current):
+        delete_group(self.client, self.name())
+
+    def wait_deleted(self, resource, timeout):
+        wait_for(
+            lambda: get_group(self.client, self.name()),
+            lambda group: group is None,
+            timeout,
+            "Auto Scaling group %s to be deleted" % self.name(),
+        )
+
+
 # ------------------------------------------------------------------------------ the _info module on the runner
-
-
-def snake_group(group):
-    """A normalized group as ``_info`` results are shaped (snake_case, tags a dict)."""
-    result = camel_dict_to_snake_dict(dict((k, v) for k, v in group.items() if k != "Tags"))
-    result["tags"] = group.get("Tags") or {}
-    return result
 
 
 def pools_of(ec2, group):

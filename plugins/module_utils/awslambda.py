@@ -538,6 +538,7 @@ class MappingService(runner.Service):
     extra_error_codes = {"lambda": EXTRA_RETRY_CODES}
     waits = True
     tagged = False
+    takes_tags = False
 
     def __init__(self, clients, params):
         super(MappingService, self).__init__(clients, params)
@@ -556,24 +557,23 @@ class MappingService(runner.Service):
             self.function = get_function(self.client, self.name())
         return self.function
 
-    def owned(self, current):
-        """True, or the refusal: the mapping is ours when its function is (or is gone)."""
+    def refusal(self, current, deployment):
+        """The mapping is ours when its function is (or is gone)."""
         function = self.the_function()
-        deployment = self.params["deployment"]
         if function is not None and not ownership.is_owned(function["tags"], deployment):
-            raise runner.Refused(
-                ownership.not_ours_message("Lambda function", self.name(), deployment)
-                + " (and so are its event source mappings)"
+            return ownership.not_ours_message("Lambda function", self.name(), deployment) + (
+                " (and so are its event source mappings)"
             )
-        return True
+        return None
 
     def read(self):
         found = list_mappings(self.client, self.name(), self.params["event_source_arn"])
         return found[0] if found else None
 
     def desired(self, current, tags):
-        if current is None:
-            self.owned(None)  # a new mapping too: its function must be ours
+        refusal = self.refusal(None, self.params["deployment"]) if current is None else None
+        if refusal:  # a new mapping too: its function must be ours
+            raise runner.Refused(refusal)
         return build_desired_mapping(self.params)
 
     def plan(self, desired, current):

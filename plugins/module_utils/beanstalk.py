@@ -25,7 +25,6 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
 )
 
 from ansible_collections.refarch.aws.plugins.module_utils.client import LaterAnswer, paginate
-from ansible_collections.refarch.aws.plugins.module_utils.ownership import tag_changes
 
 # Statuses of an environment that are settled; anything else is on its way somewhere.
 STABLE_STATUSES = ("Ready", "Terminated")
@@ -149,14 +148,6 @@ def failure_messages(events):
     return messages if any(m in FAILED_OPERATION for m in messages) else []
 
 
-def tags_to_dict(tags):
-    return boto3_tag_list_to_ansible_dict(tags or [])
-
-
-def dict_to_tags(tags):
-    return ansible_dict_to_boto3_tag_list(tags or {}, "Key", "Value")
-
-
 def build_bundle(source_dir, excludes=BUNDLE_EXCLUDES):
     """A deterministic zip of ``source_dir`` (sorted entries, fixed timestamps): ``(bytes, sha256 hex)``."""
     buffer = io.BytesIO()
@@ -224,11 +215,18 @@ def option_settings_changes(desired, current):
     return [s for s in desired or [] if have.get(_setting_key(s)) != s["Value"]]
 
 
-def merge_option_settings(current, changes):
-    """``current`` with ``changes`` applied (what the environment has after the update), sorted."""
-    merged = dict((_setting_key(s), s) for s in current or [])
-    merged.update((_setting_key(s), s) for s in changes or [])
-    return [merged[k] for k in sorted(merged)]
+def listed_option_settings(current, desired):
+    """The environment's settings (``current``, of the hundreds AWS sets) that ``desired`` lists."""
+    wanted = set(_setting_key(s) for s in desired or [])
+    return [s for s in current or [] if _setting_key(s) in wanted]
+
+
+def normalize_option_settings(settings):
+    """API option settings as the module returns them, sorted."""
+    return [
+        dict(namespace=s["Namespace"], option_name=s["OptionName"], value=s["Value"])
+        for s in sorted(settings, key=_setting_key)
+    ]
 
 
 def build_environment(params, tags):
@@ -269,43 +267,10 @@ def normalize_environment(env, option_settings=None, tags=None):
         endpoint_url=env.get("EndpointURL"),
     )
     if option_settings is not None:
-        result["option_settings"] = [
-            dict(namespace=s["Namespace"], option_name=s["OptionName"], value=s["Value"])
-            for s in sorted(option_settings, key=_setting_key)
-        ]
+        result["option_settings"] = normalize_option_settings(option_settings)
     if tags is not None:
         result["tags"] = tags
     return result
-
-
-def environment_changes(desired, current_env, current_settings, current_tags):
-    """What an update must change: ``(changed attribute names, UpdateEnvironment kwargs, tag changes)``.
-
-    Tier and CNAME cannot change in place (AWS needs a new environment): they are reported as
-    ``replace:<attribute>`` and the module refuses them with a message.
-    """
-    changed = []
-    update = {}
-    for key, current_key in (("Description", "Description"), ("VersionLabel", "VersionLabel")):
-        if key in desired and desired[key] != current_env.get(current_key, "" if key == "Description" else None):
-            changed.append(key)
-            update[key] = desired[key]
-    if "SolutionStackName" in desired and desired["SolutionStackName"] != current_env.get("SolutionStackName"):
-        changed.append("SolutionStackName")
-        update["SolutionStackName"] = desired["SolutionStackName"]
-    if "PlatformArn" in desired and desired["PlatformArn"] != current_env.get("PlatformArn"):
-        changed.append("PlatformArn")
-        update["PlatformArn"] = desired["PlatformArn"]
-    settings = option_settings_changes(desired.get("OptionSettings"), current_settings)
-    if settings:
-        changed.append("OptionSettings")
-        update["OptionSettings"] = settings
-    if desired["Tier"]["Name"] != (current_env.get("Tier") or {}).get("Name"):
-        changed.append("replace:tier")
-    to_set, to_remove = tag_changes(current_tags, tags_to_dict(desired.get("Tags")), purge=True)
-    if to_set or to_remove:
-        changed.append("Tags")
-    return changed, update, (to_set, to_remove)
 
 
 def environment_ready(env, require_health=True):
@@ -327,7 +292,8 @@ def describe_application(client, name):
 
 def list_tags(client, arn):
     try:
-        return tags_to_dict(client.list_tags_for_resource(ResourceArn=arn, aws_retry=True).get("ResourceTags"))
+        tags = client.list_tags_for_resource(ResourceArn=arn, aws_retry=True).get("ResourceTags")
+        return boto3_tag_list_to_ansible_dict(tags)
     except is_boto3_error_code("ResourceNotFoundException"):
         return {}
 
@@ -335,14 +301,14 @@ def list_tags(client, arn):
 def update_tags(client, arn, to_set, to_remove):
     kwargs = dict(ResourceArn=arn)
     if to_set:
-        kwargs["TagsToAdd"] = dict_to_tags(to_set)
+        kwargs["TagsToAdd"] = ansible_dict_to_boto3_tag_list(to_set)
     if to_remove:
         kwargs["TagsToRemove"] = list(to_remove)
     client.update_tags_for_resource(aws_retry=True, **kwargs)
 
 
 def create_application(client, name, description, tags):
-    kwargs = dict(ApplicationName=name, Tags=dict_to_tags(tags))
+    kwargs = dict(ApplicationName=name, Tags=ansible_dict_to_boto3_tag_list(tags))
     if description is not None:
         kwargs["Description"] = description
     return client.create_application(aws_retry=True, **kwargs)["Application"]
@@ -384,7 +350,7 @@ def create_application_version(client, application, label, bucket, key, descript
         VersionLabel=label,
         SourceBundle=dict(S3Bucket=bucket, S3Key=key),
         Process=process,
-        Tags=dict_to_tags(tags),
+        Tags=ansible_dict_to_boto3_tag_list(tags),
     )
     if description:
         kwargs["Description"] = description

@@ -390,3 +390,29 @@ def put_approval(client, pipeline, stage, action, token, approved, summary):
         token=token,
         aws_retry=True,
     )
+
+
+def latest_execution(client, name):
+    """The pipeline's newest execution (a summary: id, status, trigger), or None when it has none yet.
+    LookupError when the pipeline does not exist."""
+    try:
+        found = client.list_pipeline_executions(pipelineName=name, maxResults=1, aws_retry=True)
+    except is_boto3_error_code("PipelineNotFoundException"):
+        found = None
+    if found is None:
+        raise LookupError("pipeline %s does not exist" % name)
+    summaries = found.get("pipelineExecutionSummaries") or []
+    return summaries[0] if summaries else None
+
+
+def execution_needed(latest, start):
+    """Whether to start an execution: ``always``, or ``when_stopped`` — the newest execution ended
+    short (Failed, Stopped, Cancelled; e.g. at Source before the GitHub connection was AVAILABLE) or
+    there is none. One in progress or succeeded is left alone, so a rerun starts nothing."""
+    if start == "always" or latest is None:
+        return True
+    return latest.get("status") in ENDED_SHORT
+
+
+def start_execution(client, name):
+    return client.start_pipeline_execution(name=name, aws_retry=True)["pipelineExecutionId"]

@@ -56,6 +56,25 @@ def diff_result(before, after):
     return dict(before=before or {}, after=after or {})
 
 
+def with_text_apart(before, after, path, decode, header):
+    """Ansible's list of diffs: the resource's before/after without the value at ``path`` (a key
+    tuple, e.g. base64 user data), then that value ``decode``d, as a text diff of its own (a line
+    diff, where a JSON diff would show two long encoded lines)."""
+    dicts, texts = [], []
+    for given in (before or {}, after or {}):
+        resource = copy.deepcopy(given)
+        holder = resource
+        for key in path[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        value = holder.pop(path[-1], None) if isinstance(holder, dict) else None
+        if value is not None:
+            holder[path[-1]] = "(%s: the text diff below)" % header
+        dicts.append(resource)
+        texts.append("" if value is None else decode(value))
+    text_diff = dict(before=texts[0], after=texts[1], before_header=header, after_header=header)
+    return [dict(before=dicts[0], after=dicts[1]), text_diff]
+
+
 def normalized_json(document):
     """A JSON document (string or object) as a canonical string: key order and spacing ignored."""
     if isinstance(document, str):

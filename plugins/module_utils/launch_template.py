@@ -116,6 +116,15 @@ def encode_user_data(text):
     return base64.b64encode(text.encode("utf-8")).decode("ascii")
 
 
+def decode_user_data(encoded):
+    """User data as text, for the diff; binary user data (gzip, a MIME archive) by its size."""
+    raw = base64.b64decode(encoded)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return "(binary user data, %d bytes)\n" % len(raw)
+
+
 def _tag_specifications(instance_tags):
     if not instance_tags:
         return None
@@ -268,6 +277,10 @@ class TemplateService(runner.Service):
             self.extra_result["version_created"] = version["VersionNumber"]
         set_tags(ec2, template_id, tag_changes.set, tag_changes.remove)
         return self.described(get_template(ec2, self.name()))
+
+    def diff(self, before, after):
+        """The user data as a text diff of its own, decoded (base64 in the API's shape)."""
+        return diffing.with_text_apart(before, after, ("data", "UserData"), decode_user_data, "user data")
 
     def delete(self, current):
         delete_template(self.clients["ec2"], current["launch_template_id"])

@@ -99,8 +99,10 @@ class LogGroupService(runner.Service):
     def name(self):
         return self.group_name
 
-    def owned(self, current):
-        return current["tags"].get(ownership.OWNERSHIP_TAG_KEY) in (None, self.params["deployment"])
+    def refusal(self, current, deployment):
+        if current["tags"].get(ownership.OWNERSHIP_TAG_KEY) in (None, deployment):
+            return None  # ours, or the service's own (untagged): taken over
+        return ownership.not_ours_message(self.kind, self.name(), deployment)
 
     def used_as_is(self, current):
         return self.params["state"] == "absent" and not ownership.is_owned(current["tags"], self.params["deployment"])

@@ -73,9 +73,13 @@ class Service(object):
     waits = False  # True: the module has wait/wait_timeout, and wait() is called after a change
     # The list option naming several resources of the kind in one task (e.g. "roles"), if the module has one.
     many_key = None
-    # False: the resource has no tags of its own (an event source mapping); the module takes only
-    # ``deployment``, no tags are compared or predicted, and owned() says whose the resource is.
+    # False for a resource without tags of its own, made of parts that have theirs (a load balancer and
+    # its target group): the service checks each part's ownership (refusal), and plans and applies the
+    # parts' tags itself; the runner neither compares nor predicts a ``tags`` key (tag_changes is None).
     tagged = True
+    # False: the module takes no tags at all (an event source mapping, which is ours when its function
+    # is), only ``deployment``; refusal() says whose the resource is.
+    takes_tags = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -110,10 +114,18 @@ class Service(object):
         """The current resource, or None when it does not exist."""
         raise NotImplementedError
 
-    def owned(self, current):
-        """True when this deployment may change or delete the existing ``current``: by default, when
-        it carries our ownership tag."""
-        return ownership.is_owned(current.get("tags"), self.params["deployment"])
+    def refusal(self, current, deployment):
+        """Why the existing ``current`` is left alone (it is not ``deployment``'s), or None; the runner
+        refuses with this message. A resource made of parts (``tagged = False``) checks each."""
+        if ownership.is_owned(current.get("tags"), deployment):
+            return None
+        return ownership.not_ours_message(self.kind, self.name(), deployment)
+
+    def being_deleted(self, current):
+        """True when AWS is already deleting ``current`` (an earlier task started it): with
+        ``state=absent`` the runner makes no delete call and reports no change, but still waits
+        (``wait_deleted``) until it is gone."""
+        return False
 
     def companions(self):
         """Further resources the task manages along with this one, each a service of its own
@@ -127,6 +139,14 @@ class Service(object):
         """True when the existing ``current`` is only used, whoever owns it: the runner returns it
         unchanged (no refusal, no plan, no delete). A resource given by ARN, for example."""
         return False
+
+    def settle(self, current, check_mode):
+        """The existing resource to plan against, once the ownership check has passed: a service whose
+        resources an earlier run may have left in transition (still launching, updating or being
+        deleted, say after ``wait=false``) waits for it here (not in check mode), and may finish reading
+        what only an owned resource needs. None when the resource is gone, or is going: then there is
+        nothing to delete, and ``state=present`` creates it anew."""
+        return current
 
     def desired(self, current, tags):
         """The resource as the parameters want it, with ``tags`` (the runner works them out)."""
@@ -158,6 +178,16 @@ class Service(object):
     def wait_deleted(self, resource, timeout):
         """Wait until the deleted ``resource`` is gone."""
 
+    def diff(self, before, after):
+        """The ``diff`` result shown by ``--diff``: before and after as they are; a service may show a
+        part another way (Ansible accepts a list of diffs, e.g. a text diff of decoded user data)."""
+        return diffing.diff_result(before, after)
+
+    def result_of(self, resource):
+        """The result keys the resource after the run (None when absent) is returned under; a resource
+        made of parts may return each part under a key of its own."""
+        return {self.result_key: resource or {}}
+
 
 def wanted_tags(params, current_tags):
     """The tags a resource should carry: the user's (or, unset, the current ones when not purging)
@@ -174,10 +204,20 @@ class Step(object):
     """One resource's planned run: what it is, what it will be, and what changes."""
 
     def __init__(
-        self, service, current, desired=None, changes=(), tag_changes=None, changed=False, after=None, as_is=False
+        self,
+        service,
+        current,
+        desired=None,
+        changes=(),
+        tag_changes=None,
+        changed=False,
+        after=None,
+        as_is=False,
+        deleting=False,
     ):
         self.service = service
         self.as_is = as_is  # used as it is (Service.used_as_is): nothing to apply or wait for
+        self.deleting = deleting  # state=absent on a resource AWS is already deleting: only waited for
         self.current = current
         self.desired = desired
         self.changes = list(changes)
@@ -186,27 +226,32 @@ class Step(object):
         self.after = after
 
 
-def plan_step(service, params):
-    """Read, refuse what is not ours, and plan (no mutating call); the after is predicted."""
+def plan_step(service, params, check_mode=False):
+    """Read, refuse what is not ours, settle, and plan (no mutating call); the after is predicted."""
     current = service.read()
     deployment = params["deployment"]
     if current is not None and service.used_as_is(current):
         shown = current if params.get("state", "present") != "absent" else None
         return Step(service, shown, changed=False, after=shown, as_is=True)
-    if current is not None and not service.owned(current):
-        raise Refused(ownership.not_ours_message(service.kind, service.name(), deployment))
+    refusal = service.refusal(current, deployment) if current is not None else None
+    if refusal:
+        raise Refused(refusal)
+    if current is not None:
+        current = service.settle(current, check_mode)
     if params.get("state", "present") == "absent":
+        if current is not None and service.being_deleted(current):
+            return Step(service, current, deleting=True)
         return Step(service, current, changed=current is not None)
-    tags = wanted_tags(params, (current or {}).get("tags")) if service.tagged else None
-    desired = service.desired(current, tags)
+    desired = service.desired(current, wanted_tags(params, (current or {}).get("tags")))
     if current is None:
         return Step(service, None, desired, changed=True, after=service.predict(desired, None))
     changes = service.plan(desired, current)
-    tag_changes = TagChanges({}, [])
+    tag_changes = None
     if service.tagged:
-        tag_changes = TagChanges(*compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True))
-    if tag_changes:
-        changes = [*changes, "tags"]
+        to_set, to_remove = compare_aws_tags(current.get("tags") or {}, desired["tags"], purge_tags=True)
+        tag_changes = TagChanges(to_set, to_remove)
+        if tag_changes:
+            changes = [*changes, "tags"]
     step = Step(service, current, desired, changes, tag_changes, changed=bool(changes), after=current)
     if step.changed:
         step.after = service.predict(desired, current)
@@ -224,8 +269,8 @@ def apply_step(step, params, check_mode):
     if params.get("state", "present") == "absent":
         if step.changed and not check_mode:
             service.delete(step.current)
-            if waiting:
-                service.wait_deleted(step.current, params["wait_timeout"])
+        if waiting and (step.changed or step.deleting):
+            service.wait_deleted(step.current, params["wait_timeout"])
         return None
     after = step.after
     if step.changed and not check_mode:
@@ -243,10 +288,11 @@ def execute(service, params, check_mode, working_on=None):
     first, then = service.companions()
     if first or then:
         return execute_together([*first, service, *then], check_mode, working_on)
-    step = plan_step(service, params)
+    step = plan_step(service, params, check_mode)
     after = apply_step(step, params, check_mode)
-    result = dict(changed=step.changed, changed_keys=step.changes, diff=diffing.diff_result(step.current, after))
-    result[service.result_key] = after or {}
+    before = None if step.deleting else step.current  # a deletion AWS was already making is not this run's
+    result = dict(changed=step.changed, changed_keys=step.changes, diff=service.diff(before, after))
+    result.update(service.result_of(after))
     result.update(service.extra_result)
     return result
 
@@ -258,7 +304,7 @@ def plan_and_apply(services, check_mode, working_on=None):
     steps = []
     for service in services:
         working_on.append(service)
-        steps.append(plan_step(service, service.params))
+        steps.append(plan_step(service, service.params, check_mode))
     for step in steps:
         working_on.append(step.service)
         step.after = apply_step(step, step.service.params, check_mode)
@@ -274,12 +320,12 @@ def execute_together(services, check_mode, working_on=None):
         changed=any(step.changed for step in steps),
         changed_keys=dict((step.service.result_key, step.changes) for step in steps),
         diff=diffing.diff_result(
-            dict((step.service.result_key, step.current or {}) for step in steps),
+            dict((step.service.result_key, (None if step.deleting else step.current) or {}) for step in steps),
             dict((step.service.result_key, step.after or {}) for step in steps),
         ),
     )
     for step in steps:
-        result[step.service.result_key] = step.after or {}
+        result.update(step.service.result_of(step.after))
         result.update(step.service.extra_result)
     return result
 
@@ -290,7 +336,7 @@ def execute_many(service_class, services, check_mode, working_on=None):
     and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
     keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
     steps = plan_and_apply(services, check_mode, working_on)
-    before = dict((step.service.name(), step.current or {}) for step in steps)
+    before = dict((step.service.name(), (None if step.deleting else step.current) or {}) for step in steps)
     after = dict((step.service.name(), step.after or {}) for step in steps)
     result = dict(
         changed=any(step.changed for step in steps),
@@ -318,7 +364,7 @@ class Clients(dict):
 
 def argument_spec_for(service_class, options):
     spec = dict(options)
-    spec.update(TAGS_ARGUMENT_SPEC if service_class.tagged else dict(deployment=TAGS_ARGUMENT_SPEC["deployment"]))
+    spec.update(TAGS_ARGUMENT_SPEC if service_class.takes_tags else dict(deployment=TAGS_ARGUMENT_SPEC["deployment"]))
     if service_class.waits:
         spec.update(WAIT_ARGUMENT_SPEC)
     return spec
@@ -370,6 +416,9 @@ class InfoService(object):
     result_key = "resources"
     client_names = ()
     extra_error_codes = {}
+    # False for a kind that carries no tags and has no owner (platform versions AWS publishes): the
+    # module takes only its own options, its results are not filtered, and list_all() lists them.
+    filtered = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -400,19 +449,24 @@ def execute_info(service, params):
         resources = service.list_all()
     result = {"changed": False}
     for key, found in dict(service.further_results(), **{service.result_key: resources}).items():
-        result[key] = [r for r in found if r is not None and matches_filter(r, params)]
+        result[key] = [r for r in found if r is not None and (not service.filtered or matches_filter(r, params))]
     result.update(service.extra_result)
     return result
 
 
 def run_info(service_class, options=None, **module_kwargs):
-    """An ``_info`` module's ``main()``: the shared filter spec plus ``options``."""
-    spec = dict(INFO_ARGUMENT_SPEC)
+    """An ``_info`` module's ``main()``: the shared filter spec (unless ``filtered`` is False) plus
+    ``options``. A service may raise :class:`Refused` and add ``warnings`` (a list) to its result."""
+    spec = dict(INFO_ARGUMENT_SPEC) if service_class.filtered else {}
     spec.update(options or {})
     module = AnsibleAWSModule(argument_spec=spec, supports_check_mode=True, **module_kwargs)
     service = service_class(Clients(module, service_class.extra_error_codes), module.params)
     try:
         result = execute_info(service, module.params)
+    except Refused as e:
+        module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
         module.fail_json_aws(e, msg="failed to list %s" % service.kind)
+    for warning in result.pop("warnings", []):
+        module.warn(warning)
     module.exit_json(**result)

@@ -67,13 +67,13 @@ attributes:
 EXAMPLES = r"""
 - name: Approve the deployment waiting for review
   refarch.aws.codepipeline_approval:
-    pipeline: refarch-webapp
+    pipeline: refarch-webapp-pipeline
     decision: approve
     comment: Checked the build on staging; ship it.
 
 - name: Reject it
   refarch.aws.codepipeline_approval:
-    pipeline: refarch-webapp
+    pipeline: refarch-webapp-pipeline
     decision: reject
     comment: Wrong branch.
 """

@@ -18,6 +18,8 @@ description:
     the branch does not list it, AWS then decides whether it takes it), and RV(latest) still tells
     whether the branch has a newer one.
   - Fails when the branch has no Ready version or is C(Retired); warns when it is C(Deprecated).
+  - Platform versions are AWS's, with no tags and no owner, so this C(_info) module has none of the
+    others' C(name), C(tags) and C(deployment) filter options.
 author:
   - refarch.aws maintainers (@refarch)
 options:
@@ -71,53 +73,13 @@ versions:
   elements: str
 """
 
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports it
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import beanstalk
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-
-
-def resolve(client, branch, pinned_arn):
-    """``(platform, latest, versions)`` for the module's result; raises PlatformChoiceError."""
-    summaries = beanstalk.list_platform_versions(client, branch)
-    platform, latest = beanstalk.choose_platform(summaries, branch, pinned_arn)
-    versions = sorted(
-        (s["PlatformVersion"] for s in summaries if s.get("PlatformBranchName") == branch),
-        key=beanstalk.platform_version_key,
-    )
-    return platform, latest, versions
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.beanstalk_environment import PlatformVersionsInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=dict(branch=dict(type="str"), platform_arn=dict(type="str")),
-        required_one_of=[("branch", "platform_arn")],
-        supports_check_mode=True,
-    )
-    branch, pinned = module.params["branch"], module.params["platform_arn"]
-    if pinned:
-        parsed = beanstalk.parse_platform_arn(pinned)
-        if parsed is None:
-            module.fail_json(msg="platform_arn %r is not an Elastic Beanstalk platform ARN" % pinned)
-        branch = parsed[0]
-    client = aws_client(module, "elasticbeanstalk")
-    try:
-        platform, latest, versions = resolve(client, branch, pinned)
-    except beanstalk.PlatformChoiceError as e:
-        module.fail_json(msg=str(e))
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as e:
-        module.fail_json_aws(e, msg="listing the versions of the Elastic Beanstalk platform branch %s" % branch)
-    if latest["branch_lifecycle_state"] == beanstalk.DEPRECATED:
-        module.warn(
-            "the Elastic Beanstalk platform branch %r is Deprecated: AWS will retire it; move to a Supported one"
-            % branch
-        )
-    module.exit_json(changed=False, platform=platform, latest=latest, versions=versions)
+    options = dict(branch=dict(type="str"), platform_arn=dict(type="str"))
+    runner.run_info(PlatformVersionsInfo, options, required_one_of=[("branch", "platform_arn")])
 
 
 if __name__ == "__main__":

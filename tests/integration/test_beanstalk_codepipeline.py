@@ -19,6 +19,7 @@ DEPLOY = "site.yml"
 TEARDOWN = "teardown.yml"
 STACK = {"refarch_stacks_selected": "beanstalk_codepipeline"}
 APPROVE = "playbooks/approve.yml"
+CONNECT = "playbooks/connect.yml"
 NAME = "refarch-webapp"
 PIPELINE = f"{NAME}-pipeline"
 BUCKET = f"{NAME}-artifacts-123456789012-us-east-1"
@@ -141,13 +142,33 @@ def assert_the_environment_terminates_while_the_rest_goes(actions):
     assert actions.index("elasticbeanstalk:DeleteApplication") > max(polls)
 
 
-def mark_connection_available(aws):
-    arn = aws.client("codeconnections").list_connections()["Connections"][0]["ConnectionArn"]
-    request = urllib.request.Request(
-        f"{aws.url}/refarch-emulator/connections/{arn.rsplit('/', 1)[1]}/available", method="POST"
+def connect_and_run(aws, after):
+    """playbooks/connect.yml: --check predicts and calls nothing mutating; the run completes the
+    handshake (the emulator's endpoint) and starts one execution; a rerun starts none."""
+    connections = aws.client("codeconnections")
+    aws.clear_calls()
+    checked = ok(run_playbook(CONNECT, aws.environment(), "--check"))
+    assert aws.mutating_calls() == [], aws.mutating_calls()
+    assert connections.list_connections()["Connections"][0]["ConnectionStatus"] == "PENDING"
+    (said,) = checked.task_results("What runs now")
+    assert said["msg"].startswith("Started execution (predicted) of refarch-webapp-pipeline (InProgress)."), said
+    run = ok(run_playbook(CONNECT, aws.environment()))
+    assert connections.list_connections()["Connections"][0]["ConnectionStatus"] == "AVAILABLE"
+    (started,) = run.task_results("Run the pipeline unless an execution is already running or succeeded")
+    execution = started["pipeline_execution"]
+    assert started["changed"] and execution["started"] and execution["pipeline_execution_id"] != after
+    assert (
+        aws.client("codepipeline").list_pipeline_executions(pipelineName=PIPELINE)["pipelineExecutionSummaries"][0][
+            "pipelineExecutionId"
+        ]
+        == execution["pipeline_execution_id"]
     )
-    with urllib.request.urlopen(request, timeout=10):
-        pass
+    aws.clear_calls()
+    again = ok(run_playbook(CONNECT, aws.environment()))
+    assert again.changed == 0 and aws.mutating_calls() == [], aws.mutating_calls()
+    (said,) = again.task_results("What runs now")
+    assert said["msg"].startswith(f"Left alone execution {execution['pipeline_execution_id']} "), said
+    return execution["pipeline_execution_id"]
 
 
 def wait_for(predicate, what, timeout=60):
@@ -191,9 +212,7 @@ def review_approval_and_rejection(aws):
     (refused,) = blocked.task_results("Approve or reject the pending approval of the Review stage")
     assert blocked.rc != 0 and f"execution {early} ended Failed in stage Source" in refused["msg"], refused["msg"]
     assert "Unable to use Connection" in refused["msg"] and "timed out" not in refused["msg"]
-    mark_connection_available(aws)  # stands in for the console handshake
-
-    first = cp.start_pipeline_execution(name=PIPELINE)["pipelineExecutionId"]
+    first = connect_and_run(aws, after=early)
     wait_for(lambda: stage_status(aws, first, "Review") == "InProgress", "the execution to reach Review")
     time.sleep(1.5)  # longer than an action takes on the emulator: it must still wait
     assert execution_status(aws, first) == "InProgress"

@@ -25,9 +25,10 @@ QUEUES = ["refarch-orders-inventory-requests", "refarch-orders-inventory-request
 
 @pytest.fixture
 def aws(tmp_path, monkeypatch):
-    """An emulator of its own: SQS holds a deleted queue's name for 30 s (AWS: 60 s) and answers for
-    it for 4 s, so the redeploy meets the held name however fast the machine is."""
-    monkeypatch.setenv("REFARCH_EMULATOR_SQS_DELETE_SECONDS", "30")
+    """An emulator of its own: SQS holds a deleted queue's name for AWS's 60 s and answers for it for
+    4 s, so the redeploy meets the held name however fast — or loaded — the machine is (30 s was
+    outlasted by two teardowns and a deploy's first tasks on a loaded 2-core machine)."""
+    monkeypatch.setenv("REFARCH_EMULATOR_SQS_DELETE_SECONDS", "60")
     monkeypatch.setenv("REFARCH_EMULATOR_SQS_DELETE_ANSWERS_SECONDS", "4")
     emulator = Emulator(tmp_path / "emulator").start()
     yield emulator

@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import base64
 import collections
+import re
 
 import pytest
+from ansible.plugins.callback import CallbackBase
 
 from tests.support.emulator import positions
 from tests.support.playbook import run_playbook
@@ -165,6 +167,16 @@ def assert_seed(state):
         assert OWNER in tags, kind
 
 
+def assert_user_data_shown_as_text(run, added_line):
+    """--diff of the template, as Ansible's default output prints it: the user data decoded, a line
+    diff of its own, no base64 blob."""
+    (result,) = run.task_results(f"refarch.aws.spot_asg_alb : {TASKS['template']}")
+    shown = CallbackBase()._get_diff(result["diff"])
+    assert "--- before: user data\n+++ after: user data\n" in shown, shown
+    assert "\n" + added_line + "\n" in shown and "(user data: the text diff below)" in shown
+    assert not re.search(r"[A-Za-z0-9+/=]{200}", shown)
+
+
 def test_deploy_four_steps_versions_and_teardown(aws):
     seed_look_alikes(aws)
 
@@ -218,9 +230,12 @@ def test_deploy_four_steps_versions_and_teardown(aws):
     assert spec["Version"] == "$Latest"
     assert {i["LaunchTemplate"]["Version"] for i in state["group"]["Instances"]} == {"2"}
 
-    # New user data: one more version, nothing else.
+    # New user data: one more version, nothing else; --diff shows it decoded, as a line diff.
     aws.clear_calls()
-    deploy(aws, spot_asg_alb_instance_type="m5.large", spot_asg_alb_page_title="second edition")
+    assert_user_data_shown_as_text(
+        deploy(aws, "--diff", spot_asg_alb_instance_type="m5.large", spot_asg_alb_page_title="second edition"),
+        "+<html><body><h1>second edition</h1>",
+    )
     assert aws.mutating_calls().count("ec2:CreateLaunchTemplateVersion") == 1
     state = read_back(aws)
     assert state["template"]["LatestVersionNumber"] == 3

@@ -1,5 +1,7 @@
 """The project's playbooks: module defaults from one source, stacks run by one play."""
 
+import os
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -45,3 +47,34 @@ def test_one_play_runs_the_stack_roles():
     }
     assert running == set()
     assert "refarch.aws.{{ inventory_hostname }}" in (ROOT / "playbooks" / "stacks.yml").read_text()
+
+
+def _outside_the_project(tmp_path):
+    """ansible-playbook as a user runs it from another directory: no ansible.cfg found, no make."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ANSIBLE_")}
+    env["ANSIBLE_LOCAL_TEMP"] = str(tmp_path / "tmp")
+    env["HOME"] = str(tmp_path)  # nothing read from or left in the user's ~/.ansible
+    return dict(cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("playbook", ["site.yml", "teardown.yml", "playbooks/orders.yml", "playbooks/approve.yml"])
+def test_the_playbooks_resolve_the_collection_from_any_directory(tmp_path, playbook):
+    """The collection beside the playbook (collections/, playbooks/collections/) resolves the
+    module_defaults group wherever ansible-playbook starts."""
+    command = [str(ROOT / ".venv/bin/ansible-playbook"), "-i", str(ROOT / "inventories/local"), str(ROOT / playbook)]
+    done = subprocess.run([*command, "--syntax-check"], check=False, **_outside_the_project(tmp_path))
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_without_an_inventory_the_first_task_says_exactly_what_to_do(tmp_path):
+    (tmp_path / "playbooks").mkdir()
+    options = _outside_the_project(tmp_path)
+    options["cwd"] = tmp_path / "playbooks"
+    done = subprocess.run([str(ROOT / ".venv/bin/ansible-playbook"), str(ROOT / "site.yml")], check=False, **options)
+    assert done.returncode == 2, done.stdout + done.stderr
+    assert "could not resolve the module_defaults group" not in done.stdout + done.stderr
+    assert (
+        "Run from %s (make deploy does), or give -i %s/inventories/local (the embedded emulator)" % (ROOT, ROOT)
+        in done.stdout
+    )
+    assert "ANSIBLE_CONFIG=%s/ansible.cfg" % ROOT in done.stdout

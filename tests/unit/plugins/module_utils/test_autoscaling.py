@@ -114,46 +114,68 @@ def test_build_overrides(types, weights, requirements, expected):
     assert asg.build_overrides(types, weights, requirements) == expected
 
 
+def snake(group):
+    return asg.snake_group(group)
+
+
 def test_build_desired_matches_what_aws_describes():
     desired = asg.build_desired(params())
     assert desired["VPCZoneIdentifier"] == ["subnet-a", "subnet-b"]
     assert "DesiredCapacity" not in desired  # left alone when not given
     assert "OnDemandAllocationStrategy" not in desired["MixedInstancesPolicy"]["InstancesDistribution"]
-    current = asg.normalize_group(described())
-    assert asg.group_changes(desired, current) == []
-    assert asg.target_group_changes(desired, current) == ([], [])
+    current = snake(asg.normalize_group(described()))
+    assert asg.group_changes(snake(desired), current) == []
+    assert asg.target_group_changes(snake(desired), current) == ([], [])
 
 
 @pytest.mark.parametrize(
     ("overrides", "changes"),
     [
-        (dict(max_size=12), ["MaxSize"]),
-        (dict(desired_capacity=3), ["DesiredCapacity"]),
-        (dict(capacity_rebalance=False), ["CapacityRebalance"]),
+        (dict(max_size=12), ["max_size"]),
+        (dict(desired_capacity=3), ["desired_capacity"]),
+        (dict(capacity_rebalance=False), ["capacity_rebalance"]),
         (
             dict(launch_template_version="3"),
-            ["MixedInstancesPolicy.LaunchTemplate.LaunchTemplateSpecification.Version"],
+            ["mixed_instances_policy.launch_template.launch_template_specification.version"],
         ),
-        (dict(instance_types=["c5.large"]), ["MixedInstancesPolicy.LaunchTemplate.Overrides"]),
-        (dict(instance_weights={"m5.large": 2}), ["MixedInstancesPolicy.LaunchTemplate.Overrides"]),
-        (dict(on_demand_base_capacity=1), ["MixedInstancesPolicy.InstancesDistribution.OnDemandBaseCapacity"]),
+        (dict(instance_types=["c5.large"]), ["mixed_instances_policy.launch_template.overrides"]),
+        (dict(instance_weights={"m5.large": 2}), ["mixed_instances_policy.launch_template.overrides"]),
+        (dict(on_demand_base_capacity=1), ["mixed_instances_policy.instances_distribution.on_demand_base_capacity"]),
         (
             dict(spot_allocation_strategy="capacity-optimized"),
-            ["MixedInstancesPolicy.InstancesDistribution.SpotAllocationStrategy"],
+            ["mixed_instances_policy.instances_distribution.spot_allocation_strategy"],
         ),
-        (dict(subnet_ids=["subnet-a", "subnet-b", "subnet-c"]), ["VPCZoneIdentifier"]),
-        (dict(health_check_type="EC2", health_check_grace_period=60), ["HealthCheckGracePeriod", "HealthCheckType"]),
+        (dict(subnet_ids=["subnet-a", "subnet-b", "subnet-c"]), ["vpc_zone_identifier"]),
+        (
+            dict(health_check_type="EC2", health_check_grace_period=60),
+            ["health_check_grace_period", "health_check_type"],
+        ),
         (dict(subnet_ids=["subnet-b", "subnet-a"]), []),
+        (dict(target_group_arns=[]), []),  # target groups have calls of their own
     ],
 )
 def test_group_changes(overrides, changes):
-    assert asg.group_changes(asg.build_desired(params(**overrides)), asg.normalize_group(described())) == changes
+    desired = snake(asg.build_desired(params(**overrides)))
+    assert asg.group_changes(desired, snake(asg.normalize_group(described()))) == changes
 
 
 def test_target_group_changes():
     other = TG.replace("web-tg", "other")
-    desired = asg.build_desired(params(target_group_arns=[other]))
-    assert asg.target_group_changes(desired, asg.normalize_group(described())) == ([other], [TG])
+    desired = snake(asg.build_desired(params(target_group_arns=[other])))
+    assert asg.target_group_changes(desired, snake(asg.normalize_group(described()))) == ([other], [TG])
+
+
+def test_instance_requirements_compare_equal_once_both_sides_are_snake_case():
+    requirements = {"VCpuCount": {"Min": 2, "Max": 4}, "MemoryMiB": {"Min": 4096}}
+    group = described()
+    group["MixedInstancesPolicy"]["LaunchTemplate"]["Overrides"] = [{"InstanceRequirements": requirements}]
+    desired = snake(asg.build_desired(params(instance_types=None, instance_requirements=requirements)))
+    assert asg.group_changes(desired, snake(asg.normalize_group(group))) == []
+    wider = dict(requirements, VCpuCount={"Min": 2, "Max": 8})
+    desired = snake(asg.build_desired(params(instance_types=None, instance_requirements=wider)))
+    assert asg.group_changes(desired, snake(asg.normalize_group(group))) == [
+        "mixed_instances_policy.launch_template.overrides"
+    ]
 
 
 def test_normalize_group_shape():

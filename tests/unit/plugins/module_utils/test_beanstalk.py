@@ -102,53 +102,15 @@ def test_worker_tier_has_no_cname_prefix():
     assert "CNAMEPrefix" not in desired
 
 
-@pytest.mark.parametrize(
-    "overrides, env, tags, expected_changed, expected_update",
-    [
-        ({}, {}, OWNED, [], {}),
-        ({"version_label": "v-2"}, {}, OWNED, ["VersionLabel"], {"VersionLabel": "v-2"}),
-        ({"description": "new"}, {}, OWNED, ["Description"], {"Description": "new"}),
-        (
-            {
-                "option_settings": [
-                    {"namespace": "aws:ec2:instances", "option_name": "InstanceTypes", "value": "t3.small"}
-                ]
-            },
-            {},
-            OWNED,
-            ["OptionSettings"],
-            {
-                "OptionSettings": [
-                    {"Namespace": "aws:ec2:instances", "OptionName": "InstanceTypes", "Value": "t3.small"}
-                ]
-            },
-        ),
-        ({"tier": "Worker"}, {}, OWNED, ["replace:tier"], {}),
-        ({}, {}, dict(OWNED, extra="x"), ["Tags"], {}),
-        (
-            {"solution_stack_name": "64bit Amazon Linux 2023 v4.7.0 running Python 3.11"},
-            {},
-            OWNED,
-            ["SolutionStackName"],
-            {"SolutionStackName": "64bit Amazon Linux 2023 v4.7.0 running Python 3.11"},
-        ),
-    ],
-)
-def test_environment_changes(overrides, env, tags, expected_changed, expected_update):
-    desired = beanstalk.build_environment(params(**overrides), beanstalk.dict_to_tags(OWNED))
-    changed, update, _tags = beanstalk.environment_changes(desired, current_env(**env), SETTINGS, tags)
-    assert changed == expected_changed
-    assert update == expected_update
-
-
 def test_only_listed_settings_are_compared():
     assert beanstalk.option_settings_changes([SETTINGS[0]], SETTINGS) == []
     assert beanstalk.option_settings_changes([dict(SETTINGS[1], Value="5")], SETTINGS) == [dict(SETTINGS[1], Value="5")]
 
 
-def test_merge_option_settings_replaces_by_key():
-    merged = beanstalk.merge_option_settings(SETTINGS, [dict(SETTINGS[1], Value="5")])
-    assert dict(SETTINGS[1], Value="5") in merged and SETTINGS[1] not in merged and len(merged) == 2
+def test_only_listed_settings_are_read_back():
+    listed = beanstalk.listed_option_settings(SETTINGS, [dict(SETTINGS[1], Value="5")])
+    assert listed == [SETTINGS[1]]
+    assert beanstalk.listed_option_settings(SETTINGS, [dict(SETTINGS[1], ResourceName="R")]) == []
 
 
 @pytest.mark.parametrize(

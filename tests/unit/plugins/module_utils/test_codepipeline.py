@@ -286,3 +286,35 @@ def test_every_bad_stage_is_named():
         "stages[1] (B): every action needs a name and actionTypeId {category, owner, provider, version}",
     ]
     assert cp.validate(dict(TASK, state="absent", role_arn=None, stages=None)) == []
+
+
+@pytest.mark.parametrize(
+    ("latest", "start", "needed"),
+    [
+        (None, "when_stopped", True),  # none yet
+        ({"status": "Failed"}, "when_stopped", True),  # e.g. at Source before the connection was AVAILABLE
+        ({"status": "Stopped"}, "when_stopped", True),
+        ({"status": "Cancelled"}, "when_stopped", True),
+        ({"status": "InProgress"}, "when_stopped", False),  # a rerun starts nothing
+        ({"status": "Succeeded"}, "when_stopped", False),
+        ({"status": "Stopping"}, "when_stopped", False),
+        ({"status": "InProgress"}, "always", True),
+    ],
+)
+def test_an_execution_is_started_only_when_the_newest_ended_short(latest, start, needed):
+    assert cp.execution_needed(latest, start) is needed
+
+
+def test_latest_execution_reads_one_summary_and_names_a_missing_pipeline():
+    client, stubber = stubbed("codepipeline")
+    summary = {"pipelineExecutionId": "e-1", "status": "Failed"}
+    expected = {"pipelineName": "p", "maxResults": 1}
+    stubber.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": [summary]}, expected)
+    stubber.add_response("list_pipeline_executions", {"pipelineExecutionSummaries": []}, expected)
+    stubber.add_client_error("list_pipeline_executions", "PipelineNotFoundException", "not found", 400, expected)
+    with stubber:
+        assert cp.latest_execution(client, "p") == summary
+        assert cp.latest_execution(client, "p") is None
+        with pytest.raises(LookupError, match="pipeline p does not exist"):
+            cp.latest_execution(client, "p")
+    stubber.assert_no_pending_responses()

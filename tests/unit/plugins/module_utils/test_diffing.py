@@ -48,3 +48,30 @@ def test_diff_result_uses_empty_dicts_for_absent_resources():
 )
 def test_normalized_json(left, right, same):
     assert (diffing.normalized_json(left) == diffing.normalized_json(right)) is same
+
+
+def test_with_text_apart_shows_the_value_decoded_as_a_diff_of_its_own():
+    before = {"name": "t", "data": {"ImageId": "ami-1", "UserData": "b2xk"}}
+    after = {"name": "t", "data": {"ImageId": "ami-1", "UserData": "bmV3"}}
+    shown = diffing.with_text_apart(before, after, ("data", "UserData"), lambda v: "text of " + v, "user data")
+    assert shown == [
+        {
+            "before": {"name": "t", "data": {"ImageId": "ami-1", "UserData": "(user data: the text diff below)"}},
+            "after": {"name": "t", "data": {"ImageId": "ami-1", "UserData": "(user data: the text diff below)"}},
+        },
+        {
+            "before": "text of b2xk",
+            "after": "text of bmV3",
+            "before_header": "user data",
+            "after_header": "user data",
+        },
+    ]
+    assert before["data"]["UserData"] == "b2xk"  # the resources themselves are left as they are
+
+
+def test_with_text_apart_on_a_created_resource_and_one_without_the_value():
+    created = diffing.with_text_apart(None, {"data": {"UserData": "eA=="}}, ("data", "UserData"), str.upper, "u")
+    assert created[0] == {"before": {}, "after": {"data": {"UserData": "(u: the text diff below)"}}}
+    assert (created[1]["before"], created[1]["after"]) == ("", "EA==")
+    bare = diffing.with_text_apart({"data": {}}, {}, ("data", "UserData"), str.upper, "u")
+    assert bare[0] == {"before": {"data": {}}, "after": {}} and (bare[1]["before"], bare[1]["after"]) == ("", "")

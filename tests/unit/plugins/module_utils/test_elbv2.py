@@ -68,51 +68,53 @@ LB = {
 OWNED = {"refarch:deployment": "refarch"}
 
 
+def snake_tg(**overrides):
+    return elbv2.snake_target_group(elbv2.build_target_group(params(**overrides)))
+
+
 def test_build_and_normalize_target_group_agree():
-    desired = elbv2.build_target_group(params())
-    current = elbv2.normalize_target_group(TG, 90, OWNED)
-    assert elbv2.target_group_changes(desired, current) == ([], False, [])
-    assert current["Tags"] == OWNED and current["DeregistrationDelay"] == 90
+    """What the module wants and what it reads compare equal in the shape it returns (snake_case)."""
+    current = elbv2.snake_target_group(elbv2.normalize_target_group(TG, 90, OWNED))
+    assert elbv2.target_group_changes(snake_tg(), current) == ([], False, [])
+    assert current["tags"] == OWNED and current["deregistration_delay"] == 90
+    assert current["target_group_name"] == "web-tg" and current["health_check_interval_seconds"] == 15
 
 
 @pytest.mark.parametrize(
     ("overrides", "health", "delay", "immutable"),
     [
-        (dict(health_check_path="/health"), ["HealthCheckPath"], False, []),
-        (dict(health_check_matcher="200-299"), ["Matcher.HttpCode"], False, []),
+        (dict(health_check_path="/health"), ["health_check_path"], False, []),
+        (dict(health_check_matcher="200-299"), ["matcher.http_code"], False, []),
         (
             dict(healthy_threshold=3, health_check_interval=30),
-            ["HealthCheckIntervalSeconds", "HealthyThresholdCount"],
+            ["health_check_interval_seconds", "healthy_threshold_count"],
             False,
             [],
         ),
         (dict(deregistration_delay=300), [], True, []),
-        (dict(target_port=8080), [], False, ["Port"]),
-        (dict(vpc_id="vpc-2"), [], False, ["VpcId"]),
+        (dict(target_port=8080), [], False, ["port"]),
+        (dict(vpc_id="vpc-2"), [], False, ["vpc_id"]),
     ],
 )
 def test_target_group_changes(overrides, health, delay, immutable):
-    desired = elbv2.build_target_group(params(**overrides))
-    assert elbv2.target_group_changes(desired, elbv2.normalize_target_group(TG, 90, OWNED)) == (
-        health,
-        delay,
-        immutable,
-    )
+    current = elbv2.snake_target_group(elbv2.normalize_target_group(TG, 90, OWNED))
+    assert elbv2.target_group_changes(snake_tg(**overrides), current) == (health, delay, immutable)
 
 
 @pytest.mark.parametrize(
     ("overrides", "changes"),
     [
         ({}, []),
-        (dict(subnet_ids=["subnet-a", "subnet-b", "subnet-c"]), ["Subnets"]),
-        (dict(security_group_ids=["sg-2"]), ["SecurityGroups"]),
+        (dict(subnet_ids=["subnet-a", "subnet-b", "subnet-c"]), ["subnets"]),
+        (dict(security_group_ids=["sg-2"]), ["security_groups"]),
         (dict(security_group_ids=[]), []),  # left alone
-        (dict(scheme="internal"), ["Scheme"]),
+        (dict(scheme="internal"), ["scheme"]),
     ],
 )
 def test_load_balancer_changes(overrides, changes):
-    desired = elbv2.build_load_balancer(params(**overrides))
-    assert elbv2.load_balancer_changes(desired, elbv2.normalize_load_balancer(LB, OWNED)) == changes
+    desired = dict(elbv2.snake_load_balancer(elbv2.build_load_balancer(params(**overrides))), tags={"other": "x"})
+    current = elbv2.snake_load_balancer(elbv2.normalize_load_balancer(LB, OWNED))
+    assert elbv2.load_balancer_changes(desired, current) == changes
 
 
 def test_normalize_load_balancer_and_listener():

@@ -273,3 +273,13 @@ def test_service_refuses_a_template_without_our_tag():
     stub.add_response("describe_launch_template_versions", {"LaunchTemplateVersions": []})
     with pytest.raises(runner.Refused, match="not ours"):
         run_service(stub, ec2, state="absent")
+
+
+def test_the_diff_shows_user_data_decoded():
+    service = lt.TemplateService({}, {})
+    before = {"data": {"UserData": lt.encode_user_data("#!/bin/bash\necho old\n")}}
+    after = {"data": {"UserData": lt.encode_user_data("#!/bin/bash\necho new\n")}}
+    shown = service.diff(before, after)
+    assert (shown[1]["before"], shown[1]["after"]) == ("#!/bin/bash\necho old\n", "#!/bin/bash\necho new\n")
+    binary = base64.b64encode(b"\x1f\x8b\x08\x00\xff").decode()
+    assert lt.decode_user_data(binary) == "(binary user data, 5 bytes)\n"

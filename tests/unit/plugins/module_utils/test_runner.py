@@ -269,20 +269,216 @@ def test_info_returns_the_services_further_keys():
     assert result == {"changed": False, "things": [], "others": [{"tags": OWNED}]}
 
 
+class Settling(FakeService):
+    """A resource an earlier run left in transition: settle() waits for it (not in check mode)."""
+
+    def __init__(self, current, settled):
+        super().__init__(current)
+        self.settled = settled
+
+    def settle(self, current, check_mode):
+        self.calls.append(("settle", current["size"], check_mode))
+        return self.settled
+
+
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_settle_comes_after_the_ownership_check_and_is_planned_against(check_mode):
+    service = Settling({"name": "t", "size": 1, "tags": OWNED}, {"name": "t", "size": 2, "tags": OWNED})
+    result = run(service, check_mode=check_mode, size=2)
+    assert service.calls[:2] == ["read", ("settle", 1, check_mode)]
+    assert result["changed"] is False and result["diff"]["before"]["size"] == 2  # settled: nothing to update
+
+
+def test_a_resource_settled_to_gone_is_created_anew_or_has_nothing_to_delete():
+    created = Settling({"name": "t", "size": 1, "tags": OWNED}, None)
+    assert run(created)["changed"] is True
+    assert created.calls == ["read", ("settle", 1, False), "create", ("wait", 9)]
+    gone = Settling({"name": "t", "size": 1, "tags": OWNED}, None)
+    assert run(gone, state="absent") == {
+        "changed": False,
+        "changed_keys": [],
+        "diff": {"before": {}, "after": {}},
+        "thing": {},
+    }
+    assert gone.calls == ["read", ("settle", 1, False)]
+
+
+def test_settle_is_neither_asked_about_a_missing_resource_nor_one_not_ours():
+    missing = Settling(None, None)
+    run(missing)
+    assert missing.calls == ["read", "create", ("wait", 9)]
+    other = Settling({"name": "t", "size": 1, "tags": {"refarch:deployment": "x"}}, None)
+    with pytest.raises(runner.Refused):
+        run(other)
+    assert other.calls == ["read"]
+
+
+class Versions(runner.InfoService):
+    """What an unfiltered ``_info`` module lists: things without tags, plus warnings."""
+
+    result_key = "versions"
+    filtered = False
+
+    def list_all(self):
+        if self.params["branch"] == "bad":
+            raise runner.Refused("branch: bad")
+        self.extra_result["warnings"] = ["deprecated"]
+        return ["1.0", "1.1"]
+
+
+def info_module(branch, made):
+    """What run_info needs of AnsibleAWSModule; each one made is appended to ``made``."""
+
+    class Module(object):
+        def __init__(self, argument_spec, supports_check_mode, **kwargs):
+            self.argument_spec = argument_spec
+            self.params = dict(branch=branch)
+            self.warnings = []
+            made.append(self)
+
+        def warn(self, message):
+            self.warnings.append(message)
+
+        def fail_json(self, **kwargs):
+            raise SystemExit(("failed", kwargs))
+
+        def exit_json(self, **kwargs):
+            raise SystemExit(("exited", kwargs))
+
+    return Module
+
+
+@pytest.mark.parametrize(
+    ("branch", "ended"),
+    [("good", ("exited", {"changed": False, "versions": ["1.0", "1.1"]})), ("bad", ("failed", {"msg": "branch: bad"}))],
+)
+def test_an_unfiltered_info_module_has_only_its_options_and_reports_warnings_and_refusals(monkeypatch, branch, ended):
+    made = []
+    monkeypatch.setattr(runner, "AnsibleAWSModule", info_module(branch, made))
+    with pytest.raises(SystemExit) as exited:
+        runner.run_info(Versions, dict(branch=dict(type="str")))
+    assert exited.value.args[0] == ended
+    assert sorted(made[0].argument_spec) == ["branch"]  # no name/tags/deployment filter
+    assert made[0].warnings == (["deprecated"] if branch == "good" else [])
+
+
+def test_a_filtered_info_module_gets_the_shared_filter(monkeypatch):
+    class Filtered(Versions):
+        filtered = True
+
+        def list_all(self):
+            return [{"tags": OWNED}]
+
+    made = []
+    monkeypatch.setattr(runner, "AnsibleAWSModule", info_module("good", made))
+    with pytest.raises(SystemExit):
+        runner.run_info(Filtered, dict(branch=dict(type="str")))
+    assert sorted(made[0].argument_spec) == ["branch", "deployment", "name", "tags"]
+
+
+class BeingDeleted(FakeService):
+    def being_deleted(self, current):
+        return current.get("status") == "deleting"
+
+
+@pytest.mark.parametrize(("wait", "calls"), [(True, ["read", ("wait_deleted", 9)]), (False, ["read"])])
+def test_a_resource_aws_is_already_deleting_is_only_waited_for(wait, calls):
+    current = {"name": "t", "size": 1, "status": "deleting", "tags": OWNED}
+    service = BeingDeleted(current)
+    result = run(service, state="absent", wait=wait)
+    assert service.calls == calls
+    assert result == {"changed": False, "changed_keys": [], "diff": {"before": {}, "after": {}}, "thing": {}}
+
+
+def test_a_resource_being_deleted_is_still_refused_when_not_ours():
+    service = BeingDeleted({"name": "t", "status": "deleting", "tags": {"refarch:deployment": "other"}})
+    with pytest.raises(runner.Refused, match="Thing t exists but has no"):
+        run(service, state="absent")
+    assert service.calls == ["read"]
+
+
+class Parts(FakeService):
+    """A resource made of two parts with tags of their own (a load balancer and its target group)."""
+
+    tagged = False
+
+    def refusal(self, current, deployment):
+        for part in ("first", "second"):
+            if current[part]["tags"].get("refarch:deployment") != deployment:
+                return "%s of t is not ours" % part
+        return None
+
+    def desired(self, current, tags):
+        self.tags_given = tags
+        return dict((part, dict(size=self.params["size"], tags=tags)) for part in ("first", "second"))
+
+    def plan(self, desired, current):
+        keys = ("size", "tags")
+        return ["%s.%s" % (p, k) for p in ("first", "second") for k in keys if desired[p][k] != current[p][k]]
+
+    def predict(self, desired, current):
+        return dict(desired)
+
+    def update(self, desired, current, changes, tag_changes):
+        self.calls.append(("update", changes, tag_changes))
+        return dict(desired)
+
+    def result_of(self, resource):
+        return dict((part, (resource or {}).get(part) or {}) for part in ("first", "second"))
+
+
+def parts(size=1, second_tags=None):
+    return dict(
+        first=dict(size=size, tags=OWNED), second=dict(size=1, tags=OWNED if second_tags is None else second_tags)
+    )
+
+
+def test_a_resource_of_parts_has_its_parts_as_result_keys_and_no_tags_of_its_own():
+    service = Parts(parts(size=2, second_tags=dict(OWNED, old="x")))
+    result = run(service, wait=False, tags={"team": "web"})
+    assert service.calls == ["read", ("update", ["first.size", "first.tags", "second.tags"], None)]
+    assert set(result) == {"changed", "changed_keys", "diff", "first", "second"}
+    assert result["changed_keys"] == ["first.size", "first.tags", "second.tags"]
+    assert result["first"] == {"size": 1, "tags": dict(OWNED, team="web")}
+    assert "tags" not in result["diff"]["after"]
+
+
+def test_a_resource_of_parts_in_check_mode_predicts_without_a_tags_key():
+    service = Parts(parts(size=2))
+    result = run(service, check_mode=True)
+    assert service.calls == ["read"] and result["changed_keys"] == ["first.size"]
+    assert result["diff"]["after"] == {"first": {"size": 1, "tags": OWNED}, "second": {"size": 1, "tags": OWNED}}
+
+
+def test_a_resource_of_parts_unchanged_is_no_change():
+    service = Parts(parts())
+    result = run(service)
+    assert result["changed"] is False and result["changed_keys"] == []
+    assert result["diff"] == {"before": parts(), "after": parts()}
+    assert result["first"] == parts()["first"]
+
+
+def test_a_part_not_ours_refuses_the_whole_resource_with_the_services_message():
+    service = Parts(parts(second_tags={}))
+    with pytest.raises(runner.Refused, match=r"^second of t is not ours$"):
+        run(service, state="absent")
+    assert service.calls == ["read"]
+
+
 class Untagged(FakeService):
     """A resource without tags of its own, ours when ``owner`` says so (a mapping of our function)."""
 
     tagged = False
+    takes_tags = False
 
     def __init__(self, current=None, owner="refarch"):
         super().__init__(current)
         self.owner = owner
 
-    def owned(self, current):
-        return self.owner == self.params["deployment"]
+    def refusal(self, current, deployment):
+        return None if self.owner == deployment else "Thing t belongs to %s" % self.owner
 
     def desired(self, current, tags):
-        assert tags is None
         return dict(name="t", size=self.params["size"])
 
     def update(self, desired, current, changes, tag_changes):
@@ -290,13 +486,13 @@ class Untagged(FakeService):
         return dict(current, size=desired["size"])
 
 
-def test_an_untagged_resource_compares_no_tags_and_is_owned_as_the_service_says():
+def test_a_resource_taking_no_tags_has_only_the_deployment_option_and_is_owned_as_the_service_says():
     service = Untagged({"name": "t", "size": 1})
     assert run(service)["changed"] is False
     service = Untagged({"name": "t", "size": 1})
     result = run(service, size=2, wait=False)
     assert result["changed_keys"] == ["size"] and "tags" not in result["thing"]
-    with pytest.raises(runner.Refused, match="Thing t exists but has no refarch:deployment=refarch tag"):
+    with pytest.raises(runner.Refused, match="Thing t belongs to other"):
         run(Untagged({"name": "t", "size": 1}, owner="other"))
     assert "tags" not in runner.argument_spec_for(Untagged, {}) and "deployment" in runner.argument_spec_for(
         Untagged, {}

@@ -1,42 +1,62 @@
-"""The group module's decisions with stubbed clients: what the emulator cannot show on its own
-(instance refresh on AWS stays InProgress for minutes; Spot pools per AZ come from EC2)."""
+"""The group module's service on the runner with stubbed clients: what the emulator cannot show on its
+own (instance refresh on AWS stays InProgress for minutes; Spot pools per AZ come from EC2)."""
 
 import copy
 import functools
 
 import pytest
+from ansible_collections.refarch.aws.plugins.module_utils import autoscaling as asg
 from ansible_collections.refarch.aws.plugins.module_utils import client as aws_client
-from ansible_collections.refarch.aws.plugins.modules import autoscaling_spot_group as module_under_test
+from ansible_collections.refarch.aws.plugins.module_utils import runner
 
 from ..module_utils.stubbed import stubbed
 from ..module_utils.test_autoscaling import described, instance, params
 
 
+def module_params(**overrides):
+    value = dict(
+        params(),
+        name="web-asg",
+        state="present",
+        offered_zones_only=True,
+        instance_refresh=True,
+        instance_refresh_min_healthy_percentage=90,
+        launch_template_latest_version=None,
+        deployment="refarch",
+        tags={},
+        purge_tags=False,
+        wait=False,
+        wait_timeout=60,
+    )
+    value.update(overrides)
+    return value
+
+
 class FakeModule:
+    """The clients and parameters of a run (the runner's module, as far as the service sees it)."""
+
     def __init__(self, clients, check_mode=False, **overrides):
-        self.params = dict(
-            params(),
-            name="web-asg",
-            state="present",
-            instance_refresh=True,
-            instance_refresh_min_healthy_percentage=90,
-            launch_template_latest_version=None,
-            deployment="refarch",
-            tags={},
-            purge_tags=False,
-            wait=False,
-            wait_timeout=60,
-        )
-        self.params.setdefault("offered_zones_only", True)
-        self.params.update(overrides)
+        self.params = module_params(**overrides)
         self.check_mode = check_mode
         self.clients = clients
 
-    def client(self, service, retry_decorator=None):
-        return self.clients[service]
 
-    def fail_json(self, **kwargs):
-        raise AssertionError(kwargs["msg"])
+def group_stubbed(group):
+    """The Auto Scaling client and its stub, the run's first call (its read) answered with ``group``
+    (None: there is none); the test adds the calls it expects next."""
+    autoscaling, as_stub = stubbed("autoscaling")
+    as_stub.add_response(
+        "describe_auto_scaling_groups",
+        {"AutoScalingGroups": [copy.deepcopy(group)] if group else []},
+        {"AutoScalingGroupNames": ["web-asg"]},
+    )
+    return autoscaling, as_stub
+
+
+def ensure(module):
+    """The runner's run of the service, as the module's main() makes it."""
+    service = asg.GroupService(module.clients, module.params)
+    return runner.execute(service, module.params, module.check_mode)
 
 
 SUBNETS = (
@@ -64,17 +84,17 @@ def ec2_reads(stub, latest_version, subnets=SUBNETS, offered_in=("use1-az6", "us
         )
 
 
-def run(group, latest_version, refreshes=None, check_mode=False, expect_start=False):
+def run(group, latest_version, refreshes=None, check_mode=False, expect_start=False, **overrides):
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
+    autoscaling, as_stub = group_stubbed(group)
     ec2_reads(ec2_stub, latest_version)
     if refreshes is not None:
         as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": refreshes})
     if expect_start:
         as_stub.add_response("start_instance_refresh", {"InstanceRefreshId": "r-new"})
-    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=check_mode)
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=check_mode, **overrides)
     with ec2_stub, as_stub:
-        result = module_under_test.ensure_present(module, autoscaling, copy.deepcopy(group))
+        result = ensure(module)
     ec2_stub.assert_no_pending_responses()
     as_stub.assert_no_pending_responses()
     return result
@@ -82,32 +102,59 @@ def run(group, latest_version, refreshes=None, check_mode=False, expect_start=Fa
 
 def test_up_to_date_group_is_unchanged_and_reports_pools():
     result = run(described(), latest_version=1)
-    assert result["changed"] is False and "diff" not in result
+    assert result["changed"] is False and result["changed_keys"] == []
+    assert result["diff"]["before"] == result["diff"]["after"]
     assert result["spot_pools"]["count"] == 4
     assert result["spot_pools"]["by_availability_zone"] == {"us-east-1a": 2, "us-east-1b": 2}
+    assert result["group"]["auto_scaling_group_name"] == "web-asg" and result["group"]["tags"] == {
+        "refarch:deployment": "refarch"
+    }
 
 
 def test_changed_subnets_are_mapped_to_azs_with_describe_subnets():
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
+    autoscaling, as_stub = group_stubbed(described(VPCZoneIdentifier="subnet-a", AvailabilityZones=["us-east-1a"]))
     ec2_reads(ec2_stub, latest_version=1)
     as_stub.add_response("update_auto_scaling_group", {})
     as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
-    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a"])
-    module.params["subnet_ids"] = ["subnet-a", "subnet-b"]
-    group = described(VPCZoneIdentifier="subnet-a", AvailabilityZones=["us-east-1a"])
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a", "subnet-b"])
     with ec2_stub, as_stub:
-        result = module_under_test.ensure_present(module, autoscaling, group)
+        result = ensure(module)
     ec2_stub.assert_no_pending_responses()
-    assert result["changed_keys"] == ["VPCZoneIdentifier"]
+    as_stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["vpc_zone_identifier"]
+    assert result["group"]["vpc_zone_identifier"] == ["subnet-a", "subnet-b"]
     assert result["spot_pools"]["availability_zones"] == ["us-east-1a", "us-east-1b"]
 
 
 def test_outdated_instances_start_one_refresh():
     result = run(described(), latest_version=2, refreshes=[], expect_start=True)
-    assert result["changed"] is True
+    assert result["changed"] is True and result["changed_keys"] == ["instance_refresh"]
     assert result["instance_refresh_id"] == "r-new"
     assert result["outdated_instances"] == ["i-1", "i-2"]
+
+
+@pytest.fixture
+def no_sleep(monkeypatch):
+    monkeypatch.setattr(asg, "wait_for", functools.partial(aws_client.wait_for, sleep=lambda s: None))
+
+
+def test_with_wait_the_refresh_starts_after_the_capacity_is_in_service(no_sleep):
+    """An update and a refresh in one run: the refresh (it replaces instances) waits for the capacity."""
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = group_stubbed(described())
+    ec2_reads(ec2_stub, latest_version=2)
+    as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": []})
+    as_stub.add_response("update_auto_scaling_group", {})
+    pending = [instance("i-1", "us-east-1a", "1"), instance("i-3", "us-east-1b", "2", state="Pending")]
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described(Instances=pending)]})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
+    as_stub.add_response("start_instance_refresh", {"InstanceRefreshId": "r-new"})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, max_size=12, wait=True)
+    with ec2_stub, as_stub:
+        result = ensure(module)
+    as_stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["max_size", "instance_refresh"] and result["instance_refresh_id"] == "r-new"
 
 
 def test_a_running_refresh_is_left_alone():
@@ -129,53 +176,52 @@ def test_instances_spread_over_azs_need_no_refresh_when_current():
 
 
 @pytest.mark.parametrize(
-    ("overrides", "key"), [(dict(max_size=12), "MaxSize"), (dict(capacity_rebalance=False), "CapacityRebalance")]
+    ("overrides", "key"), [(dict(max_size=12), "max_size"), (dict(capacity_rebalance=False), "capacity_rebalance")]
 )
 def test_check_mode_predicts_an_update_without_calling_it(overrides, key):
-    ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=1)
-    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, **overrides)
-    with ec2_stub, as_stub:
-        result = module_under_test.ensure_present(module, autoscaling, described())
+    result = run(described(), latest_version=1, check_mode=True, **overrides)
     assert result["changed"] is True and result["changed_keys"] == [key]
-    assert (
-        result["diff"]["after"][key]
-        == module.params[{"MaxSize": "max_size", "CapacityRebalance": "capacity_rebalance"}[key]]
+    assert result["diff"]["after"][key] == overrides[key] and result["group"][key] == overrides[key]
+
+
+def test_tags_are_purged_by_default_and_propagate_to_the_instances():
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = group_stubbed(
+        described(Tags=[{"Key": "refarch:deployment", "Value": "refarch"}, {"Key": "old", "Value": "x"}])
     )
+    ec2_reads(ec2_stub, latest_version=1)
+    as_stub.add_response("create_or_update_tags", {}, {"Tags": asg.tag_list("web-asg", {"team": "web"})})
+    as_stub.add_response("delete_tags", {}, {"Tags": asg.tag_list("web-asg", {"old": ""})})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, tags={"team": "web"}, purge_tags=True)
+    with ec2_stub, as_stub:
+        result = ensure(module)
+    as_stub.assert_no_pending_responses()
+    assert result["changed_keys"] == ["tags"]
 
 
 def test_a_group_without_our_tag_is_refused():
-    ec2, ec2_stub = stubbed("ec2")
-    autoscaling, _as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=None)
+    ec2, _ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = group_stubbed(described(Tags=[]))
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
-    with ec2_stub, pytest.raises(AssertionError, match="not owned by deployment refarch"):
-        module_under_test.ensure_present(module, autoscaling, described(Tags=[]))
+    with as_stub, pytest.raises(runner.Refused, match="web-asg exists but has no refarch:deployment=refarch tag"):
+        ensure(module)
 
 
 def test_a_known_latest_version_saves_the_lookup_and_predicts_the_refresh_in_check_mode():
     """The launch_template module predicts latest_version + 1 in check mode; the group predicts the refresh."""
-    ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
-    ec2_reads(ec2_stub, latest_version=None)  # no describe_launch_templates
-    as_stub.add_response("describe_instance_refreshes", {"InstanceRefreshes": []})
-    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, launch_template_latest_version=2)
-    with ec2_stub, as_stub:
-        result = module_under_test.ensure_present(module, autoscaling, described())
-    as_stub.assert_no_pending_responses()
+    result = run(described(), latest_version=None, refreshes=[], check_mode=True, launch_template_latest_version=2)
     assert result["changed"] is True and result["outdated_instances"] == ["i-1", "i-2"]
 
 
 def test_an_az_that_offers_none_of_the_types_is_left_out_of_the_group_and_reported():
     """us-east-1e (use1-az3) offers none of the types: the group stays on us-east-1a and us-east-1b."""
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
-    subnets = [*SUBNETS, SUBNET_E]
-    ec2_reads(ec2_stub, latest_version=1, subnets=subnets)
+    autoscaling, as_stub = group_stubbed(described())
+    ec2_reads(ec2_stub, latest_version=1, subnets=[*SUBNETS, SUBNET_E])
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-a", "subnet-b", "subnet-e"])
     with ec2_stub, as_stub:
-        result = module_under_test.ensure_present(module, autoscaling, described())
+        result = ensure(module)
     assert result["changed"] is False  # the group already is on subnet-a and subnet-b only
     assert result["placement"]["subnet_ids"] == ["subnet-a", "subnet-b"]
     assert result["placement"]["availability_zones"] == [
@@ -191,83 +237,110 @@ def test_an_az_that_offers_none_of_the_types_is_left_out_of_the_group_and_report
     assert result["spot_pools"]["availability_zones"] == ["us-east-1a", "us-east-1b"]
 
 
-def test_a_new_group_is_created_only_in_the_offering_azs(monkeypatch):
+def test_a_new_group_is_created_only_in_the_offering_azs():
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, as_stub = stubbed("autoscaling")
+    autoscaling, as_stub = group_stubbed(None)
     ec2_reads(ec2_stub, latest_version=None, subnets=[*SUBNETS, SUBNET_E])
-    as_stub.add_response("create_auto_scaling_group", {})
+    desired = asg.build_desired(dict(params(), subnet_ids=["subnet-a", "subnet-b"]))
+    expected = asg.create_params("web-asg", desired, {"refarch:deployment": "refarch"})
+    assert expected["VPCZoneIdentifier"] == "subnet-a,subnet-b"
+    as_stub.add_response("create_auto_scaling_group", {}, expected)
     as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
-    created = []
-    real_create = module_under_test.asg.create_group
-    monkeypatch.setattr(
-        module_under_test.asg,
-        "create_group",
-        lambda client, params: created.append(params) or real_create(client, params),
-    )
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, subnet_ids=["subnet-e", "subnet-a", "subnet-b"])
     with ec2_stub, as_stub:
-        module_under_test.ensure_present(module, autoscaling, None)
+        result = ensure(module)
     as_stub.assert_no_pending_responses()
-    assert created[0]["VPCZoneIdentifier"] == "subnet-a,subnet-b"
+    assert result["changed"] is True and result["changed_keys"] == []
+    assert result["diff"]["before"] == {} and result["group"]["auto_scaling_group_arn"]
+
+
+def test_check_mode_predicts_a_new_group_at_min_size():
+    result = run(None, latest_version=None, check_mode=True)
+    assert result["changed"] is True
+    assert result["group"]["desired_capacity"] == 2 and result["group"]["tags"] == {"refarch:deployment": "refarch"}
+    assert result["group"]["mixed_instances_policy"]["launch_template"]["overrides"] == [
+        {"instance_type": "c5.large"},
+        {"instance_type": "m5.large"},
+    ]
+
+
+def test_a_new_group_with_wait_is_read_once_its_capacity_is_in_service(no_sleep):
+    ec2, ec2_stub = stubbed("ec2")
+    autoscaling, as_stub = group_stubbed(None)
+    ec2_reads(ec2_stub, latest_version=None)
+    as_stub.add_response("create_auto_scaling_group", {})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described(Instances=[])]})
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [described()]})
+    module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, wait=True)
+    with ec2_stub, as_stub:
+        result = ensure(module)
+    as_stub.assert_no_pending_responses()
+    assert [i["lifecycle_state"] for i in result["group"]["instances"]] == ["InService", "InService"]
 
 
 def test_no_offering_az_at_all_fails_naming_subnet_ids():
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, _as_stub = stubbed("autoscaling")
+    autoscaling, as_stub = group_stubbed(None)
     ec2_reads(ec2_stub, latest_version=None, offered_in=())
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling})
-    with ec2_stub, pytest.raises(AssertionError, match="subnet_ids: none of their AZs"):
-        module_under_test.ensure_present(module, autoscaling, None)
+    with ec2_stub, as_stub, pytest.raises(runner.Refused, match="subnet_ids: none of their AZs"):
+        ensure(module)
 
 
 def test_offered_zones_only_off_keeps_every_subnet():
     ec2, ec2_stub = stubbed("ec2")
-    autoscaling, _as_stub = stubbed("autoscaling")
+    autoscaling, as_stub = group_stubbed(None)
     ec2_reads(ec2_stub, latest_version=None, offered_in=("use1-az6",))
     module = FakeModule({"ec2": ec2, "autoscaling": autoscaling}, check_mode=True, offered_zones_only=False)
-    with ec2_stub:
-        result = module_under_test.ensure_present(module, autoscaling, None)
+    with ec2_stub, as_stub:
+        result = ensure(module)
     assert result["placement"]["subnet_ids"] == ["subnet-a", "subnet-b"] and result["placement"]["left_out"] == []
 
 
-def delete(**overrides):
-    """A client, its stub (the caller adds the calls it expects) and a module with state=absent."""
-    autoscaling, as_stub = stubbed("autoscaling")
+def delete(group, **overrides):
+    """A client, its stub (the caller adds the calls it expects after the read) and a module with state=absent."""
+    autoscaling, as_stub = group_stubbed(group)
     module = FakeModule({"autoscaling": autoscaling}, state="absent", **overrides)
-    return autoscaling, as_stub, module
-
-
-@pytest.fixture
-def no_sleep(monkeypatch):
-    monkeypatch.setattr(aws_client, "wait_for", functools.partial(aws_client.wait_for, sleep=lambda s: None))
+    return as_stub, module
 
 
 def test_without_wait_the_deletion_is_started_and_not_waited_for():
-    autoscaling, as_stub, module = delete()
+    as_stub, module = delete(described())
     as_stub.add_response("delete_auto_scaling_group", {}, {"AutoScalingGroupName": "web-asg", "ForceDelete": True})
     with as_stub:
-        result = module_under_test.ensure_absent(module, autoscaling, described())
+        result = ensure(module)
     as_stub.assert_no_pending_responses()
-    assert result["changed"] is True and result["diff"]["after"] == {}
+    assert result["changed"] is True and result["diff"]["after"] == {} and result["group"] == {}
+    assert result["instance_refresh_id"] is None and "spot_pools" not in result
+
+
+def test_with_wait_the_deletion_is_waited_for_until_the_group_is_gone(no_sleep):
+    as_stub, module = delete(described(), wait=True)
+    as_stub.add_response("delete_auto_scaling_group", {}, {"AutoScalingGroupName": "web-asg", "ForceDelete": True})
+    as_stub.add_response(
+        "describe_auto_scaling_groups", {"AutoScalingGroups": [described(Status="Delete in progress")]}
+    )
+    as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": []})
+    with as_stub:
+        assert ensure(module)["changed"] is True
+    as_stub.assert_no_pending_responses()
 
 
 def test_a_group_being_deleted_is_only_waited_for(no_sleep):
     """What a second task with wait=true finds after one with wait=false: no second DeleteAutoScalingGroup."""
-    autoscaling, as_stub, module = delete(wait=True)
     deleting = described(Status="Delete in progress")
+    as_stub, module = delete(deleting, wait=True)
     as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": [deleting]})
     as_stub.add_response("describe_auto_scaling_groups", {"AutoScalingGroups": []})
     with as_stub:
-        result = module_under_test.ensure_absent(module, autoscaling, deleting)
+        result = ensure(module)
     as_stub.assert_no_pending_responses()
-    assert result["changed"] is False and "diff" not in result
+    assert result["changed"] is False and result["diff"] == {"before": {}, "after": {}}
 
 
 def test_check_mode_on_a_group_being_deleted_predicts_no_change():
-    autoscaling, as_stub, module = delete(wait=True)
+    as_stub, module = delete(described(Status="Delete in progress"), wait=True)
     module.check_mode = True
     with as_stub:
-        assert (
-            module_under_test.ensure_absent(module, autoscaling, described(Status="Delete in progress"))["changed"]
-            is False
-        )
+        assert ensure(module)["changed"] is False
+    as_stub.assert_no_pending_responses()

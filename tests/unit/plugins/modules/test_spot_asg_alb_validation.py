@@ -1,8 +1,9 @@
 """Bad input to the stack 1 modules is reported, naming the parameter, before any API call."""
 
 import pytest
+from ansible_collections.refarch.aws.plugins.module_utils.autoscaling import GroupService
+from ansible_collections.refarch.aws.plugins.module_utils.elbv2 import LoadBalancerService
 from ansible_collections.refarch.aws.plugins.module_utils.launch_template import TemplateService
-from ansible_collections.refarch.aws.plugins.modules import alb, autoscaling_spot_group
 
 TG = "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/web-tg/0123456789abcdef"
 
@@ -106,7 +107,7 @@ def test_launch_template_validation(overrides, named):
     ],
 )
 def test_autoscaling_spot_group_validation(overrides, named):
-    errors = autoscaling_spot_group.validate(group_params(**overrides))
+    errors = GroupService.validate(group_params(**overrides))
     assert len(errors) == len(named), errors
     for error, name in zip(errors, named, strict=True):
         assert name in error
@@ -128,7 +129,7 @@ def test_autoscaling_spot_group_validation(overrides, named):
     ],
 )
 def test_alb_validation(overrides, named):
-    errors = alb.validate(alb_params(**overrides))
+    errors = LoadBalancerService.validate(alb_params(**overrides))
     assert len(errors) == len(named), errors
     for error, name in zip(errors, named, strict=True):
         assert name in error

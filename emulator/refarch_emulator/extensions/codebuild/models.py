@@ -1,33 +1,4 @@
-"""CodeBuild: ``update_project``, projects described as AWS describes them, AWS's input rules.
-
-moto 5.2.5 answers ``update_project`` with 500, stores 0 for the timeouts AWS defaults to 60 and 480
-minutes, returns ``tags: null`` and leaves out ``projectsNotFound``; it also demands a ``location``
-for CODEPIPELINE (and NO_SOURCE) sources and CODEPIPELINE artifacts, which AWS does not. This
-extension, on moto's backend and response class:
-
-* ``update_project``: the fields given replace the stored ones, the others are kept (``tags`` given
-  replaces all tags); ARN and ``created`` unchanged, ``lastModified`` updated; unknown project →
-  ``ResourceNotFoundException``;
-* fills the defaults AWS reports (timeouts, ``environmentVariables``, ``privilegedMode``,
-  ``imagePullCredentialsType``, ``insecureSsl``, logs config, CODEPIPELINE artifact name/packaging,
-  ``projectVisibility``, empty secondary lists, ``tags: []``), for created and updated projects;
-* ``batch_get_projects`` lists the names it did not find in ``projectsNotFound``.
-
-* ``create_project``/``update_project`` with a service role CodeBuild cannot assume yet (created or
-  changed inside the IAM window, missing, or not trusting ``codebuild.amazonaws.com``) →
-  ``InvalidInputException`` "CodeBuild is not authorized to perform: sts:AssumeRole on service role…",
-  AWS's message (terraform-provider-aws retries CreateProject on it: internal/service/codebuild/project.go);
-* builds: ``start_build`` records a build as AWS reports it — the project's own source (a CODEPIPELINE
-  project's builds say CODEPIPELINE, not moto's CODECOMMIT), environment, artifacts and timeouts —
-  IN_PROGRESS through its phases, each as long as AWS's duration of it (``awsclock``
-  ``codebuild-<phase>``, scaled), then SUCCEEDED or FAILED in the phase where AWS fails it. A build
-  started by a pipeline (:func:`pipeline_build`) runs with its service
-  role's permissions: CloudWatch Logs (``logs:CreateLogGroup``/``CreateLogStream``/``PutLogEvents`` on
-  ``/aws/codebuild/<project>``, PROVISIONING, ``ACCESS_DENIED``), the input artifact
-  (``s3:GetObject``, DOWNLOAD_SOURCE, ``CLIENT_ERROR``) and the output artifact (``s3:PutObject``,
-  UPLOAD_ARTIFACTS), checked with the IAM extension's ``role_allows``; the output artifact is written to
-  the artifact bucket (a copy of the input: no buildspec runs here).
-"""
+"""CodeBuild's backend as AWS behaves: projects as AWS describes them, update, builds on AWS's clock."""
 
 from __future__ import annotations
 
@@ -37,49 +8,15 @@ import uuid
 from typing import Any
 
 from moto.codebuild import models as cb_models
-from moto.codebuild import responses as cb_responses
 from moto.codebuild.exceptions import ResourceNotFoundException
-from moto.core.responses import ActionResult
 from moto.core.utils import unix_time
 
 from refarch_emulator import awsclock
 
-PRINCIPAL = "codebuild.amazonaws.com"
-# AWS's message when CodeBuild cannot assume the service role (aws codebuild create-project, 2025).
-ASSUME_ROLE_MESSAGE = (
-    "CodeBuild is not authorized to perform: sts:AssumeRole on service role. Please verify that: 1) The "
-    "provided service role exists, 2) The role name is case-sensitive and matches exactly, and 3) The role "
-    "has the necessary trust policy configured."
-)
 PHASES = tuple(phase for phase, _ in awsclock.CODEBUILD_PHASES)
 
-# UpdateProject members and the project keys they replace (same names in the CodeBuild model).
-UPDATABLE = (
-    "description",
-    "source",
-    "secondarySources",
-    "sourceVersion",
-    "secondarySourceVersions",
-    "artifacts",
-    "secondaryArtifacts",
-    "cache",
-    "environment",
-    "serviceRole",
-    "timeoutInMinutes",
-    "queuedTimeoutInMinutes",
-    "encryptionKey",
-    "tags",
-    "vpcConfig",
-    "logsConfig",
-    "fileSystemLocations",
-    "buildBatchConfig",
-    "concurrentBuildLimit",
-    "autoRetryLimit",
-)
-_NO_LOCATION_TYPES = ("CODEPIPELINE", "NO_SOURCE")
 
-
-def _normalize(project: dict[str, Any]) -> dict[str, Any]:
+def normalize(project: dict[str, Any]) -> dict[str, Any]:
     """Add the defaults AWS reports for a project to moto's stored description (in place)."""
     project["timeoutInMinutes"] = project.get("timeoutInMinutes") or 60
     project["queuedTimeoutInMinutes"] = project.get("queuedTimeoutInMinutes") or 480
@@ -107,39 +44,11 @@ def _normalize(project: dict[str, Any]) -> dict[str, Any]:
     return project
 
 
-_moto_create = cb_models.CodeBuildBackend.create_project
-_moto_validate_source = cb_responses._validate_required_params_source
-_moto_validate_artifacts = cb_responses._validate_required_params_artifacts
-_moto_validate_role = cb_responses._validate_required_params_service_role
+def create_project(original, self, project_name, *args, **kwargs):
+    return normalize(original(self, project_name, *args, **kwargs))
 
 
-def _validate_service_role(account_id: str, region_name: str, service_role: str) -> None:
-    """moto's format check, then whether CodeBuild can assume the role now (IAM extension)."""
-    from refarch_emulator.extensions import iam
-
-    _moto_validate_role(account_id, region_name, service_role)
-    if iam.role_problem(account_id, service_role, PRINCIPAL) is not None:
-        raise cb_responses.InvalidInputException(ASSUME_ROLE_MESSAGE)
-
-
-def create_project(self, project_name, *args, **kwargs):
-    metadata = _moto_create(self, project_name, *args, **kwargs)
-    return _normalize(metadata)
-
-
-def _validate_source(source: dict[str, Any]) -> None:
-    if source.get("type") in _NO_LOCATION_TYPES and not source.get("location"):
-        source = dict(source, location="-")  # AWS needs no location for these types
-    _moto_validate_source(source)
-
-
-def _validate_artifacts(artifacts: dict[str, Any]) -> None:
-    if artifacts.get("type") == "CODEPIPELINE" and not artifacts.get("location"):
-        artifacts = dict(artifacts, location="-")
-    _moto_validate_artifacts(artifacts)
-
-
-def update_project_model(self, name: str, changes: dict[str, Any]) -> dict[str, Any]:
+def update_project(self, name: str, changes: dict[str, Any]) -> dict[str, Any]:
     project = self.codebuild_projects.get(name) or next(
         (p for p in self.codebuild_projects.values() if p.arn == name), None
     )
@@ -157,32 +66,7 @@ def update_project_model(self, name: str, changes: dict[str, Any]) -> dict[str, 
             continue
         metadata[key] = copy.deepcopy(value)
     metadata["lastModified"] = metadata["lastModifiedDate"] = unix_time()
-    return _normalize(metadata)
-
-
-def update_project(self) -> ActionResult:
-    changes = {key: self._get_param(key) for key in UPDATABLE if self._get_param(key) is not None}
-    if "source" in changes:
-        _validate_source(changes["source"])
-    if "artifacts" in changes:
-        _validate_artifacts(changes["artifacts"])
-    if "environment" in changes:
-        cb_responses._validate_required_params_environment(changes["environment"])
-    if "serviceRole" in changes:
-        _validate_service_role(self.current_account, self.region, changes["serviceRole"])
-    project = self.codebuild_backend.update_project(self._get_param("name"), changes)
-    return ActionResult({"project": project})
-
-
-def batch_get_projects(self) -> ActionResult:
-    names = self._get_param("names") or []
-    projects = [_normalize(p) for p in self.codebuild_backend.batch_get_projects(names)]
-    found = {p["name"] for p in projects} | {p["arn"] for p in projects}
-    result: dict[str, Any] = {"projects": projects}
-    missing = [n for n in names if n not in found]
-    if missing:
-        result["projectsNotFound"] = missing
-    return ActionResult(result)
+    return normalize(metadata)
 
 
 # ------------------------------------------------------------------------------------------ builds
@@ -277,19 +161,19 @@ def _record(backend, build: Build) -> Build:
     return build
 
 
-def start_build_model(self, project_name: str, source_version=None, artifact_override=None) -> dict[str, Any]:
+def start_build(self, project_name: str, source_version=None, artifact_override=None) -> dict[str, Any]:
     """StartBuild outside a pipeline: the project's own description, no permission to check here."""
     build = _record(self, Build(self, self.codebuild_projects[project_name], source_version, None))
     return build.describe(time.time())
 
 
-def batch_get_builds_model(self, ids: list[str]) -> list[dict[str, Any]]:
+def batch_get_builds(self, ids: list[str]) -> list[dict[str, Any]]:
     now = time.time()
     builds = _builds(self)
     return [builds[i].describe(now) for i in ids if i in builds]
 
 
-def list_builds_model(self) -> list[str]:
+def list_builds(self) -> list[str]:
     return [build_id for ids in self.build_history.values() for build_id in ids]
 
 
@@ -301,7 +185,7 @@ def _s3(account_id: str, partition: str):
 
 def _permission_failure(account_id: str, role_arn: str, region: str, project, build_uuid: str, artifacts):
     """The first thing the service role may not do in a pipeline build, as (phase, code, message)."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     logs_on = ((project.project_metadata.get("logsConfig") or {}).get("cloudWatchLogs") or {}).get("status")
     project = project.project_metadata["name"]
@@ -372,16 +256,3 @@ def pipeline_build(account_id: str, region: str, project_name: str, source: tupl
         # CodePipeline's action error for a failed build.
         summary = f"Build terminated with state: FAILED. Phase: {phase}, Code: {code}, Message: {message}"
     return build.id, build.end - time.time(), summary
-
-
-def install() -> None:
-    cb_models.CodeBuildBackend.create_project = create_project
-    cb_models.CodeBuildBackend.update_project = update_project_model
-    cb_responses._validate_required_params_source = _validate_source
-    cb_responses._validate_required_params_artifacts = _validate_artifacts
-    cb_responses.CodeBuildResponse.update_project = update_project
-    cb_responses.CodeBuildResponse.batch_get_projects = batch_get_projects
-    cb_responses._validate_required_params_service_role = _validate_service_role
-    cb_models.CodeBuildBackend.start_build = start_build_model
-    cb_models.CodeBuildBackend.batch_get_builds = batch_get_builds_model
-    cb_models.CodeBuildBackend.list_builds = list_builds_model

@@ -1,6 +1,6 @@
 """The Python runtime of the emulator's Lambda: one execution environment in a child process.
 
-Run by :mod:`refarch_emulator.extensions.awslambda` as ``python -P _lambda_bootstrap.py <fd>``, with the
+Run by :mod:`refarch_emulator.extensions.awslambda.models` as ``python -P _lambda_bootstrap.py <fd>``, with the
 function's unpacked code as working directory and the function's environment. Like Lambda's runtime,
 it initialises once (imports the handler; ``{"phase": "ready"}`` or ``{"phase": "init_error"}`` on
 file descriptor ``<fd>``), then serves invocations one at a time for as long as the emulator keeps it
@@ -11,7 +11,7 @@ AWS Python runtime (awslambdaric) reports them. What the handler prints goes to 
 pipe): the function's log, each phase ended by ``OUTPUT_MARKER``. Module state survives between
 invocations of one environment, as on Lambda.
 
-Importing this module does nothing: the emulator loads every module of the extensions package.
+Importing this module does nothing (the extension's models import ``OUTPUT_MARKER`` from it).
 """
 
 from __future__ import annotations

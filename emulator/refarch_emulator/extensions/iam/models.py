@@ -1,29 +1,14 @@
-"""IAM: changes take time to reach other services, and what a service does with a role is checked.
-
-moto applies an IAM change at once and never evaluates a role when a service uses it. AWS does both
-(https://docs.aws.amazon.com/IAM/latest/UserGuide/troubleshoot_general.html#troubleshoot_general_eventual-consistency:
-"changes are not immediately visible ... in other services"). This extension records every change
-to a role (create, trust policy, inline or managed policy) and to an instance profile in
-:mod:`refarch_emulator.consistency` (window ``iam``), and gives the other extensions three questions
-to ask where AWS asks them:
-
-* :func:`role_problem` — may ``principal`` use this role now? (missing, not yet propagated, or its
-  trust policy does not name the principal);
-* :func:`role_allows` — does the role's policies allow ``action`` on ``resource``? (explicit deny
-  wins; moto's own policy evaluator, ``moto.iam.access_control``);
-* :func:`instance_profile_problem` — is this instance profile known yet, with a role in it?
-
-Each service answers a "no" with its own error, in its own extension.
-"""
+"""IAM's backend records each change in the ``iam`` window; the questions other extensions ask."""
 
 from __future__ import annotations
 
 import json
 from typing import Any
 
-from refarch_emulator import consistency
+from moto.iam.access_control import IAMPolicy, PermissionResult
+from moto.iam.exceptions import NotFoundException
 
-_originals: dict[str, Any] = {}
+from refarch_emulator import consistency
 
 
 def _backend(account_id: str) -> Any:
@@ -32,16 +17,10 @@ def _backend(account_id: str) -> Any:
     return iam_backends[account_id]["aws"]
 
 
-def _not_found() -> type[Exception]:
-    from moto.iam.exceptions import NotFoundException
-
-    return NotFoundException
-
-
 def _role_key(backend: Any, role_name: str) -> str:
     try:
         return backend.get_role(role_name).arn
-    except _not_found():  # moto's own call raises the proper error next
+    except NotFoundException:  # moto's own call raises the proper error next
         return f"role:{role_name}"
 
 
@@ -49,15 +28,16 @@ def _profile_key(profile: Any) -> str:
     return profile.arn
 
 
-def _after(name: str, key):
-    """A patch that runs moto's method, then records the change of the role or profile it touched."""
+def _recorded(key):
+    """A wrapper that runs moto's method, then records the change of the role or profile it touched."""
 
-    def patched(self: Any, *args: Any, **kwargs: Any) -> Any:
-        result = _originals[name](self, *args, **kwargs)
+    def recorded(original, self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = original(self, *args, **kwargs)
         consistency.changed("iam", key(self, result, *args, **kwargs))
         return result
 
-    return patched
+    recorded.__qualname__ = f"recorded[{key.__qualname__}]"
+    return recorded
 
 
 def _role_arg(arg_name: str, position: int):
@@ -65,6 +45,7 @@ def _role_arg(arg_name: str, position: int):
         role_name = kwargs.get(arg_name, args[position] if len(args) > position else None)
         return _role_key(self, role_name)
 
+    key.__qualname__ = f"role_arg[{arg_name},{position}]"
     return key
 
 
@@ -81,22 +62,26 @@ def _profile_of_call(self: Any, _result: Any, *args: Any, **kwargs: Any) -> str:
     return _profile_key(self.get_instance_profile(name))
 
 
-_PATCHES = {
-    "create_role": _created_role,
-    "update_assume_role_policy": _role_arg("role_name", 0),
-    "put_role_policy": _role_arg("role_name", 0),
-    "delete_role_policy": _role_arg("role_name", 0),
-    "attach_role_policy": _role_arg("role_name", 1),
-    "detach_role_policy": _role_arg("role_name", 1),
-    "create_instance_profile": _created_profile,
-    "add_role_to_instance_profile": _profile_of_call,
-    "remove_role_from_instance_profile": _profile_of_call,
+# IAMBackend methods whose change is recorded, each with how to find the role or profile it changed.
+RECORDED_CALLS = {
+    name: _recorded(key)
+    for name, key in {
+        "create_role": _created_role,
+        "update_assume_role_policy": _role_arg("role_name", 0),
+        "put_role_policy": _role_arg("role_name", 0),
+        "delete_role_policy": _role_arg("role_name", 0),
+        "attach_role_policy": _role_arg("role_name", 1),
+        "detach_role_policy": _role_arg("role_name", 1),
+        "create_instance_profile": _created_profile,
+        "add_role_to_instance_profile": _profile_of_call,
+        "remove_role_from_instance_profile": _profile_of_call,
+    }.items()
 }
 
 
-def _reset(self: Any) -> None:
+def reset(original, self: Any) -> None:
     consistency.RECORD.clear()
-    _originals["reset"](self)
+    original(self)
 
 
 # --- the questions other extensions ask --------------------------------------------------------
@@ -105,7 +90,7 @@ def _reset(self: Any) -> None:
 def find_role(account_id: str, role_arn: str) -> Any | None:
     try:
         return _backend(account_id).get_role_by_arn(role_arn)
-    except _not_found():
+    except NotFoundException:
         return None
 
 
@@ -154,8 +139,6 @@ def role_allows(account_id: str, role_arn: str, action: str, resource: str) -> b
     (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html).
     While a change to the role is propagating the role is treated as allowing nothing.
     """
-    from moto.iam.access_control import IAMPolicy, PermissionResult
-
     role = find_role(account_id, role_arn)
     if role is None or consistency.settling("iam", role.arn):
         return False
@@ -179,7 +162,7 @@ def instance_profile_problem(account_id: str, name_or_arn: str) -> str | None:
             profile = backend.get_instance_profile_by_arn(name_or_arn)
         else:
             profile = backend.get_instance_profile(name_or_arn)
-    except _not_found():
+    except NotFoundException:
         return "missing"
     if consistency.settling("iam", _profile_key(profile)):
         return "propagating"
@@ -188,15 +171,3 @@ def instance_profile_problem(account_id: str, name_or_arn: str) -> str | None:
     if any(consistency.settling("iam", role.arn) for role in profile.roles):
         return "propagating"
     return None
-
-
-def install() -> None:
-    from moto.iam.models import IAMBackend
-
-    if _originals:
-        return
-    for name, key in _PATCHES.items():
-        _originals[name] = getattr(IAMBackend, name)
-        setattr(IAMBackend, name, _after(name, key))
-    _originals["reset"] = IAMBackend.reset
-    IAMBackend.reset = _reset

@@ -1,43 +1,4 @@
-"""CodePipeline: executions that walk the stages, manual approvals, pipeline state.
-
-moto 5.2.5 stores pipelines and marks every execution Succeeded at once; ``get_pipeline_state``,
-``put_approval_result``, ``list_action_executions`` and ``stop_pipeline_execution`` answer 500, and a
-duplicate name gives ``InvalidStructureException``. This extension, on moto's own backend and response
-class, runs each execution as AWS does:
-
-* creating a pipeline starts an execution (trigger ``CreatePipeline``), as AWS does;
-* ``create_pipeline``/``update_pipeline`` with a role CodePipeline cannot assume yet (created or changed
-  inside the IAM window, missing, or not trusting ``codepipeline.amazonaws.com``) →
-  ``InvalidStructureException`` "CodePipeline is not authorized to perform AssumeRole on role <arn>"
-  (AWS's message; terraform-provider-aws retries CreatePipeline on it,
-  internal/service/codepipeline/codepipeline.go);
-* stages run in order, actions by ``runOrder``; every action but a Manual approval takes
-  at least AWS's ``codepipeline-action`` duration (``awsclock``, scaled) and then succeeds or fails. Each action acts
-  with the pipeline role's permissions, checked with the IAM extension's ``role_allows`` (see
-  :data:`BEANSTALK_DEPLOY` and the sources named there); a deny fails the action with the message
-  CodePipeline shows in the action execution's ``errorDetails``:
-  - a ``CodeStarSourceConnection`` source fails unless its connection (CodeConnections extension) is
-    AVAILABLE and the role may ``UseConnection`` it (the service prefix of the connection's ARN:
-    ``codeconnections:`` or ``codestar-connections:``); a source writes its output artifact (a small
-    zip: nothing is fetched from GitHub) to the artifact store (``s3:PutObject``);
-  - a CodeBuild action needs ``codebuild:StartBuild``/``BatchGetBuilds`` on the project and runs a
-    build of it in the emulator's CodeBuild, which reads the input artifact and writes the output one
-    with the project's service role (it fails in the phase where AWS fails it);
-  - an Elastic Beanstalk deploy reads the input artifact, creates an application version from it (it
-    fails like CreateApplicationVersion when the object is not in S3), updates the environment to it,
-    with the permissions AWS's UpdateEnvironment uses with the caller's credentials, and ends when the
-    environment is Ready again (it fails if the environment is missing or not Ready);
-* a Manual approval stays InProgress with a token until ``put_approval_result``: Approved moves on,
-  Rejected fails the stage and the execution;
-* one execution per stage at a time; a newer execution waiting for the same stage supersedes an
-  older waiting one (``SUPERSEDED`` mode, the default); V2 ``QUEUED`` queues them instead and
-  ``PARALLEL`` lets them run side by side;
-* ``stop_pipeline_execution`` (abandon → Stopped at once; otherwise Stopping until the running
-  actions finish), ``get_pipeline_state``, ``get_pipeline_execution``, ``list_pipeline_executions``,
-  ``list_action_executions``; ``PipelineNameInUseException`` for a duplicate name.
-
-Progress is computed lazily on each request from the clock, so no thread runs in the background.
-"""
+"""CodePipeline's backend as AWS runs it: executions that walk the stages, actions with the role's permissions."""
 
 from __future__ import annotations
 
@@ -47,12 +8,10 @@ import time
 import uuid
 from typing import Any
 
-from moto.codepipeline import models as cp_models
-from moto.codepipeline import responses as cp_responses
 from moto.codepipeline.exceptions import PipelineExecutionNotFoundException, PipelineNotFoundException
-from moto.core.exceptions import JsonRESTError
 
 from refarch_emulator import awsclock
+from refarch_emulator.extensions.codepipeline.exceptions import InvalidStructureException, PipelineNameInUseException
 
 PRINCIPAL = "codepipeline.amazonaws.com"
 CODEPIPELINE_GUIDE = "https://docs.aws.amazon.com/codepipeline/latest/userguide"
@@ -121,61 +80,18 @@ BEANSTALK_DEPLOY = (
 # A source artifact's content: an empty zip archive (CODE_ZIP), standing in for the repository.
 EMPTY_ZIP = b"PK\x05\x06" + b"\x00" * 18
 
-_LOCK = threading.RLock()
-
-
-class _Error(JsonRESTError):
-    code = 400
-
-    def __init__(self, message: str):
-        super().__init__(type(self).__name__, message)
-
-
-class PipelineNameInUseException(_Error):
-    pass
-
-
-class InvalidApprovalTokenException(_Error):
-    pass
-
-
-class ApprovalAlreadyCompletedException(_Error):
-    pass
-
-
-class StageNotFoundException(_Error):
-    pass
-
-
-class ActionNotFoundException(_Error):
-    pass
-
-
-class PipelineExecutionNotStoppableException(_Error):
-    pass
-
-
-class DuplicatedStopRequestException(_Error):
-    pass
-
-
-class ValidationException(_Error):
-    pass
-
-
-class InvalidStructureException(_Error):
-    pass
+LOCK = threading.RLock()
 
 
 def _check_role(backend, role_arn: str) -> None:
     """CreatePipeline/UpdatePipeline: CodePipeline must be able to assume the role now."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     if iam.role_problem(backend.account_id, role_arn or "", PRINCIPAL) is not None:
         raise InvalidStructureException(f"CodePipeline is not authorized to perform AssumeRole on role {role_arn}")
 
 
-def _ts(epoch: float) -> float:
+def ts(epoch: float) -> float:
     return round(epoch, 3)
 
 
@@ -208,7 +124,7 @@ class ActionRun:
         latest: dict[str, Any] = {
             "actionExecutionId": self.id,
             "status": self.status,
-            "lastStatusChange": _ts(self.last_change),
+            "lastStatusChange": ts(self.last_change),
         }
         if self.summary:
             latest["summary"] = self.summary
@@ -227,8 +143,8 @@ class ActionRun:
             "pipelineVersion": self.execution.pipeline_version,
             "stageName": self.stage,
             "actionName": self.name,
-            "startTime": _ts(self.start),
-            "lastUpdateTime": _ts(self.last_change),
+            "startTime": ts(self.start),
+            "lastUpdateTime": ts(self.last_change),
             "status": self.status,
             "input": {
                 "actionTypeId": self.action["actionTypeId"],
@@ -298,8 +214,8 @@ class Execution:
         out: dict[str, Any] = {
             "pipelineExecutionId": self.id,
             "status": self.status,
-            "startTime": _ts(self.start),
-            "lastUpdateTime": _ts(self.last_update),
+            "startTime": ts(self.start),
+            "lastUpdateTime": ts(self.last_update),
             "sourceRevisions": [],
             "trigger": {"triggerType": self.trigger, "triggerDetail": ""},
             "executionMode": self.mode,
@@ -341,7 +257,7 @@ class Execution:
         self.runs.extend(self.group_runs)
         for run in self.group_runs:
             if run.token is None:
-                self.backend.rf_begin_action(run)
+                begin_action(self.backend, run)
 
     def step(self, now: float) -> bool:
         """Advance as far as ``now`` allows; True if anything changed."""
@@ -407,43 +323,43 @@ class Execution:
 # ------------------------------------------------------------------------------ backend helpers
 
 
-def _advance(pipeline) -> None:
+def advance(pipeline) -> None:
     now = time.time()
     for _ in range(1000):
         if not any(e.step(now) for e in list(pipeline.executions.values())):
             return
 
 
-def _pipeline(backend, name: str):
+def find_pipeline(backend, name: str):
     pipeline = backend.pipelines.get(name)
     if pipeline is None:
         raise PipelineNotFoundException(f"Account '{backend.account_id}' does not have a pipeline with name '{name}'")
     if not hasattr(pipeline, "rf_free"):
         pipeline.rf_free = {}
-    with _LOCK:
-        _advance(pipeline)
+    with LOCK:
+        advance(pipeline)
     return pipeline
 
 
-def rf_start(self, name: str, trigger: str, variables=None) -> Execution:
-    pipeline = _pipeline(self, name)
-    execution = Execution(self, pipeline, trigger, variables)
+def start_execution(backend, name: str, trigger: str, variables=None) -> Execution:
+    pipeline = find_pipeline(backend, name)
+    execution = Execution(backend, pipeline, trigger, variables)
     pipeline.executions[execution.id] = execution
-    _advance(pipeline)
+    advance(pipeline)
     return execution
 
 
-def rf_begin_action(self, run: ActionRun) -> None:
+def begin_action(backend, run: ActionRun) -> None:
     """Decide how a non-approval action will end (succeed or fail) when it starts, as AWS would."""
     provider = run.action["actionTypeId"].get("provider")
     config = run.action.get("configuration", {})
     failure = None
     if run.action["actionTypeId"].get("category") == "Source":
-        failure = _source(self, run, config)
+        failure = _source(backend, run, config)
     elif provider == "CodeBuild":
-        failure = _build(self, run, config)
+        failure = _build(backend, run, config)
     elif provider == "ElasticBeanstalk":
-        failure = _beanstalk_deploy(self, run, config)
+        failure = _beanstalk_deploy(backend, run, config)
     if failure:
         run.outcome = ("Failed", None, {"code": failure[0], "message": failure[1]})
 
@@ -453,7 +369,7 @@ def _role(run: ActionRun) -> str:
 
 
 def _allows(backend, run: ActionRun, action: str, resource: str) -> bool:
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     return iam.role_allows(backend.account_id, _role(run), action, resource)
 
@@ -530,7 +446,7 @@ def _source(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] 
 def _build(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
     from moto.codebuild.models import codebuild_backends
 
-    from refarch_emulator.extensions import codebuild
+    from refarch_emulator.extensions.codebuild import models as codebuild
 
     name = config.get("ProjectName", "")
     arn = f"arn:{backend.partition}:codebuild:{backend.region_name}:{backend.account_id}:project/{name}"
@@ -562,7 +478,7 @@ def _build(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] |
 
 def _connection_status(account: str, region: str, arn: str) -> str | None:
     try:
-        from refarch_emulator.extensions.codeconnections import connection_status
+        from refarch_emulator.extensions.codeconnections.models import connection_status
     except ImportError:
         return None
     return connection_status(account, region, arn)
@@ -592,7 +508,7 @@ def _deploy_targets(backend, app: str, env_name: str) -> dict[str, str]:
 
 def _beanstalk_deploy(backend, run: ActionRun, config: dict[str, str]) -> tuple[str, str] | None:
     """Deploy the input artifact as a new application version, as the action does; None if it started."""
-    from refarch_emulator.extensions.elasticbeanstalk import deploy_version
+    from refarch_emulator.extensions.elasticbeanstalk.models import deploy_version
 
     app, env = config.get("ApplicationName", ""), config.get("EnvironmentName", "")
     artifact = (run.action.get("inputArtifacts") or [{"name": "artifact"}])[0]["name"]
@@ -643,7 +559,7 @@ def _beanstalk_deploy(backend, run: ActionRun, config: dict[str, str]) -> tuple[
     return None
 
 
-def _execution(pipeline, execution_id: str):
+def find_execution(pipeline, execution_id: str):
     execution = pipeline.executions.get(execution_id)
     if execution is None:
         raise PipelineExecutionNotFoundException(
@@ -652,208 +568,16 @@ def _execution(pipeline, execution_id: str):
     return execution
 
 
-# -------------------------------------------------------------------------------- responses
-
-
-_moto_create = cp_models.CodePipelineBackend.create_pipeline
-
-
-_moto_update = cp_models.CodePipelineBackend.update_pipeline
-
-
-def create_pipeline_model(self, pipeline, tags):
+def create_pipeline(original, self, pipeline, tags):
     if pipeline["name"] in self.pipelines:
         raise PipelineNameInUseException(f"Pipeline name '{pipeline['name']}' is already in use.")
     _check_role(self, pipeline.get("roleArn"))
-    created = _moto_create(self, pipeline, tags)
-    with _LOCK:
-        rf_start(self, pipeline["name"], "CreatePipeline")
+    created = original(self, pipeline, tags)
+    with LOCK:
+        start_execution(self, pipeline["name"], "CreatePipeline")
     return created
 
 
-def update_pipeline_model(self, pipeline):
+def update_pipeline(original, self, pipeline):
     _check_role(self, pipeline.get("roleArn"))
-    return _moto_update(self, pipeline)
-
-
-def start_pipeline_execution(self) -> str:
-    with _LOCK:
-        execution = self.codepipeline_backend.rf_start(
-            self._get_param("name"), "StartPipelineExecution", self._get_param("variables")
-        )
-        return json.dumps({"pipelineExecutionId": execution.id})
-
-
-def get_pipeline_execution(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
-        execution = _execution(pipeline, self._get_param("pipelineExecutionId"))
-        return json.dumps({"pipelineExecution": execution.to_dict()})
-
-
-def list_pipeline_executions(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
-        executions = sorted(pipeline.executions.values(), key=lambda e: e.start, reverse=True)
-        start = int(self._get_param("nextToken") or 0)
-        limit = int(self._get_param("maxResults") or 100)
-        page = executions[start : start + limit]
-        out: dict[str, Any] = {"pipelineExecutionSummaries": [e.to_summary_dict() for e in page]}
-        if start + limit < len(executions):
-            out["nextToken"] = str(start + limit)
-        return json.dumps(out)
-
-
-def get_pipeline_state(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("name"))
-        executions = list(pipeline.executions.values())
-        states = []
-        for index, stage in enumerate(pipeline.pipeline["stages"]):
-            name = stage["name"]
-            entered = [e for e in executions if name in e.stage_status]
-            latest = max(entered, key=lambda e: e.stage_status[name][1], default=None)
-            state: dict[str, Any] = {"stageName": name, "inboundTransitionState": {"enabled": True}}
-            waiting = [
-                e
-                for e in executions
-                if e.status == "InProgress" and not e.in_stage and e.stage_index == index and index > 0
-            ]
-            if waiting:
-                state["inboundExecution"] = {"pipelineExecutionId": waiting[-1].id, "status": "InProgress"}
-                state["inboundExecutions"] = [{"pipelineExecutionId": w.id, "status": "InProgress"} for w in waiting]
-            actions = []
-            for action in stage["actions"]:
-                action_state: dict[str, Any] = {"actionName": action["name"]}
-                if latest is not None:
-                    runs = [r for r in latest.runs if r.stage == name and r.name == action["name"]]
-                    if runs:
-                        action_state["latestExecution"] = runs[-1].state()
-                actions.append(action_state)
-            state["actionStates"] = actions
-            if latest is not None:
-                status = latest.stage_status[name][0]
-                state["latestExecution"] = {"pipelineExecutionId": latest.id, "status": status}
-            states.append(state)
-        metadata = pipeline.metadata
-        return json.dumps(
-            {
-                "pipelineName": pipeline.pipeline["name"],
-                "pipelineVersion": pipeline.pipeline["version"],
-                "stageStates": states,
-                "created": metadata["created"],
-                "updated": metadata["updated"],
-            }
-        )
-
-
-def put_approval_result(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
-        stage_name, action_name = self._get_param("stageName"), self._get_param("actionName")
-        result, token = self._get_param("result") or {}, self._get_param("token")
-        stage = next((s for s in pipeline.pipeline["stages"] if s["name"] == stage_name), None)
-        if stage is None:
-            raise StageNotFoundException(f"Stage {stage_name} not found in pipeline {pipeline.pipeline['name']}")
-        if not any(a["name"] == action_name for a in stage["actions"]):
-            raise ActionNotFoundException(f"Action {action_name} not found in stage {stage_name}")
-        if result.get("status") not in ("Approved", "Rejected"):
-            raise ValidationException(
-                "1 validation error detected: Value at 'result.status' failed to satisfy "
-                "constraint: Member must satisfy enum value set: [Approved, Rejected]"
-            )
-        runs = [
-            r
-            for e in pipeline.executions.values()
-            for r in e.runs
-            if r.stage == stage_name and r.name == action_name and r.token
-        ]
-        run = next((r for r in runs if r.token == token), None)
-        if run is None:
-            raise InvalidApprovalTokenException(
-                f"The token for the approval action {action_name} in stage {stage_name} of pipeline "
-                f"{pipeline.pipeline['name']} is not valid."
-            )
-        if run.status != "InProgress" or run.execution.status not in ("InProgress", "Stopping"):
-            raise ApprovalAlreadyCompletedException(
-                f"The approval action {action_name} in stage {stage_name} of pipeline "
-                f"{pipeline.pipeline['name']} has already been completed."
-            )
-        now = time.time()
-        approved = result["status"] == "Approved"
-        run.finish_at = now
-        summary = result.get("summary") or None
-        if approved:
-            run.outcome = ("Succeeded", summary, None)
-        else:
-            run.outcome = ("Failed", summary, {"code": "JobFailed", "message": "Rejected"})
-        _advance(pipeline)
-        return json.dumps({"approvedAt": _ts(now)})
-
-
-def stop_pipeline_execution(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
-        execution = _execution(pipeline, self._get_param("pipelineExecutionId"))
-        abandon, reason = bool(self._get_param("abandon")), self._get_param("reason")
-        if execution.status == "Stopping" and not abandon:
-            raise DuplicatedStopRequestException("Execution is already being stopped.")
-        if execution.status not in ("InProgress", "Stopping"):
-            raise PipelineExecutionNotStoppableException(
-                f"Unable to stop pipeline execution {execution.id} since it is in status {execution.status}"
-            )
-        now = time.time()
-        execution.stop_requested = (abandon, reason)
-        execution.status, execution.last_update = "Stopping", now
-        for run in execution.group_runs:
-            if run.status == "InProgress" and (abandon or run.token):
-                run.status, run.last_change, run.finish_at = "Abandoned", now, now
-        if abandon or not execution.in_stage:
-            stage = execution.current_stage
-            if execution.in_stage and stage is not None:
-                execution.stage_status[stage["name"]] = ("Stopped", execution.stage_status[stage["name"]][1])
-                pipeline.rf_free[stage["name"]] = now
-            execution.finish("Stopped", now)
-        _advance(pipeline)
-        return json.dumps({"pipelineExecutionId": execution.id})
-
-
-def list_action_executions(self) -> str:
-    with _LOCK:
-        pipeline = _pipeline(self.codepipeline_backend, self._get_param("pipelineName"))
-        wanted = (self._get_param("filter") or {}).get("pipelineExecutionId")
-        if wanted:
-            _execution(pipeline, wanted)
-        runs = [
-            run
-            for execution in pipeline.executions.values()
-            if not wanted or execution.id == wanted
-            for run in execution.runs
-        ]
-        runs.sort(key=lambda r: r.start, reverse=True)
-        start = int(self._get_param("nextToken") or 0)
-        limit = int(self._get_param("maxResults") or 100)
-        out: dict[str, Any] = {"actionExecutionDetails": [r.detail() for r in runs[start : start + limit]]}
-        if start + limit < len(runs):
-            out["nextToken"] = str(start + limit)
-        return json.dumps(out)
-
-
-RESPONSE_METHODS = (
-    start_pipeline_execution,
-    get_pipeline_execution,
-    list_pipeline_executions,
-    get_pipeline_state,
-    put_approval_result,
-    stop_pipeline_execution,
-    list_action_executions,
-)
-
-
-def install() -> None:
-    cp_models.CodePipelineBackend.create_pipeline = create_pipeline_model
-    cp_models.CodePipelineBackend.update_pipeline = update_pipeline_model
-    cp_models.CodePipelineBackend.rf_start = rf_start
-    cp_models.CodePipelineBackend.rf_begin_action = rf_begin_action
-    for method in RESPONSE_METHODS:
-        setattr(cp_responses.CodePipelineResponse, method.__name__, method)
+    return original(self, pipeline)

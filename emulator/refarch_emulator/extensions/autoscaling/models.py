@@ -1,35 +1,4 @@
-"""Auto Scaling: instance refresh, AZ spread, launched template versions, Spot lifecycle, target deregistration.
-
-moto 5.2.5 stores a mixed-instances group faithfully but launches every instance in the first
-subnet, reports the template's *default* version for every instance, marks none as Spot, never
-deregisters a terminated instance from its target groups, forgets ``CapacityRebalance`` and the
-whole ``MixedInstancesPolicy`` on an ``update_auto_scaling_group`` that does not repeat it, and
-answers 500 to ``start_instance_refresh``/``describe_instance_refreshes``. This extension, on moto's
-own ``FakeAutoScalingGroup``, ``AutoScalingBackend`` and ``AutoScalingResponse``:
-
-* launches into the group's subnets balanced by AZ (each new instance goes to the AZ with the
-  fewest InService instances, as AWS's AZ rebalancing does), so the instances spread over AZs;
-* launches an instance type only where EC2 offers it (DescribeInstanceTypeOfferings, location type
-  availability-zone): the template's type if it is one of the group's types and offered there,
-  otherwise the first offered override. An AZ that offers none of the group's types gets a failed
-  scaling activity with EC2's message (``Your requested instance type (…) is not supported in your
-  requested Availability Zone (…). Please retry your request by not specifying an Availability Zone
-  or choosing …``, prefixed as Auto Scaling reports a fleet launch) and no instance; the capacity is
-  launched in the other AZs, as AWS does when an AZ cannot take it;
-* ``describe_scaling_activities`` answers those activities (moto answers none), newest first;
-* records the template version number each instance was launched from (``$Latest`` resolved at
-  launch), which is what AWS reports and what an instance refresh compares;
-* marks instances beyond the On-Demand base and percentage of a mixed-instances policy as Spot
-  (``InstanceLifecycle: spot``);
-* deregisters instances that leave the group (scale-in, refresh, deletion) from its target groups;
-* keeps the mixed-instances policy and honours ``CapacityRebalance`` on update;
-* ``start_instance_refresh`` (``Rolling``; ``SkipMatching`` skips instances already on the
-  desired version), ``describe_instance_refreshes`` and ``cancel_instance_refresh``, with AWS's
-  errors (``InstanceRefreshInProgress``, ``ActiveInstanceRefreshNotFound``). A refresh replaces the
-  outdated instances at once and is reported ``Successful`` with 100 % complete.
-* a launched instance's ``LifecycleState`` is ``Pending`` for AWS's launch-to-InService time
-  (``awsclock`` ``autoscaling-inservice``, scaled), then ``InService`` (moto: InService at once).
-"""
+"""Auto Scaling's backend as AWS behaves: AZ balance, offered types, versions, Spot, refreshes, launch time."""
 
 from __future__ import annotations
 
@@ -41,35 +10,26 @@ from datetime import UTC, datetime
 from typing import Any
 
 from moto.autoscaling import models as asg_models
-from moto.autoscaling import responses as asg_responses
-from moto.autoscaling.exceptions import AutoscalingClientError, ValidationError
-from moto.core.responses import ActionResult
+from moto.autoscaling.exceptions import ValidationError
 
 from refarch_emulator import awsclock
+from refarch_emulator.extensions.autoscaling.exceptions import ActiveInstanceRefreshNotFound, InstanceRefreshInProgress
 
 _LOCK = threading.RLock()
-_INSTALLED: dict[str, Any] = {}
 ACTIVE = ("Pending", "InProgress", "Cancelling")
-
-
-class InstanceRefreshInProgress(AutoscalingClientError):
-    code = "InstanceRefreshInProgress"
-
-
-class ActiveInstanceRefreshNotFound(AutoscalingClientError):
-    code = "ActiveInstanceRefreshNotFound"
-
 
 # ------------------------------------------------------------------------------ lifecycle
 
 
-def _instance_state_init(self, instance, lifecycle_state: str = "InService", *args: Any, **kwargs: Any) -> None:
-    _INSTALLED["instance_state_init"](self, instance, lifecycle_state, *args, **kwargs)
+def instance_state_init(
+    original, self, instance, lifecycle_state: str = "InService", *args: Any, **kwargs: Any
+) -> None:
+    original(self, instance, lifecycle_state, *args, **kwargs)
     # A launch is InService after AWS's time for it (awsclock); moto put it there at once.
     self.rf_in_service_at = time.monotonic() + awsclock.seconds("autoscaling-inservice")
 
 
-def _lifecycle_state(self) -> str:
+def lifecycle_state(self) -> str:
     """What Describe* show as LifecycleState: Pending until the launch is InService on AWS's clock.
     Only the view waits: moto's scaling arithmetic (``active_instances``) counts the instance at once,
     so it launches no extra instance meanwhile."""
@@ -181,7 +141,7 @@ def _record_activity(group, *, capacity: tuple[int, int], zone: str, subnet: str
     _activities(group.autoscaling_backend).setdefault(group.name, []).insert(0, activity)
 
 
-def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
+def replace_autoscaling_group_instances(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
     """Replacement for moto's launcher: one run per AZ, balanced, only where a type is offered,
     version and lifecycle recorded, each launch a scaling activity."""
     propagated_tags[asg_models.ASG_NAME_TAG] = group.name
@@ -270,18 +230,7 @@ def _launch(group, count_needed: int, propagated_tags: dict[str, str]) -> None:
             capacity += 1
 
 
-def _response_describe_scaling_activities(self) -> ActionResult:
-    name = self._get_param("AutoScalingGroupName")
-    wanted = self._get_param("ActivityIds") or []
-    history = _activities(self.autoscaling_backend)
-    found = [a for group_name, items in history.items() if not name or group_name == name for a in items]
-    found = [a for a in found if not wanted or a["ActivityId"] in wanted]
-    found.sort(key=lambda a: a["StartTime"], reverse=True)
-    limit = int(self._get_param("MaxRecords") or 100)
-    return ActionResult({"Activities": found[:limit]})
-
-
-def _instance_launch_template(self) -> dict[str, Any] | None:
+def instance_launch_template(self) -> dict[str, Any] | None:
     group = self.auto_scaling_group
     if group is None or group.ec2_launch_template is None:
         return None
@@ -296,9 +245,9 @@ def _instance_launch_template(self) -> dict[str, Any] | None:
 # ------------------------------------------------------------------------------ target groups
 
 
-def _update_attached_target_groups(self, group_name: str) -> None:
+def update_attached_target_groups(original, self, group_name: str) -> None:
     """Register the group's instances and deregister those that left it, as AWS does."""
-    _INSTALLED["update_attached_target_groups"](self, group_name)
+    original(self, group_name)
     group = self.autoscaling_groups[group_name]
     if not group.target_group_arns:
         return
@@ -320,7 +269,7 @@ def _update_attached_target_groups(self, group_name: str) -> None:
 # ------------------------------------------------------------------------------ update
 
 
-def _group_update(self, *args: Any, **kwargs: Any) -> None:
+def group_update(original, self, *args: Any, **kwargs: Any) -> None:
     """AWS keeps the mixed-instances policy when an update does not name a launch source."""
     keep = (
         kwargs.get("mixed_instances_policy") is None
@@ -328,21 +277,9 @@ def _group_update(self, *args: Any, **kwargs: Any) -> None:
         and not kwargs.get("launch_config_name")
     )
     policy = self.mixed_instances_policy
-    _INSTALLED["group_update"](self, *args, **kwargs)
+    original(self, *args, **kwargs)
     if keep:
         self.mixed_instances_policy = policy
-
-
-def _response_update(self) -> Any:
-    result = _INSTALLED["response_update"](self)
-    rebalance = self._get_param("CapacityRebalance")
-    if rebalance is not None:
-        group = self.autoscaling_backend.autoscaling_groups[self._get_param("AutoScalingGroupName")]
-        group.capacity_rebalance = str(rebalance).lower() == "true"
-    return result
-
-
-# ------------------------------------------------------------------------------ instance refresh
 
 
 def _refreshes(backend) -> dict[str, list[dict[str, Any]]]:
@@ -398,56 +335,26 @@ def start_instance_refresh(backend, name: str, strategy: str, preferences: dict[
         return refresh["InstanceRefreshId"]
 
 
-def _response_start_instance_refresh(self) -> ActionResult:
-    preferences = self._get_param("Preferences") or {}
-    refresh_id = start_instance_refresh(
-        self.autoscaling_backend,
-        self._get_param("AutoScalingGroupName"),
-        self._get_param("Strategy") or "Rolling",
-        preferences,
-    )
-    return ActionResult({"InstanceRefreshId": refresh_id})
+def describe_instance_refreshes(backend, name: str, wanted: list[str]) -> list[dict[str, Any]]:
+    _group(backend, name)
+    return [r for r in _refreshes(backend).get(name, []) if not wanted or r["InstanceRefreshId"] in wanted]
 
 
-def _response_describe_instance_refreshes(self) -> ActionResult:
-    name = self._get_param("AutoScalingGroupName")
-    _group(self.autoscaling_backend, name)
-    wanted = self._get_param("InstanceRefreshIds") or []
-    found = [
-        r for r in _refreshes(self.autoscaling_backend).get(name, []) if not wanted or r["InstanceRefreshId"] in wanted
-    ]
-    return ActionResult({"InstanceRefreshes": found})
-
-
-def _response_cancel_instance_refresh(self) -> ActionResult:
-    name = self._get_param("AutoScalingGroupName")
-    _group(self.autoscaling_backend, name)
+def cancel_instance_refresh(backend, name: str) -> str:
+    _group(backend, name)
     with _LOCK:
-        for refresh in _refreshes(self.autoscaling_backend).get(name, []):
+        for refresh in _refreshes(backend).get(name, []):
             if refresh["Status"] in ACTIVE:
                 refresh["Status"] = "Cancelled"
-                return ActionResult({"InstanceRefreshId": refresh["InstanceRefreshId"]})
+                return refresh["InstanceRefreshId"]
     raise ActiveInstanceRefreshNotFound(
         f"No in progress or pending Instance Refresh found for Auto Scaling group {name}"
     )
 
 
-def install() -> None:
-    if _INSTALLED:
-        return
-    _INSTALLED["update_attached_target_groups"] = asg_models.AutoScalingBackend.update_attached_target_groups
-    _INSTALLED["group_update"] = asg_models.FakeAutoScalingGroup.update
-    _INSTALLED["response_update"] = asg_responses.AutoScalingResponse.update_auto_scaling_group
-    asg_models.FakeAutoScalingGroup.replace_autoscaling_group_instances = _launch
-    asg_models.FakeAutoScalingGroup.update = _group_update
-    asg_models.InstanceState.launch_template = property(_instance_launch_template)
-    _INSTALLED["instance_state_init"] = asg_models.InstanceState.__init__
-    asg_models.InstanceState.__init__ = _instance_state_init
-    asg_models.InstanceState.LifecycleState = property(_lifecycle_state)
-    asg_models.AutoScalingBackend.update_attached_target_groups = _update_attached_target_groups
-    response = asg_responses.AutoScalingResponse
-    response.update_auto_scaling_group = _response_update
-    response.start_instance_refresh = _response_start_instance_refresh
-    response.describe_instance_refreshes = _response_describe_instance_refreshes
-    response.cancel_instance_refresh = _response_cancel_instance_refresh
-    response.describe_scaling_activities = _response_describe_scaling_activities
+def describe_scaling_activities(backend, name: str | None, wanted: list[str], limit: int) -> list[dict[str, Any]]:
+    history = _activities(backend)
+    found = [a for group_name, items in history.items() if not name or group_name == name for a in items]
+    found = [a for a in found if not wanted or a["ActivityId"] in wanted]
+    found.sort(key=lambda a: a["StartTime"], reverse=True)
+    return found[:limit]

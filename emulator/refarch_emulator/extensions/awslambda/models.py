@@ -1,48 +1,4 @@
-"""Lambda runs the function's Python code, and SQS event source mappings poll their queue as Lambda does.
-
-moto 5.2.5 without Docker (our setting) answers every Invoke with an echo of the payload, and an
-enabled SQS mapping invokes that echo synchronously inside ``SendMessage`` and then deletes the
-message whatever happened. Here, for the Python runtimes (python3.9-python3.13, zip packages):
-
-* **Invoke** unpacks the function's zip (once per code hash), runs the handler in an execution
-  environment: a child process of the emulator's own Python (``_lambda_bootstrap.py``) that
-  initialises once and stays warm for later invocations of the same configuration, as on Lambda,
-  with the function's environment variables,
-  ``AWS_REGION``/``AWS_DEFAULT_REGION``, fake credentials and ``AWS_ENDPOINT_URL`` pointing back at this
-  emulator, enforces the function's timeout (the child is killed; ``Sandbox.Timedout``), and shapes
-  the response as Lambda does: the return value as payload, or ``X-Amz-Function-Error: Unhandled``
-  with ``errorMessage``/``errorType``/``requestId``/``stackTrace``. ``InvocationType=Event`` returns
-  202 at once and runs in the background; ``DryRun`` runs nothing. The log (START/END/REPORT and
-  what the handler printed) goes to CloudWatch Logs ``/aws/lambda/<name>`` and, with
-  ``LogType=Tail``, its last 4 KB to ``X-Amz-Log-Result``.
-* **SQS event source mappings** get a poller thread each, as Lambda's pollers: messages are
-  received with the queue's visibility timeout, handed to the function in batches of up to
-  ``BatchSize`` as Lambda's SQS event, deleted when the invocation succeeds and left on the queue
-  when it fails (visible again after the visibility timeout, then to the DLQ after
-  ``maxReceiveCount``); with ``FunctionResponseTypes=["ReportBatchItemFailures"]`` only the messages
-  named in ``batchItemFailures`` stay. ``SendMessage`` no longer blocks on the function.
-  Disabled mappings do not poll; deleting the mapping or ``/moto-api/reset`` stops its poller.
-
-* **Roles and permissions**, checked as Lambda checks them (with :mod:`refarch_emulator.extensions.iam`):
-  CreateFunction / UpdateFunctionConfiguration with a role that is missing, still propagating or does
-  not trust ``lambda.amazonaws.com`` answer ``InvalidParameterValueException`` "The role defined for
-  the function cannot be assumed by Lambda."; CreateEventSourceMapping for an SQS queue whose function
-  role does not (yet) allow ``sqs:ReceiveMessage``, ``DeleteMessage`` and ``GetQueueAttributes`` on it
-  answers "The provided execution role does not have permissions to call <action> on SQS"; a poller
-  whose role later loses ReceiveMessage stops receiving and says why in ``LastProcessingResult``.
-  Each execution environment gets credentials of its own (an access key id per function and role),
-  so the other extensions can tell the function's calls from the user's (:func:`identity_of_access_key`).
-* **Function states**: a new function is ``Pending`` and an updated one ``LastUpdateStatus: InProgress``
-  for the ``lambda-update`` window; UpdateFunctionConfiguration / UpdateFunctionCode meanwhile answer
-  ``ResourceConflictException`` "The operation cannot be performed at this time. The function is
-  currently in the following state: Pending" / "… An update is in progress for resource: <arn>".
-* **Mapping states**: a mapping is ``Creating`` (then Enabled/Disabled), ``Updating``/``Enabling``/
-  ``Disabling`` after an update and ``Deleting`` after a delete, for the ``lambda-mapping`` window;
-  Update/DeleteEventSourceMapping meanwhile answer ``ResourceInUseException`` "Cannot update (delete)
-  the event source mapping because it is in use.", and the poller starts once the mapping is Enabled.
-
-Other runtimes and image packages keep moto's behaviour.
-"""
+"""Lambda's backend as AWS runs it: Python functions executed, SQS pollers, roles checked, states."""
 
 from __future__ import annotations
 
@@ -69,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from refarch_emulator.extensions._lambda_bootstrap import OUTPUT_MARKER
+from refarch_emulator.extensions.awslambda._lambda_bootstrap import OUTPUT_MARKER
 
 logger = logging.getLogger(__name__)
 
@@ -569,10 +525,12 @@ def _header(headers: Any, name: str, default: str | None = None) -> str | None:
     return default
 
 
-def _invoke(self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any):
+def invoke(
+    original, self: Any, function_name: str, qualifier: str | None, body: Any, headers: Any, response_headers: Any
+):
     function = self.get_function(function_name, qualifier)
     if not is_python_function(function):
-        return _original_invoke(self, function_name, qualifier, body, headers, response_headers)
+        return original(self, function_name, qualifier, body, headers, response_headers)
     from moto.awslambda.exceptions import LambdaClientError
 
     if isinstance(body, bytes):
@@ -862,7 +820,7 @@ def _stop_pollers(backend: Any | None = None, uuid_: str | None = None) -> None:
                 del _pollers[key]
 
 
-def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
+def create_event_source_mapping(original, self: Any, spec: dict[str, Any]) -> Any:
     from moto.awslambda.exceptions import LambdaClientError
     from moto.sqs.models import sqs_backends
 
@@ -888,7 +846,7 @@ def _create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
         missing = _missing_sqs_permission_of(self.account_id, function.role, source)
         if missing is not None:
             raise LambdaClientError("InvalidParameterValueException", _sqs_permission_message(missing))
-    mapping = _original_create_event_source_mapping(self, spec)
+    mapping = original(self, spec)
     _begin_phase(mapping, "Creating")
     if mapping.event_source_arn.split(":")[2] == "sqs":
         # moto would invoke inside SendMessage; our poller does it instead.
@@ -911,7 +869,7 @@ def _sqs_permission_message(action: str) -> str:
 
 def _missing_sqs_permission_of(account_id: str, role_arn: str, queue_arn: str) -> str | None:
     """The first SQS action Lambda's poller needs that the role does not allow on the queue, or None."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     for action in SQS_POLLER_ACTIONS:
         if not iam.role_allows(account_id, role_arn, f"sqs:{action}", queue_arn):
@@ -955,21 +913,21 @@ def _refuse_while_busy(mapping: Any, verb: str) -> None:
         )
 
 
-def _mapping_configuration(self: Any) -> dict[str, Any]:
-    configuration = _originals["EventSourceMapping.get_configuration"](self)
+def mapping_configuration(original, self: Any) -> dict[str, Any]:
+    configuration = original(self)
     configuration["State"] = mapping_state(self)
     if self.uuid in _last_results:
         configuration["LastProcessingResult"] = _last_results[self.uuid]
     return configuration
 
 
-def _update_event_source_mapping(self: Any, uuid_: str, spec: dict[str, Any]) -> Any:
+def update_event_source_mapping(original, self: Any, uuid_: str, spec: dict[str, Any]) -> Any:
     mapping = self.get_event_source_mapping(uuid_)
     was_enabled = None
     if mapping is not None:
         _refuse_while_busy(mapping, "update")
         was_enabled = mapping.enabled
-    result = _originals["update_event_source_mapping"](self, uuid_, spec)
+    result = original(self, uuid_, spec)
     if result is not None:
         if result.enabled != was_enabled:
             _begin_phase(result, "Enabling" if result.enabled else "Disabling")
@@ -978,7 +936,7 @@ def _update_event_source_mapping(self: Any, uuid_: str, spec: dict[str, Any]) ->
     return result
 
 
-def _delete_event_source_mapping(self: Any, uuid_: str) -> Any:
+def delete_event_source_mapping(self: Any, uuid_: str) -> Any:
     """The mapping is Deleting for the ``lambda-mapping`` window, then gone (moto dropped it at once)."""
     from refarch_emulator import consistency
 
@@ -1051,7 +1009,7 @@ def _check_role(account_id: str, role_arn: str | None) -> None:
     missing, not yet propagated, or does not trust lambda.amazonaws.com is refused."""
     from moto.awslambda.exceptions import LambdaClientError
 
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     if not role_arn or not str(role_arn).startswith("arn:"):
         return  # moto's own validation answers a malformed role
@@ -1098,8 +1056,8 @@ def _refuse_while_updating(self: Any, function_name: str) -> None:
     raise LambdaClientError("ResourceConflictException", f"The operation cannot be performed at this time. {detail}")
 
 
-def _function_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
-    configuration = _originals["LambdaFunction.get_configuration"](self, *args, **kwargs)
+def function_configuration(original, self: Any, *args: Any, **kwargs: Any) -> dict[str, Any]:
+    configuration = original(self, *args, **kwargs)
     phase = function_phase(self)
     if phase == "Pending":
         configuration["State"] = "Pending"
@@ -1112,35 +1070,35 @@ def _function_configuration(self: Any, *args: Any, **kwargs: Any) -> dict[str, A
     return configuration
 
 
-def _create_function(self: Any, spec: dict[str, Any]) -> Any:
+def create_function(original, self: Any, spec: dict[str, Any]) -> Any:
     _check_environment(spec)
     _check_role(self.account_id, spec.get("Role"))
     if spec.get("PackageType", "Zip") == "Zip":
         _check_zip(spec.get("Code"))
-    function = _originals["create_function"](self, spec)
+    function = original(self, spec)
     _begin_function_phase(function, "Pending")
     return function
 
 
-def _update_function_code(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
+def update_function_code(original, self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_zip(body)
     _refuse_while_updating(self, function_name)
-    result = _originals["update_function_code"](self, function_name, qualifier, body)
+    result = original(self, function_name, qualifier, body)
     _begin_function_phase(self.get_function(function_name), "InProgress")
     return result
 
 
-def _update_function_configuration(self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
+def update_function_configuration(original, self: Any, function_name: str, qualifier: str, body: dict[str, Any]) -> Any:
     _check_environment(body)
     if body.get("Role"):
         _check_role(self.account_id, body["Role"])
     _refuse_while_updating(self, function_name)
-    result = _originals["update_function_configuration"](self, function_name, qualifier, body)
+    result = original(self, function_name, qualifier, body)
     _begin_function_phase(self.get_function(function_name), "InProgress")
     return result
 
 
-def _reset(self: Any) -> None:
+def reset(original, self: Any) -> None:
     _stop_pollers(self)
     _pool.clear()
     _function_phases.clear()
@@ -1148,49 +1106,13 @@ def _reset(self: Any) -> None:
         _phases.pop(uuid_, None)
         _deleting.discard(uuid_)
         _last_results.pop(uuid_, None)
-    _original_reset(self)
-
-
-_PATCHES = {
-    "create_function": _create_function,
-    "update_function_configuration": _update_function_configuration,
-    "update_function_code": _update_function_code,
-    "invoke": _invoke,
-    "create_event_source_mapping": _create_event_source_mapping,
-    "delete_event_source_mapping": _delete_event_source_mapping,
-    "update_event_source_mapping": _update_event_source_mapping,
-    "reset": _reset,
-}
-_originals: dict[str, Any] = {}
+    original(self)
 
 
 def _original_invoke(self: Any, *args: Any) -> Any:
-    return _originals["invoke"](self, *args)
-
-
-def _original_create_event_source_mapping(self: Any, spec: dict[str, Any]) -> Any:
-    return _originals["create_event_source_mapping"](self, spec)
-
-
-def _original_delete_event_source_mapping(self: Any, uuid_: str) -> Any:
-    return _originals["delete_event_source_mapping"](self, uuid_)
-
-
-def _original_reset(self: Any) -> None:
-    _originals["reset"](self)
-
-
-def install() -> None:
+    """moto's Invoke (for a poller's function that is not a Python zip function)."""
     from moto.awslambda_simple.models import LambdaSimpleBackend
 
-    if _originals:
-        return
-    from moto.awslambda.models import EventSourceMapping, LambdaFunction
+    from refarch_emulator.extensions.patching import original
 
-    for name, replacement in _PATCHES.items():
-        _originals[name] = getattr(LambdaSimpleBackend, name)
-        setattr(LambdaSimpleBackend, name, replacement)
-    _originals["EventSourceMapping.get_configuration"] = EventSourceMapping.get_configuration
-    EventSourceMapping.get_configuration = _mapping_configuration
-    _originals["LambdaFunction.get_configuration"] = LambdaFunction.get_configuration
-    LambdaFunction.get_configuration = _function_configuration
+    return original(LambdaSimpleBackend, "invoke", invoke)(self, *args)

@@ -1,29 +1,7 @@
-"""Elastic Beanstalk: application versions, the environment lifecycle, events, platforms.
-
-moto 5.2.5 stores applications and creates environments that are Ready at once, without id, CNAME or
-version; everything else answers 500. This extension adds, on moto's own ``EBBackend`` and
-``EBResponse``:
-
-* application versions from an S3 source bundle (the object must exist in the emulator's S3, in the
-  backend's region, as AWS checks), ``Process`` → PROCESSING → PROCESSED, else UNPROCESSED;
-  describe with filters, delete (optionally with the bundle), tags;
-* environments with an ``e-`` id, a CNAME, version label, option settings, tier, solution stack or
-  platform ARN; Launching → Ready, Updating → Ready, Terminating → Terminated after AWS's durations
-  (``awsclock``: ``elasticbeanstalk-launch``/``-update``/``-terminate``, scaled), health Grey → Green;
-  terminated environments stay
-  visible for an hour (``IncludeDeleted``), as on AWS;
-* ``describe_events``, ``describe_configuration_settings``, ``describe_environment_health``,
-  ``describe_environment_resources`` (no resources: the emulator launches no instances),
-  ``list_platform_versions``/``describe_platform_version`` (derived from moto's solution stacks),
-  ``check_dns_availability``, application tags and descriptions.
-
-State changes are evaluated lazily on every request (no background thread), so a waiter polling
-``describe_environments`` sees the same transitions it would see on AWS, only faster.
-"""
+"""Elastic Beanstalk's backend as AWS runs it: versions, environments and their lifecycle, events, platforms."""
 
 from __future__ import annotations
 
-import json
 import random
 import re
 import string
@@ -33,15 +11,17 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from moto.core.exceptions import ServiceException
 from moto.core.resource_tagging import TaggedResource
-from moto.core.responses import ActionResult, EmptyResult
 from moto.elasticbeanstalk import models as eb_models
-from moto.elasticbeanstalk import responses as eb_responses
 from moto.elasticbeanstalk.exceptions import InvalidParameterValueError, ResourceNotFoundException
 from moto.elasticbeanstalk.utils import make_arn
 
 from refarch_emulator import awsclock
+from refarch_emulator.extensions.elasticbeanstalk.exceptions import (
+    InvalidParameterCombination,
+    MissingParameter,
+    S3LocationNotInServiceRegion,
+)
 
 DELETED_VISIBLE_FOR = timedelta(hours=1)
 # How long each operation takes on AWS's clock (refarch_emulator.awsclock), by the status it shows.
@@ -66,20 +46,8 @@ DEFAULT_OPTIONS = [
     ("aws:elasticbeanstalk:healthreporting:system", "SystemType", "enhanced"),
 ]
 
-_LOCK = threading.RLock()
+LOCK = threading.RLock()
 _NAMESPACE = re.compile(r"^aws:[a-z0-9]+(?:[:-][a-z0-9]+)*$", re.IGNORECASE)
-
-
-class InvalidParameterCombination(ServiceException):
-    code = "InvalidParameterCombination"
-
-
-class MissingParameter(ServiceException):
-    code = "MissingParameter"
-
-
-class S3LocationNotInServiceRegion(ServiceException):
-    code = "S3LocationNotInServiceRegionException"
 
 
 def _now() -> datetime:
@@ -111,9 +79,6 @@ CATALOGUE = [
 ]
 # Versions AWS released since (test-only hook below), per branch; cleared by /moto-api/reset.
 _RELEASES: dict[str, list[str]] = {}
-RELEASE_PATH = re.compile(
-    r"^/refarch-emulator/elasticbeanstalk/platforms/(?P<branch>[^/]+)/(?P<version>\d+\.\d+\.\d+)$"
-)
 TIERS = ["WebServer/Standard", "Worker/SQS/HTTP"]
 ADDONS = ["Log/S3", "Monitoring/Healthd", "WorkerDaemon/SQSD"]
 
@@ -305,7 +270,7 @@ class Environment:
     def service_role_cause(self) -> str | None:
         """Why Elastic Beanstalk cannot assume the environment's service role now, as enhanced health
         reports it ("Unable to assume role …", onnela-lab/beiwe-backend#31), or None."""
-        from refarch_emulator.extensions import iam
+        from refarch_emulator.extensions.iam import models as iam
 
         role = self.options.get(("aws:elasticbeanstalk:environment", "ServiceRole", ""))
         if not role:
@@ -323,10 +288,10 @@ class Environment:
         cause = self.service_role_cause()
         if cause and self.health_status == "Ok":
             self.health, self.health_status, self.causes = "Red", "Severe", [cause]
-            self.backend.rf_event(self, "WARN", f"Environment health has transitioned from Ok to Severe. {cause}")
+            record_event(self.backend, self, "WARN", f"Environment health has transitioned from Ok to Severe. {cause}")
         elif not cause and self.health_status == "Severe":
             self.health, self.health_status, self.causes = "Green", "Ok", []
-            self.backend.rf_event(self, "INFO", "Environment health has transitioned from Severe to Ok.")
+            record_event(self.backend, self, "INFO", "Environment health has transitioned from Severe to Ok.")
 
     def tick(self) -> None:
         if self.pending is None or time.monotonic() < self.pending[1]:
@@ -339,14 +304,14 @@ class Environment:
             # where only the events say why; the environment can be terminated or rebuilt. An update
             # that failed leaves the instances as they were (and their health).
             for message in self.errors:
-                self.backend.rf_event(self, "ERROR", message)
+                record_event(self.backend, self, "ERROR", message)
             if self.health_status == "Pending":
                 self.health, self.health_status = "Grey", "No Data"
             self.errors = []
             return
         if final == "Ready":
             if self.health == "Grey":
-                self.backend.rf_event(self, "INFO", "Environment health has transitioned from Pending to Ok.")
+                record_event(self.backend, self, "INFO", "Environment health has transitioned from Pending to Ok.")
             self.health, self.health_status = "Green", "Ok"
         else:
             self.health, self.health_status = "Grey", "No Data"
@@ -355,7 +320,7 @@ class Environment:
             if app is not None and app.environments.get(self.environment_name) is self:
                 del app.environments[self.environment_name]
         for message in messages:
-            self.backend.rf_event(self, "INFO", message)
+            record_event(self.backend, self, "INFO", message)
         self.check_health()
 
     @property
@@ -443,7 +408,7 @@ def _tick(backend) -> None:
         env.tick()
 
 
-def rf_event(self, env: Environment | None, severity: str, message: str, **extra: Any) -> None:
+def record_event(backend, env: Environment | None, severity: str, message: str, **extra: Any) -> None:
     event = {
         "EventDate": _now(),
         "Message": message,
@@ -463,7 +428,7 @@ def rf_event(self, env: Environment | None, severity: str, message: str, **extra
         if env.version_label:
             event["VersionLabel"] = env.version_label
     event.update(extra)
-    _state(self)["events"].append(event)
+    _state(backend)["events"].append(event)
 
 
 def _application(backend, name: str | None):
@@ -516,7 +481,7 @@ def _app_meta(backend, app) -> _AppMeta:
 
 
 def update_tags_for_resource(self, resource_arn, tags_to_add, tags_to_remove) -> None:
-    with _LOCK:
+    with LOCK:
         resource = _taggable(self, resource_arn)
         resource.tags.update(tags_to_add)
         for key in tags_to_remove:
@@ -524,12 +489,12 @@ def update_tags_for_resource(self, resource_arn, tags_to_add, tags_to_remove) ->
 
 
 def list_tags_for_resource(self, resource_arn) -> dict[str, str]:
-    with _LOCK:
+    with LOCK:
         return dict(_taggable(self, resource_arn).tags)
 
 
 def iter_tagged_resources(self):
-    with _LOCK:
+    with LOCK:
         _tick(self)
         for app in self.applications.values():
             meta = _app_meta(self, app)
@@ -556,15 +521,6 @@ def iter_tagged_resources(self):
                 )
 
 
-# ---------------------------------------------------------------------------- response methods
-
-
-def _backend(response):
-    backend = response.elasticbeanstalk_backend
-    _tick(backend)
-    return backend
-
-
 def _app_description(backend, app) -> dict[str, Any]:
     meta = _app_meta(backend, app)
     versions = [v for (a, _), v in _state(backend)["versions"].items() if a == app.application_name]
@@ -579,82 +535,6 @@ def _app_description(backend, app) -> dict[str, Any]:
     if meta.description:
         out["Description"] = meta.description
     return out
-
-
-def create_application(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        name = self._get_param("ApplicationName")
-        app = backend.create_application(application_name=name)
-        meta = _app_meta(backend, app)
-        meta.description = self._get_param("Description")
-        meta.tags = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
-        return ActionResult({"Application": _app_description(backend, app)})
-
-
-def describe_applications(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        names = self._get_param("ApplicationNames") or []
-        apps = [a for n, a in backend.applications.items() if not names or n in names]
-        return ActionResult({"Applications": [_app_description(backend, a) for a in apps]})
-
-
-def update_application(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        app = _application(backend, self._get_param("ApplicationName"))
-        meta = _app_meta(backend, app)
-        description = self._get_param("Description")
-        if description is not None:
-            meta.description = description or None
-            meta.date_updated = _now()
-        return ActionResult({"Application": _app_description(backend, app)})
-
-
-def delete_application(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        name = self._get_param("ApplicationName")
-        app = _application(backend, name)
-        force = bool(self._get_param("TerminateEnvByForce"))
-        live = [e for e in _state(backend)["envs"] if e.application_name == name and e.status != "Terminated"]
-        if live and not force:
-            raise InvalidParameterValueError(
-                f"Unable to delete application {name} because it has running environments: "
-                + ", ".join(e.environment_name for e in live)
-                + ". Terminate the environments first or use TerminateEnvByForce."
-            )
-        for env in live:
-            env.begin("Terminating", "Terminated", ["terminateEnvironment completed successfully."])
-        for key in [k for k in _state(backend)["versions"] if k[0] == name]:
-            del _state(backend)["versions"][key]
-        _state(backend)["app_meta"].pop(name, None)
-        backend.delete_application(application_name=app.application_name)
-        return EmptyResult()
-
-
-def create_application_version(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        name = self._get_param("ApplicationName")
-        label = self._get_param("VersionLabel")
-        if name not in backend.applications:
-            if self._get_param("AutoCreateApplication"):
-                backend.create_application(application_name=name)
-            else:
-                raise InvalidParameterValueError(f"No Application named '{name}' found.")
-        if (name, label) in _state(backend)["versions"]:
-            raise InvalidParameterValueError(f"Application Version {label} already exists.")
-        bundle = self._get_param("SourceBundle")
-        if bundle:
-            _check_bundle(backend, bundle.get("S3Bucket"), bundle.get("S3Key"))
-            bundle = {"S3Bucket": bundle["S3Bucket"], "S3Key": bundle["S3Key"]}
-        status = "PROCESSING" if self._get_param("Process") else "UNPROCESSED"
-        tags = {t["Key"]: t["Value"] for t in self._get_param("Tags", []) or []}
-        version = ApplicationVersion(backend, name, label, self._get_param("Description"), bundle, status, tags)
-        _state(backend)["versions"][(name, label)] = version
-        return ActionResult({"ApplicationVersion": version.describe()})
 
 
 def _s3_backend(backend):
@@ -674,52 +554,6 @@ def _check_bundle(backend, bucket: str | None, key: str | None) -> None:
         raise InvalidParameterCombination(
             f"Unable to download from S3 location (Bucket: {bucket} Key: {key}). Reason: Not Found"
         )
-
-
-def describe_application_versions(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        name = self._get_param("ApplicationName")
-        labels = self._get_param("VersionLabels") or []
-        versions = [
-            v
-            for (app, label), v in _state(backend)["versions"].items()
-            if (not name or app == name) and (not labels or label in labels)
-        ]
-        versions.sort(key=lambda v: v.date_created, reverse=True)
-        page, token = _paginate(versions, self._get_param("MaxRecords"), self._get_param("NextToken"))
-        result: dict[str, Any] = {"ApplicationVersions": [v.describe() for v in page]}
-        if token:
-            result["NextToken"] = token
-        return ActionResult(result)
-
-
-def delete_application_version(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        name = self._get_param("ApplicationName")
-        label = self._get_param("VersionLabel")
-        _application(backend, name)
-        version = _state(backend)["versions"].get((name, label))
-        if version is None:
-            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
-        users = [
-            e.environment_name
-            for e in _state(backend)["envs"]
-            if e.application_name == name and e.version_label == label and e.status != "Terminated"
-        ]
-        if users:
-            raise InvalidParameterValueError(
-                f"Unable to delete application version '{label}' because it is being used by "
-                f"environment(s): {', '.join(users)}."
-            )
-        if self._get_param("DeleteSourceBundle") and version.source_bundle:
-            s3 = _s3_backend(backend)
-            bundle = version.source_bundle
-            if s3.buckets.get(bundle["S3Bucket"]) is not None:
-                s3.delete_object(bundle["S3Bucket"], bundle["S3Key"])
-        del _state(backend)["versions"][(name, label)]
-        return EmptyResult()
 
 
 def _paginate(items: list, max_records: int | None, token: str | None) -> tuple[list, str | None]:
@@ -772,7 +606,7 @@ def _launch_errors(backend, env: Environment) -> list[str]:
 
 def _profile_errors(backend, settings: list[dict[str, Any]]) -> list[str]:
     """The event for an ``IamInstanceProfile`` setting naming a profile IAM does not show (yet), or []."""
-    from refarch_emulator.extensions import iam
+    from refarch_emulator.extensions.iam import models as iam
 
     for setting in settings:
         if (setting.get("Namespace"), setting.get("OptionName")) != (
@@ -786,246 +620,11 @@ def _profile_errors(backend, settings: list[dict[str, Any]]) -> list[str]:
     return []
 
 
-def create_environment(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        params = {
-            key: self._get_param(key)
-            for key in (
-                "ApplicationName",
-                "EnvironmentName",
-                "Description",
-                "CNAMEPrefix",
-                "Tier",
-                "Tags",
-                "VersionLabel",
-                "OptionSettings",
-            )
-        }
-        app = _application(backend, params["ApplicationName"])
-        name = params["EnvironmentName"]
-        if not name:
-            raise MissingParameter("EnvironmentName is required.")
-        if any(e.environment_name == name and e.status != "Terminated" for e in _state(backend)["envs"]):
-            raise InvalidParameterValueError(f"Environment {name} already exists.")
-        platform = _resolve_platform(
-            backend,
-            self._get_param("SolutionStackName"),
-            self._get_param("PlatformArn"),
-            self._get_param("TemplateName"),
-        )
-        label = params["VersionLabel"]
-        if label and (app.application_name, label) not in _state(backend)["versions"]:
-            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
-        tier = params["Tier"] or {}
-        if tier and tier.get("Name") not in ("WebServer", "Worker"):
-            raise InvalidParameterValueError(f"Invalid tier name: {tier.get('Name')}")
-        if params["CNAMEPrefix"] and tier.get("Name") == "Worker":
-            raise InvalidParameterCombination("Worker tier environments cannot have a CNAME prefix.")
-        env = Environment(backend, app, params, platform)
-        if env.cname and any(e.cname == env.cname and e.status != "Terminated" for e in _state(backend)["envs"]):
-            raise InvalidParameterValueError(f"DNS name ({env.cname}) is not available.")
-        _state(backend)["envs"].append(env)
-        _state(backend)["used_platforms"].add(platform["PlatformArn"])
-        app.environments[name] = env
-        rf_event(backend, env, "INFO", "createEnvironment is starting.")
-        errors = _launch_errors(backend, env)
-        env.begin("Launching", "Ready", [] if errors else [f"Successfully launched environment: {name}"], errors)
-        return ActionResult(env.describe())
-
-
-def describe_environments(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        app_name = self._get_param("ApplicationName")
-        label = self._get_param("VersionLabel")
-        ids = self._get_param("EnvironmentIds") or []
-        names = self._get_param("EnvironmentNames") or []
-        include_deleted = self._get_param("IncludeDeleted")
-        include_deleted = True if include_deleted is None else include_deleted
-        back_to = self._get_param("IncludedDeletedBackTo")
-        oldest = _now() - DELETED_VISIBLE_FOR
-        if back_to is not None:
-            back_to = back_to if back_to.tzinfo else back_to.replace(tzinfo=UTC)
-            oldest = max(oldest, back_to)
-        envs = []
-        for env in _state(backend)["envs"]:
-            if env.status == "Terminated" and (not include_deleted or env.terminated_at < oldest):
-                continue
-            if app_name and env.application_name != app_name:
-                continue
-            if label and env.version_label != label:
-                continue
-            if ids and env.environment_id not in ids:
-                continue
-            if names and env.environment_name not in names:
-                continue
-            envs.append(env)
-        page, token = _paginate(envs, self._get_param("MaxRecords"), self._get_param("NextToken"))
-        result: dict[str, Any] = {"Environments": [e.describe() for e in page]}
-        if token:
-            result["NextToken"] = token
-        return ActionResult(result)
-
-
 def _require_ready(env: Environment) -> None:
     if env.status != "Ready":
         raise InvalidParameterValueError(
             f"Environment named {env.environment_name} is in an invalid state for this operation. Must be Ready."
         )
-
-
-def update_environment(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        env = _find_env(
-            backend,
-            self._get_param("EnvironmentId"),
-            self._get_param("EnvironmentName"),
-            self._get_param("ApplicationName"),
-        )
-        _require_ready(env)
-        label = self._get_param("VersionLabel")
-        if label and (env.application_name, label) not in _state(backend)["versions"]:
-            raise InvalidParameterValueError(f"No Application Version named '{label}' found.")
-        stack, arn = self._get_param("SolutionStackName"), self._get_param("PlatformArn")
-        platform = _resolve_platform(backend, stack, arn, None) if (stack or arn) else env.platform
-        tier = self._get_param("Tier")
-        if tier and tier.get("Name") and tier["Name"] != env.tier["Name"]:
-            raise InvalidParameterValueError(f"Cannot change the tier of environment {env.environment_name}.")
-        settings = self._get_param("OptionSettings") or []
-        removals = self._get_param("OptionsToRemove") or []
-        _validate_options(settings + removals)
-        profile_errors = _profile_errors(backend, settings)
-        if profile_errors:  # AWS rolls the configuration back; only the events say why
-            rf_event(backend, env, "INFO", "Environment update is starting.")
-            env.begin("Updating", "Ready", [], [*profile_errors, "Failed to deploy configuration."])
-            return ActionResult(env.describe())
-        description = self._get_param("Description")
-        if description is not None:
-            env.description = description or None
-        env.platform = platform
-        _state(backend)["used_platforms"].add(platform["PlatformArn"])
-        env.apply_options(settings, removals)
-        if label:
-            env.version_label = label
-            rf_event(backend, env, "INFO", "Environment update is starting.")
-            env.abortable = True
-            env.begin(
-                "Updating",
-                "Ready",
-                [
-                    "New application version was deployed to running EC2 instances.",
-                    "Environment update completed successfully.",
-                ],
-            )
-        else:
-            rf_event(backend, env, "INFO", "Environment update is starting.")
-            env.begin("Updating", "Ready", ["Environment update completed successfully."])
-        return ActionResult(env.describe())
-
-
-def terminate_environment(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
-        if env.status not in ("Ready", "Launching"):
-            _require_ready(env)
-        rf_event(backend, env, "INFO", "terminateEnvironment is starting.")
-        env.abortable = False
-        env.begin("Terminating", "Terminated", ["terminateEnvironment completed successfully."])
-        return ActionResult(env.describe())
-
-
-def describe_events(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        filters = {
-            "ApplicationName": self._get_param("ApplicationName"),
-            "VersionLabel": self._get_param("VersionLabel"),
-            "EnvironmentName": self._get_param("EnvironmentName"),
-            "_request_id": self._get_param("RequestId"),
-            "_env_id": self._get_param("EnvironmentId"),
-        }
-        severity = self._get_param("Severity")
-        start, end = self._get_param("StartTime"), self._get_param("EndTime")
-        start = start.replace(tzinfo=start.tzinfo or UTC) if start else None
-        end = end.replace(tzinfo=end.tzinfo or UTC) if end else None
-        events = []
-        for event in reversed(_state(backend)["events"]):
-            if any(v and event.get(k) != v for k, v in filters.items()):
-                continue
-            if severity and SEVERITIES.index(event["Severity"]) < SEVERITIES.index(severity):
-                continue
-            if start and event["EventDate"] < start:
-                continue
-            if end and event["EventDate"] >= end:
-                continue
-            events.append({k: v for k, v in event.items() if not k.startswith("_")})
-        page, token = _paginate(events, self._get_param("MaxRecords"), self._get_param("NextToken"))
-        result: dict[str, Any] = {"Events": page}
-        if token:
-            result["NextToken"] = token
-        return ActionResult(result)
-
-
-def describe_configuration_settings(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        app = _application(backend, self._get_param("ApplicationName"))
-        template = self._get_param("TemplateName")
-        if template:
-            raise InvalidParameterValueError(f"No Configuration Template named '{template}' found.")
-        env = _find_env(backend, None, self._get_param("EnvironmentName"), app.application_name)
-        setting = {
-            "SolutionStackName": env.platform["SolutionStackName"],
-            "PlatformArn": env.platform["PlatformArn"],
-            "ApplicationName": env.application_name,
-            "EnvironmentName": env.environment_name,
-            "DeploymentStatus": "deployed",
-            "DateCreated": env.date_created,
-            "DateUpdated": env.date_updated,
-            "OptionSettings": env.option_settings(),
-        }
-        if env.description:
-            setting["Description"] = env.description
-        return ActionResult({"ConfigurationSettings": [setting]})
-
-
-def describe_environment_health(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
-        return ActionResult(
-            {
-                "EnvironmentName": env.environment_name,
-                "HealthStatus": env.health_status,
-                "Status": env.status,
-                "Color": env.health,
-                "Causes": list(env.causes),
-                "RefreshedAt": _now(),
-            }
-        )
-
-
-def describe_environment_resources(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        env = _find_env(backend, self._get_param("EnvironmentId"), self._get_param("EnvironmentName"))
-        # The emulator launches no instances, load balancers or groups for an environment.
-        empty: dict[str, Any] = {
-            k: []
-            for k in (
-                "AutoScalingGroups",
-                "Instances",
-                "LaunchConfigurations",
-                "LaunchTemplates",
-                "LoadBalancers",
-                "Triggers",
-                "Queues",
-            )
-        }
-        return ActionResult({"EnvironmentResources": {"EnvironmentName": env.environment_name, **empty}})
 
 
 _SUMMARY_KEYS = (
@@ -1044,20 +643,6 @@ _SUMMARY_KEYS = (
 )
 
 
-def list_platform_versions(self) -> ActionResult:
-    backend = self.elasticbeanstalk_backend
-    filters = self._get_param("Filters") or []
-    found = [p for p in _platforms(backend.region_name) if all(_filter_matches(p, f) for f in filters)]
-    page, token = _paginate(found, self._get_param("MaxRecords"), self._get_param("NextToken"))
-    summaries = [{k: p[k] for k in _SUMMARY_KEYS if p.get(k) is not None} for p in page]
-    result: dict[str, Any] = {"PlatformSummaryList": summaries}
-    if token:
-        result["NextToken"] = token
-    return ActionResult(result)
-
-
-# ListPlatformBranches: attributes and operators as the API reference lists them; LifecycleState values
-# are given in lower case (beta | supported | deprecated | retired) and answered capitalised.
 _BRANCH_FILTERS = {
     "BranchName": ("=", "!=", "begins_with", "ends_with", "contains", "in", "not_in"),
     "LifecycleState": ("=", "!=", "in", "not_in"),
@@ -1093,60 +678,13 @@ def _branch_matches(branch: dict[str, Any], flt: dict[str, Any]) -> bool:
     return any(tests[operator](v) for v in values)
 
 
-def list_platform_branches(self) -> ActionResult:
-    filters = self._get_param("Filters") or []
-    if len(filters) > 10:
-        raise InvalidParameterValueError("At most 10 filters may be given.")
-    found = [b for b in _branches() if all(_branch_matches(b, f) for f in filters)]
-    page, token = _paginate(found, self._get_param("MaxRecords"), self._get_param("NextToken"))
-    result: dict[str, Any] = {"PlatformBranchSummaryList": page}
-    if token:
-        result["NextToken"] = token
-    return ActionResult(result)
-
-
-def list_available_solution_stacks(self) -> ActionResult:
-    """Only the current version of each branch that is not retired, as AWS lists them."""
-    current = [p for p in _platforms(self.elasticbeanstalk_backend.region_name) if p["_current"]]
-    return ActionResult(
-        {
-            "SolutionStacks": [p["SolutionStackName"] for p in current],
-            "SolutionStackDetails": [
-                {"SolutionStackName": p["SolutionStackName"], "PermittedFileTypes": ["zip"]} for p in current
-            ],
-        }
-    )
-
-
-def describe_platform_version(self) -> ActionResult:
-    backend = self.elasticbeanstalk_backend
-    arn = self._get_param("PlatformArn")
-    platform = _platform_by(backend.region_name, "PlatformArn", arn)
-    if platform is None:
-        raise InvalidParameterValueError(f"No Platform named '{arn}' found.")
-    description = {
-        k: v for k, v in platform.items() if v is not None and k != "ProgrammingLanguageName" and not k.startswith("_")
-    }
-    language = platform["ProgrammingLanguageName"]
-    description["ProgrammingLanguages"] = [{"Name": language}] if language else []
-    return ActionResult({"PlatformDescription": description})
-
-
-def check_dns_availability(self) -> ActionResult:
-    with _LOCK:
-        backend = _backend(self)
-        cname = f"{self._get_param('CNAMEPrefix')}.{backend.region_name}.elasticbeanstalk.com"
-        taken = any(e.cname == cname and e.status != "Terminated" for e in _state(backend)["envs"])
-        return ActionResult({"Available": not taken, "FullyQualifiedCNAME": cname})
-
-
 def deploy_version(
     account: str, region: str, application: str, environment: str, bundle: dict[str, str], label: str
 ) -> tuple[float | None, str | None]:
     """What CodePipeline's Elastic Beanstalk deploy action does: an application version from the input
     artifact, then an environment update to it. (seconds until the environment is Ready, None) or
     (None, why it failed)."""
-    with _LOCK:
+    with LOCK:
         backend = eb_models.eb_backends[account][region]
         _tick(backend)
         if application not in backend.applications:
@@ -1160,7 +698,7 @@ def deploy_version(
         version = ApplicationVersion(backend, application, label, None, bundle, "UNPROCESSED", {})
         _state(backend)["versions"][(application, label)] = version
         env.version_label, env.abortable = label, True
-        rf_event(backend, env, "INFO", "Environment update is starting.")
+        record_event(backend, env, "INFO", "Environment update is starting.")
         seconds = env.begin(
             "Updating",
             "Ready",
@@ -1172,93 +710,7 @@ def deploy_version(
         return seconds, None
 
 
-RESPONSE_METHODS = (
-    create_application,
-    describe_applications,
-    update_application,
-    delete_application,
-    create_application_version,
-    describe_application_versions,
-    delete_application_version,
-    create_environment,
-    describe_environments,
-    update_environment,
-    terminate_environment,
-    describe_events,
-    describe_configuration_settings,
-    describe_environment_health,
-    describe_environment_resources,
-    list_platform_versions,
-    list_platform_branches,
-    list_available_solution_stacks,
-    describe_platform_version,
-    check_dns_availability,
-)
-
-
-# ------------------------------------------------------------------------------ test-only hook
-
-
-def _release_hook(environ: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """``POST /refarch-emulator/elasticbeanstalk/platforms/<branch>/<version>`` (branch URL-encoded):
-    AWS releases ``version`` on the branch, which becomes its Recommended one. Test-only, never on AWS."""
-    from urllib.parse import unquote
-
-    match = RELEASE_PATH.match(environ.get("PATH_INFO", ""))
-    if match is None or environ.get("REQUEST_METHOD") != "POST":
-        return None
-    branch = unquote(match["branch"])
-    if not any(branch == f"{runtime} running on 64bit {os_name}" for _, runtime, os_name, *_ in CATALOGUE):
-        return "404 Not Found", {"message": f"no platform branch {branch}"}
-    with _LOCK:
-        if (
-            _platform_by(
-                "us-east-1", "PlatformArn", f"arn:aws:elasticbeanstalk:us-east-1::platform/{branch}/{match['version']}"
-            )
-            is None
-        ):
-            _RELEASES.setdefault(branch, []).append(match["version"])
-    return "200 OK", {"PlatformBranchName": branch, "PlatformVersion": match["version"]}
-
-
-def _wrap_dispatcher() -> None:
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-
-    original = DomainDispatcherApplication.__call__
-    if getattr(original, "_refarch_eb_releases", False):
-        return
-
-    def __call__(self, environ, start_response):
-        answer = _release_hook(environ)
-        if answer is None:
-            return original(self, environ, start_response)
-        status, body = answer
-        start_response(status, [("Content-Type", "application/json")])
-        return [json.dumps(body).encode()]
-
-    __call__._refarch_eb_releases = True  # type: ignore[attr-defined]
-    DomainDispatcherApplication.__call__ = __call__
-
-
-def _reset(self) -> None:
+def reset(original, self) -> None:
+    """``/moto-api/reset`` (MotoAPIBackend.reset) forgets the platform versions released since."""
     _RELEASES.clear()
-    _originals["reset"](self)
-
-
-_originals: dict[str, Any] = {}
-
-
-def install() -> None:
-    # /moto-api/reset goes through MotoAPIBackend.reset whether or not an EB backend exists yet.
-    from moto.moto_api._internal.models import MotoAPIBackend
-
-    _wrap_dispatcher()
-    if "reset" not in _originals:
-        _originals["reset"] = MotoAPIBackend.reset
-        MotoAPIBackend.reset = _reset
-    for method in RESPONSE_METHODS:
-        setattr(eb_responses.EBResponse, method.__name__, method)
-    eb_models.EBBackend.rf_event = rf_event
-    eb_models.EBBackend.update_tags_for_resource = update_tags_for_resource
-    eb_models.EBBackend.list_tags_for_resource = list_tags_for_resource
-    eb_models.EBBackend.iter_tagged_resources = iter_tagged_resources
+    original(self)
