@@ -18,7 +18,12 @@ import zipfile
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates, retry_while
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, logs, ownership, runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import (
+    retry_until_role_propagates,
+    retry_while,
+    wait_for,
+)
 
 # Lambda refuses an update while the previous one is in progress (ResourceConflictException).
 EXTRA_RETRY_CODES = ["ResourceConflictException", "TooManyRequestsException"]
@@ -116,6 +121,32 @@ def build_desired(params, sha256, tags):
     desired["code_sha256"] = sha256
     desired["tags"] = tags
     return desired
+
+
+# UpdateFunctionConfiguration argument -> the normalized key it changes (``changed_keys``)
+UPDATE_KEYS = dict((api_key, key) for key, api_key in CONFIG_KEYS.items())
+UPDATE_KEYS["Environment"] = "environment"
+
+
+def validate_function(params):
+    """Messages naming each bad parameter; no API call."""
+    problems = []
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", params["name"]):
+        problems.append("name: %r must be 1-64 letters, digits, hyphens or underscores" % params["name"])
+    if params.get("timeout") is not None and not 1 <= params["timeout"] <= 900:
+        problems.append("timeout must be between 1 and 900 seconds")
+    if params.get("memory_size") is not None and not 128 <= params["memory_size"] <= 10240:
+        problems.append("memory_size must be between 128 and 10240 MB")
+    problems.append(logs.check_retention("log_retention_days", params.get("log_retention_days")))
+    return [p for p in problems if p]
+
+
+def predicted(desired, current):
+    """The function after ``desired`` is applied: every value set replaces the current one whole
+    (the environment too: variables not listed are removed)."""
+    after = dict(current or {})
+    after.update((key, value) for key, value in desired.items() if value is not None)
+    return after
 
 
 def configuration_updates(desired, current):
@@ -231,6 +262,119 @@ def delete_function(client, name):
         pass
 
 
+# --------------------------------------------------------------------------- functions: on the runner
+
+
+class FunctionService(runner.Service):
+    """The function of a ``lambda_function`` task, its code compared by the package's SHA-256; with
+    ``log_retention_days`` (and always with ``state=absent``) its log group as a companion, kept
+    before the function (Lambda would create it untagged) and deleted after it."""
+
+    kind = "Lambda function"
+    result_key = "function"
+    client_names = ("lambda",)
+    extra_error_codes = {"lambda": EXTRA_RETRY_CODES}
+    waits = True
+
+    validate = staticmethod(validate_function)
+
+    def companions(self):
+        params = self.params
+        group = logs.LogGroupService(self.clients, params, logs.lambda_log_group_name(self.name()))
+        if params["state"] == "absent":
+            return (), (group,)
+        return ((group,) if params.get("log_retention_days") is not None else ()), ()
+
+    def read(self):
+        return get_function(self.client, self.name())
+
+    def load_package(self):
+        params = self.params
+        try:
+            if params["source_files"]:
+                return build_zip(read_sources(params["source_files"]))
+            with open(params["zip_file"], "rb") as handle:
+                return handle.read()
+        except (OSError, ValueError) as e:
+            raise runner.Refused("cannot read the function's code: %s" % e) from e
+
+    def desired(self, current, tags):
+        params = dict(self.params)
+        if params.get("environment") is not None:
+            params["environment"] = dict((str(k), str(v)) for k, v in params["environment"].items())
+        self.package = self.load_package()
+        return build_desired(params, code_sha256(self.package), tags)
+
+    def plan(self, desired, current):
+        self.updates = configuration_updates(desired, current)
+        changes = [UPDATE_KEYS[api_key] for api_key in self.updates]
+        if desired["code_sha256"] != current["code_sha256"]:
+            changes.append("code_sha256")
+        return sorted(changes)
+
+    def predict(self, desired, current):
+        if current is None:
+            return diffing.drop_none(predicted(desired, dict(function_name=self.name())))
+        return predicted(desired, current)
+
+    def create(self, desired):
+        arguments = create_arguments(self.name(), desired, self.package)
+        return normalize_function(create_function(self.client, arguments), desired["tags"])
+
+    def update(self, desired, current, changes, tag_changes):
+        name, timeout = self.name(), self.params["wait_timeout"]
+        if self.updates:
+            self.wait(current, timeout)  # an update in progress from elsewhere
+            update_configuration(self.client, name, self.updates)
+        if "code_sha256" in changes:
+            if self.updates:
+                self.wait(None, timeout)  # Lambda takes one update at a time
+            update_code(self.client, name, self.package)
+        update_tags(self.client, current["function_arn"], tag_changes.set, tag_changes.remove)
+        return get_function(self.client, name)
+
+    def wait(self, resource, timeout):
+        """Until the function is Active with its last update Successful (no call when it already is)."""
+        if function_ready(resource) or not self.params["wait"]:
+            return resource
+        return wait_for(
+            lambda: get_function(self.client, self.name()),
+            function_ready,
+            timeout,
+            "function %s to be Active with its last update Successful" % self.name(),
+            delay=2,
+            failed=function_failed,
+        )
+
+    def delete(self, current):
+        delete_function(self.client, self.name())
+
+
+class FunctionsInfo(runner.InfoService):
+    """The functions a ``lambda_function_info`` task lists, each with its event source mappings."""
+
+    kind = "Lambda functions"
+    result_key = "functions"
+    client_names = ("lambda",)
+
+    def with_mappings(self, function):
+        if function is not None:
+            function["event_source_mappings"] = list_mappings(self.client, function["function_name"])
+        return function
+
+    def by_name(self, name):
+        return self.with_mappings(get_function(self.client, name))
+
+    def list_all(self):
+        """ListFunctions has no tags: each function's are read, and only a match's mappings."""
+        functions = []
+        for configuration in list_functions(self.client):
+            tags = function_tags(self.client, configuration["FunctionArn"])
+            if tags is not None and runner.matches_filter(dict(tags=tags), self.params):
+                functions.append(self.with_mappings(normalize_function(configuration, tags)))
+        return functions
+
+
 # --------------------------------------------------------------------------- event source mappings: pure
 
 
@@ -278,6 +422,16 @@ def validate_mapping(params):
     if not re.match(r"arn:aws[a-z-]*:sqs:", str(params.get("event_source_arn", ""))):
         problems.append("event_source_arn must be an SQS queue ARN")
     return "; ".join(problems) or None
+
+
+# Create/UpdateEventSourceMapping argument -> the normalized key it sets (``changed_keys``)
+MAPPING_KEYS = dict(
+    Enabled="enabled",
+    BatchSize="batch_size",
+    MaximumBatchingWindowInSeconds="maximum_batching_window_in_seconds",
+    FunctionResponseTypes="report_batch_item_failures",
+    ScalingConfig="maximum_concurrency",
+)
 
 
 def mapping_arguments(desired, current=None):
@@ -369,3 +523,96 @@ def delete_mapping(client, uuid, sleep=time.sleep, clock=time.monotonic):
         _while_mapping_busy(lambda: client.delete_event_source_mapping(UUID=uuid, aws_retry=True), sleep, clock)
     except is_boto3_error_code("ResourceNotFoundException"):
         pass
+
+
+# --------------------------------------------------------------------------- event source mappings: on the runner
+
+
+class MappingService(runner.Service):
+    """The mapping of an ``lambda_event_source_mapping`` task, identified by function and queue (AWS
+    allows one per pair), not by its UUID. It has no tags: it is ours when its function is."""
+
+    kind = "event source mapping of function"
+    result_key = "mapping"
+    client_names = ("lambda",)
+    extra_error_codes = {"lambda": EXTRA_RETRY_CODES}
+    waits = True
+    tagged = False
+    takes_tags = False
+
+    def __init__(self, clients, params):
+        super(MappingService, self).__init__(clients, params)
+        self.function = False  # not read yet
+
+    @staticmethod
+    def validate(params):
+        message = validate_mapping(params)
+        return [message] if message else []
+
+    def name(self):
+        return self.params["function_name"]
+
+    def the_function(self):
+        if self.function is False:
+            self.function = get_function(self.client, self.name())
+        return self.function
+
+    def refusal(self, current, deployment):
+        """The mapping is ours when its function is (or is gone)."""
+        function = self.the_function()
+        if function is not None and not ownership.is_owned(function["tags"], deployment):
+            return ownership.not_ours_message("Lambda function", self.name(), deployment) + (
+                " (and so are its event source mappings)"
+            )
+        return None
+
+    def read(self):
+        found = list_mappings(self.client, self.name(), self.params["event_source_arn"])
+        return found[0] if found else None
+
+    def desired(self, current, tags):
+        refusal = self.refusal(None, self.params["deployment"]) if current is None else None
+        if refusal:  # a new mapping too: its function must be ours
+            raise runner.Refused(refusal)
+        return build_desired_mapping(self.params)
+
+    def plan(self, desired, current):
+        self.arguments = mapping_arguments(desired, current)
+        return sorted(MAPPING_KEYS[argument] for argument in self.arguments)
+
+    def predict(self, desired, current):
+        # A new mapping's function may itself be created by this (check-mode) run.
+        return diffing.merged(current, desired) if current else diffing.drop_none(desired)
+
+    def create(self, desired):
+        if self.the_function() is None:
+            raise runner.Refused("function %s does not exist" % self.name())
+        return create_mapping(self.client, self.name(), desired)
+
+    def update(self, desired, current, changes, tag_changes):
+        self.wait(current, self.params["wait_timeout"])  # busy with an earlier change
+        return update_mapping(self.client, current["uuid"], self.arguments)
+
+    def wait(self, resource, timeout):
+        """Until the mapping is Enabled or Disabled (no call when it already is)."""
+        if mapping_settled(resource) or not self.params["wait"]:
+            return resource
+        return wait_for(
+            lambda: get_mapping(self.client, resource["uuid"]),
+            mapping_settled,
+            timeout,
+            "event source mapping %s to be Enabled or Disabled" % resource["uuid"],
+            delay=2,
+        )
+
+    def delete(self, current):
+        delete_mapping(self.client, current["uuid"])
+
+    def wait_deleted(self, resource, timeout):
+        wait_for(
+            lambda: get_mapping(self.client, resource["uuid"]),
+            lambda mapping: mapping is None,
+            timeout,
+            "event source mapping %s to be deleted" % resource["uuid"],
+            delay=2,
+        )

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
 
-from ansible_collections.refarch.aws.plugins.module_utils import ownership
+from ansible_collections.refarch.aws.plugins.module_utils import ownership, runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import paginate
 
 # The values PutRetentionPolicy accepts.
@@ -48,32 +48,6 @@ def check_retention(name, days):
     return None
 
 
-def plan_log_group(current, retention_days, tags, purge_tags):
-    """What the log group needs: ``create``, ``retention`` (days to set, or None) and tag changes.
-    ``current`` is :func:`get_log_group`'s result or None. An untagged group of the resource's own
-    name is the one AWS created for it: it gets our tags, like any tag difference."""
-    if current is None:
-        return dict(create=True, retention=retention_days, tags_set=dict(tags), tags_remove=[])
-    to_set, to_remove = ownership.tag_changes(current["tags"], tags, purge_tags)
-    retention = retention_days if current.get("retention_in_days") != retention_days else None
-    return dict(create=False, retention=retention, tags_set=to_set, tags_remove=to_remove)
-
-
-def has_changes(plan):
-    return bool(plan["create"] or plan["retention"] is not None or plan["tags_set"] or plan["tags_remove"])
-
-
-def predicted(name, current, plan):
-    """The log group after ``plan`` (for check mode and diff)."""
-    after = dict(current or dict(name=name))
-    if plan["retention"] is not None:
-        after["retention_in_days"] = plan["retention"]
-    tags = dict((k, v) for k, v in (after.get("tags") or {}).items() if k not in plan["tags_remove"])
-    tags.update(plan["tags_set"])
-    after["tags"] = tags
-    return after
-
-
 def get_log_group(client, name):
     """The log group ``name`` with its retention and tags, or None."""
     for group in paginate(client, "describe_log_groups", logGroupNamePrefix=name).get("logGroups", []):
@@ -106,3 +80,52 @@ def delete_log_group(client, name):
         client.delete_log_group(logGroupName=name, aws_retry=True)
     except is_boto3_error_code("ResourceNotFoundException"):
         pass
+
+
+class LogGroupService(runner.Service):
+    """The log group a service would create for a resource of ours (``/aws/lambda/<function>``), as
+    that resource's companion: kept with ``log_retention_days`` and the resource's tags. An untagged
+    group of its name is the one the service created: it is taken over (tagged), and with
+    ``state=absent`` left alone, as is a group of another deployment."""
+
+    kind = "log group"
+    result_key = "log_group"
+    client_names = ("logs",)
+
+    def __init__(self, clients, params, group_name):
+        super(LogGroupService, self).__init__(clients, params)
+        self.group_name = group_name
+
+    def name(self):
+        return self.group_name
+
+    def refusal(self, current, deployment):
+        if current["tags"].get(ownership.OWNERSHIP_TAG_KEY) in (None, deployment):
+            return None  # ours, or the service's own (untagged): taken over
+        return ownership.not_ours_message(self.kind, self.name(), deployment)
+
+    def used_as_is(self, current):
+        return self.params["state"] == "absent" and not ownership.is_owned(current["tags"], self.params["deployment"])
+
+    def read(self):
+        return get_log_group(self.client, self.name())
+
+    def desired(self, current, tags):
+        return dict(name=self.name(), retention_in_days=self.params["log_retention_days"], tags=tags)
+
+    def predict(self, desired, current):
+        return dict(current or {}, **desired)
+
+    def create(self, desired):
+        plan = dict(create=True, retention=desired["retention_in_days"], tags_set=desired["tags"], tags_remove=[])
+        apply_plan(self.client, self.name(), None, plan)
+        return dict(desired)
+
+    def update(self, desired, current, changes, tag_changes):
+        retention = desired["retention_in_days"] if "retention_in_days" in changes else None
+        plan = dict(create=False, retention=retention, tags_set=tag_changes.set, tags_remove=tag_changes.remove)
+        apply_plan(self.client, self.name(), current, plan)
+        return dict(current, **desired)
+
+    def delete(self, current):
+        delete_log_group(self.client, self.name())

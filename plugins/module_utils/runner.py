@@ -77,6 +77,9 @@ class Service(object):
     # its target group): the service checks each part's ownership (refusal), and plans and applies the
     # parts' tags itself; the runner neither compares nor predicts a ``tags`` key (tag_changes is None).
     tagged = True
+    # False: the module takes no tags at all (an event source mapping, which is ours when its function
+    # is), only ``deployment``; refusal() says whose the resource is.
+    takes_tags = True
 
     def __init__(self, clients, params):
         self.clients = clients
@@ -123,6 +126,14 @@ class Service(object):
         ``state=absent`` the runner makes no delete call and reports no change, but still waits
         (``wait_deleted``) until it is gone."""
         return False
+
+    def companions(self):
+        """Further resources the task manages along with this one, each a service of its own
+        ``result_key`` (a queue's dead-letter queue, a function's log group): ``(first, then)``, the
+        services planned and applied before this one and after it. With any, every one is read,
+        checked and planned before anything changes, and the result, ``changed_keys`` and ``diff``
+        are keyed by result key (see :func:`execute_together`)."""
+        return (), ()
 
     def used_as_is(self, current):
         """True when the existing ``current`` is only used, whoever owns it: the runner returns it
@@ -272,8 +283,11 @@ def apply_step(step, params, check_mode):
     return after
 
 
-def execute(service, params, check_mode):
+def execute(service, params, check_mode, working_on=None):
     """The runner proper: returns the module result (``diff`` included) or raises :class:`Refused`."""
+    first, then = service.companions()
+    if first or then:
+        return execute_together([*first, service, *then], check_mode, working_on)
     step = plan_step(service, params, check_mode)
     after = apply_step(step, params, check_mode)
     before = None if step.deleting else step.current  # a deletion AWS was already making is not this run's
@@ -283,11 +297,9 @@ def execute(service, params, check_mode):
     return result
 
 
-def execute_many(service_class, services, check_mode, working_on=None):
-    """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
-    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
-    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
-    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
+def plan_and_apply(services, check_mode, working_on=None):
+    """Every service read, checked and planned, then each applied in turn: a refusal leaves all the
+    resources as they were. The steps, each with its ``after``."""
     working_on = [] if working_on is None else working_on
     steps = []
     for service in services:
@@ -296,6 +308,34 @@ def execute_many(service_class, services, check_mode, working_on=None):
     for step in steps:
         working_on.append(step.service)
         step.after = apply_step(step, step.service.params, check_mode)
+    return steps
+
+
+def execute_together(services, check_mode, working_on=None):
+    """A resource and its companions (:meth:`Service.companions`), in the order given: planned all
+    before any is applied. Each resource is returned under its service's ``result_key``;
+    ``changed_keys`` and the ``diff`` are keyed the same way."""
+    steps = plan_and_apply(services, check_mode, working_on)
+    result = dict(
+        changed=any(step.changed for step in steps),
+        changed_keys=dict((step.service.result_key, step.changes) for step in steps),
+        diff=diffing.diff_result(
+            dict((step.service.result_key, (None if step.deleting else step.current) or {}) for step in steps),
+            dict((step.service.result_key, step.after or {}) for step in steps),
+        ),
+    )
+    for step in steps:
+        result.update(step.service.result_of(step.after))
+        result.update(step.service.extra_result)
+    return result
+
+
+def execute_many(service_class, services, check_mode, working_on=None):
+    """Several resources of one kind in one task (``Service.many_key``): every one is read, checked and
+    planned before anything changes, so a refusal leaves all of them as they were; then each is applied
+    and ``service_class.finish`` does what needs all of them. Results, changed keys and the diff are
+    keyed by name. ``working_on`` (a list) gets each service as it is worked on, for error messages."""
+    steps = plan_and_apply(services, check_mode, working_on)
     before = dict((step.service.name(), (None if step.deleting else step.current) or {}) for step in steps)
     after = dict((step.service.name(), step.after or {}) for step in steps)
     result = dict(
@@ -324,7 +364,7 @@ class Clients(dict):
 
 def argument_spec_for(service_class, options):
     spec = dict(options)
-    spec.update(TAGS_ARGUMENT_SPEC)
+    spec.update(TAGS_ARGUMENT_SPEC if service_class.takes_tags else dict(deployment=TAGS_ARGUMENT_SPEC["deployment"]))
     if service_class.waits:
         spec.update(WAIT_ARGUMENT_SPEC)
     return spec
@@ -346,14 +386,14 @@ def run(service_class, options, **module_kwargs):
             result = execute_many(service_class, services, module.check_mode, working_on)
         else:
             working_on.append(service_class(clients, module.params))
-            result = execute(working_on[0], module.params, module.check_mode)
+            result = execute(working_on[0], module.params, module.check_mode, working_on)
     except Refused as e:
         module.fail_json(msg=str(e))
     except WaitTimeout as e:
         module.fail_json(msg=str(e))
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        what = working_on[-1].name() if working_on else "(reading)"
-        module.fail_json_aws(e, msg="%s %s" % (service_class.kind, what))
+        what = (working_on[-1].kind, working_on[-1].name()) if working_on else (service_class.kind, "(reading)")
+        module.fail_json_aws(e, msg="%s %s" % what)
     if not module._diff:
         result.pop("diff")
     for warning in result.pop("warnings", []):

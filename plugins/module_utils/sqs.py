@@ -12,7 +12,9 @@ import re
 import time
 
 from ansible_collections.amazon.aws.plugins.module_utils.botocore import is_boto3_error_code
-from ansible_collections.refarch.aws.plugins.module_utils.client import retry_while, wait_for
+
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, runner
+from ansible_collections.refarch.aws.plugins.module_utils.client import caller_identity, retry_while, wait_for
 
 # SQS speaks the JSON protocol with query-compatible error codes: boto3 reports the query code (from
 # the x-amzn-query-error header) when AWS sends it, else the JSON shape name. Both are listed.
@@ -124,6 +126,11 @@ def validate(params):
         if receives is not None and not 1 <= int(receives) <= 1000:
             problems.append("dead_letter_queue.max_receive_count must be between 1 and 1000")
     return "; ".join(problems) or None
+
+
+# SQS attribute name -> the normalized key it sets (``changed_keys``)
+ATTRIBUTE_KEYS = dict((attribute, key) for key, attribute in INT_ATTRIBUTES.items())
+ATTRIBUTE_KEYS.update(KmsMasterKeyId="encryption", SqsManagedSseEnabled="encryption", RedrivePolicy="redrive_policy")
 
 
 def attributes_to_set(desired, current):
@@ -310,3 +317,114 @@ def wait_until_deleted(client, name, timeout=DELETE_SECONDS, sleep=time.sleep, c
         sleep=sleep,
         clock=clock,
     )
+
+
+# --------------------------------------------------------------------------- on the runner
+
+
+class QueueService(runner.Service):
+    """The queue of an ``sqs_queue`` task and, with ``dead_letter_queue``, its dead-letter queue as a
+    companion: created or updated first (the queue's redrive names it), deleted after the queue.
+
+    A deleted queue is waited for until it no longer answers (AWS takes up to 60 s); when both go,
+    the dead-letter queue's delete waits for both, so the two waits overlap."""
+
+    kind = "SQS queue"
+    result_key = "queue"
+    client_names = ("sqs",)
+
+    def __init__(self, clients, params, queue=None):
+        super(QueueService, self).__init__(clients, params)
+        self.queue = queue  # set on a dead-letter queue: the queue whose redrive points at it
+        self.current = None
+        self.predicted_arn = None
+        self.deleted = queue.deleted if queue else []  # names whose deletion is not waited for yet
+        self.dead_letter = None
+        if queue is None and dead_letter_queue_params(params):
+            self.dead_letter = QueueService(clients, dead_letter_queue_params(params), queue=self)
+            self.dead_letter.result_key = "dead_letter_queue"
+
+    @staticmethod
+    def validate(params):
+        messages = [validate(params)]
+        dead_letter = dead_letter_queue_params(params)
+        if dead_letter:
+            message = validate(dead_letter)
+            messages.append(message and "dead_letter_queue: " + message)
+        return [m for m in messages if m]
+
+    def companions(self):
+        if self.dead_letter is None:
+            return (), ()
+        if self.params["state"] == "absent":
+            return (), (self.dead_letter,)
+        return (self.dead_letter,), ()
+
+    def read(self):
+        self.current = get_queue(self.client, self.name())
+        return self.current
+
+    def arn(self):
+        """The queue's ARN: its own when it exists, else the one it will have."""
+        return (self.current or {}).get("arn") or self.predicted_arn
+
+    def arn_to_be(self):
+        """The ARN the queue will have (policies and the redrive of a check-mode run need it): from a
+        queue of this task that exists, else from the caller's account (sts:GetCallerIdentity)."""
+        known = [q.arn() for q in (self.queue, self.dead_letter) if q is not None and q.arn()]
+        if known:
+            return known[0].rsplit(":", 1)[0] + ":" + self.name()
+        caller = caller_identity(self.clients["sts"])
+        return queue_arn(caller["partition"], self.client.meta.region_name, caller["account"], self.name())
+
+    def desired(self, current, tags):
+        params = self.params
+        if self.dead_letter is not None:  # planned first: its ARN is known or predicted
+            params = with_redrive_to(params, self.dead_letter.arn())
+        return build_desired(params, tags)
+
+    def plan(self, desired, current):
+        self.attributes = attributes_to_set(desired, current)
+        return sorted(set(ATTRIBUTE_KEYS[attribute] for attribute in self.attributes))
+
+    def predict(self, desired, current):
+        if current is not None:
+            return predicted(desired, current, desired["tags"])
+        self.predicted_arn = self.arn_to_be()
+        after = diffing.drop_none(predicted(desired, None, desired["tags"]))
+        after.update(name=self.name(), arn=self.predicted_arn)
+        return after
+
+    def create(self, desired):
+        url = create_queue(self.client, self.name(), attributes_to_set(desired, None), desired["tags"])
+        return describe_new_queue(self.client, url)
+
+    def update(self, desired, current, changes, tag_changes):
+        if self.attributes:
+            set_attributes(self.client, current["url"], self.attributes)
+        update_tags(self.client, current["url"], tag_changes.set, tag_changes.remove)
+        return describe_queue(self.client, current["url"])
+
+    def delete(self, current):
+        delete_queue(self.client, current["url"])
+        self.deleted.append(self.name())
+        if self.dead_letter is not None and self.dead_letter.current is not None:
+            return  # the dead-letter queue is deleted next and waits for both
+        # Only once AWS no longer answers is the queue no leftover, and only then does a deploy that
+        # follows create a queue of its own instead of finding this one still answering.
+        while self.deleted:
+            wait_until_deleted(self.client, self.deleted.pop(0))
+
+
+class QueuesInfo(runner.InfoService):
+    """The queues an ``sqs_queue_info`` task lists."""
+
+    kind = "SQS queues"
+    result_key = "queues"
+    client_names = ("sqs",)
+
+    def by_name(self, name):
+        return get_queue(self.client, name)
+
+    def list_all(self):
+        return list_queues(self.client)

@@ -17,6 +17,7 @@ from ansible_collections.amazon.aws.plugins.module_utils.tagging import (
     boto3_tag_list_to_ansible_dict,
 )
 
+from ansible_collections.refarch.aws.plugins.module_utils import diffing, runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_until_role_propagates
 from ansible_collections.refarch.aws.plugins.module_utils.diffing import normalized_json
 
@@ -147,6 +148,33 @@ def update_arguments(desired, current):
     return arguments
 
 
+# UpdateStateMachine argument -> the normalized key it changes (``changed_keys``)
+ARGUMENT_KEYS = dict(
+    definition="definition", roleArn="role_arn", loggingConfiguration="logging", tracingConfiguration="tracing"
+)
+
+
+def check_input(params):
+    """Messages naming each bad parameter (the Amazon States Language basics included); no API call."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", params["name"]):
+        return ["name: %r must be 1-80 letters, digits, hyphens or underscores" % params["name"]]
+    if params["state"] == "absent":
+        return []
+    messages = []
+    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
+        messages.append("role_arn: %r is not an IAM role ARN" % params["role_arn"])
+    try:
+        message = validate_definition(parse_definition(params["definition"]))
+    except ValueError as e:
+        message = str(e)
+    if message:
+        messages.append("definition: %s" % message)
+    logging = params["logging"]
+    if logging and logging["level"] != "OFF" and not logging.get("log_group_arn"):
+        messages.append("logging.log_group_arn is required when logging.level is not OFF")
+    return messages
+
+
 def create_arguments(desired):
     arguments = dict(
         name=desired["name"],
@@ -248,6 +276,66 @@ def delete_state_machine(client, arn):
         client.delete_state_machine(stateMachineArn=arn, aws_retry=True)
     except is_boto3_error_code(NOT_FOUND_CODES):
         pass
+
+
+class StateMachineService(runner.Service):
+    """The state machine of a ``stepfunctions_state_machine`` task: read by the ARN its role implies,
+    its definition compared as normalized JSON, every difference in one UpdateStateMachine call."""
+
+    kind = "state machine"
+    result_key = "state_machine"
+    client_names = ("stepfunctions",)
+    extra_error_codes = {"stepfunctions": EXTRA_RETRY_CODES}
+
+    validate = staticmethod(check_input)
+
+    def read(self):
+        role_arn = self.params.get("role_arn")
+        known = state_machine_arn(role_arn, self.client.meta.region_name, self.name()) if role_arn else None
+        return get_state_machine(self.client, self.name(), arn=known)
+
+    def desired(self, current, tags):
+        return build_desired(self.params, parse_definition(self.params["definition"]), tags)
+
+    def plan(self, desired, current):
+        if desired["type"] != current["type"]:
+            raise runner.Refused(
+                "state machine %s is %s; its type cannot change to %s (delete it first)"
+                % (self.name(), current["type"], desired["type"])
+            )
+        self.arguments = update_arguments(desired, current)
+        return sorted(ARGUMENT_KEYS[argument] for argument in self.arguments)
+
+    def predict(self, desired, current):
+        if current is None:
+            return diffing.drop_none(desired)
+        return diffing.merged(current, dict(desired, tags=None))
+
+    def create(self, desired):
+        return describe_state_machine(self.client, create_state_machine(self.client, create_arguments(desired)))
+
+    def update(self, desired, current, changes, tag_changes):
+        if self.arguments:
+            update_state_machine(self.client, current["arn"], self.arguments)
+        update_tags(self.client, current["arn"], tag_changes.set, tag_changes.remove)
+        return describe_state_machine(self.client, current["arn"])
+
+    def delete(self, current):
+        delete_state_machine(self.client, current["arn"])
+
+
+class StateMachinesInfo(runner.InfoService):
+    """The state machines a ``stepfunctions_state_machine_info`` task lists."""
+
+    kind = "state machines"
+    result_key = "state_machines"
+    client_names = ("stepfunctions",)
+
+    def by_name(self, name):
+        return get_state_machine(self.client, name)
+
+    def list_all(self):
+        return [describe_state_machine(self.client, arn) for arn in list_state_machine_arns(self.client)]
 
 
 # --------------------------------------------------------------------------- executions

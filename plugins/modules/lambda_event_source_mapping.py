@@ -24,8 +24,8 @@ description:
     A mapping still Creating/Updating refuses an update or delete (C(ResourceInUseException) "... because
     it is in use."), so the module waits for it to settle and retries for at most 5 minutes; a delete
     waits until the mapping is gone.
-  - The mapping belongs to the function; the module refuses to change or delete a mapping of a
-    function that lacks the ownership tag of O(deployment).
+  - The mapping belongs to the function; the module refuses to create, change or delete a mapping of
+    a function that lacks the ownership tag of O(deployment), even when nothing would change.
 options:
   function_name:
     description: Function name or ARN.
@@ -114,95 +114,23 @@ mapping:
       description: Maximum concurrency, or null.
       type: int
       sample: 5
+changed_keys:
+  description:
+    - What differed (V(enabled), V(batch_size), V(maximum_batching_window_in_seconds),
+      V(report_batch_item_failures), V(maximum_concurrency)); empty when nothing changed or the
+      mapping is created or deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [batch_size]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, ownership, resource
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
-
-
-def wait_settled(module, client, uuid, gone=False):
-    if not module.params["wait"]:
-        return
-    what = "event source mapping %s to be %s" % (uuid, "deleted" if gone else "Enabled or Disabled")
-    try:
-        wait_for(
-            lambda: awslambda.get_mapping(client, uuid),
-            (lambda m: m is None) if gone else awslambda.mapping_settled,
-            module.params["wait_timeout"],
-            what,
-            delay=2,
-        )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-
-
-def require_owned_function(module, client):
-    function = awslambda.get_function(client, module.params["function_name"])
-    if function is not None:
-        resource.fail_unless_owned(
-            module, "function", module.params["function_name"], function["tags"], action="change the mappings of"
-        )
-    return function
-
-
-def ensure_present(module, client, current):
-    desired = awslambda.build_desired_mapping(module.params)
-    if current is None:
-        function = require_owned_function(module, client)
-        if module.check_mode:  # the function may itself be created by this (check mode) run
-            return True, diffing.drop_none(desired)
-        if function is None:
-            module.fail_json(msg="function %s does not exist" % module.params["function_name"])
-        created = awslambda.create_mapping(client, module.params["function_name"], desired)
-        wait_settled(module, client, created["uuid"])
-        return True, awslambda.get_mapping(client, created["uuid"])
-    arguments = awslambda.mapping_arguments(desired, current)
-    if not arguments:
-        return False, current
-    require_owned_function(module, client)
-    if module.check_mode:
-        return True, diffing.merged(current, desired)
-    wait_settled(module, client, current["uuid"])
-    awslambda.update_mapping(client, current["uuid"], arguments)
-    wait_settled(module, client, current["uuid"])
-    return True, awslambda.get_mapping(client, current["uuid"])
-
-
-def ensure_absent(module, client, current):
-    if current is None:
-        return False, None
-    require_owned_function(module, client)
-    if not module.check_mode:
-        awslambda.delete_mapping(client, current["uuid"])
-        wait_settled(module, client, current["uuid"], gone=True)
-    return True, None
-
-
-def run_module(module):
-    message = awslambda.validate_mapping(module.params)
-    if message:
-        module.fail_json(msg=message)
-    client = aws_client(module, "lambda", extra_error_codes=awslambda.EXTRA_RETRY_CODES)
-    params = module.params
-
-    def read():
-        found = awslambda.list_mappings(client, params["function_name"], params["event_source_arn"])
-        return found[0] if found else None
-
-    resource.run(
-        module,
-        "the event source mapping of",
-        "mapping",
-        read,
-        lambda current: ensure_present(module, client, current),
-        lambda current: ensure_absent(module, client, current),
-    )
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.awslambda import MappingService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         function_name=dict(type="str", required=True),
         event_source_arn=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
@@ -211,12 +139,8 @@ def main():
         maximum_batching_window_in_seconds=dict(type="int"),
         report_batch_item_failures=dict(type="bool", default=True),
         maximum_concurrency=dict(type="int"),
-        deployment=dict(type="str", default=ownership.DEFAULT_DEPLOYMENT),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
     )
-    module = AnsibleAWSModule(argument_spec=argument_spec, supports_check_mode=True)
-    run_module(module)
+    runner.run(MappingService, options)
 
 
 if __name__ == "__main__":

@@ -71,18 +71,15 @@ options:
       - An untagged group of that name (one Lambda created earlier) gets the tags; a group tagged for
         another deployment is refused.
       - Omit to leave the log group to Lambda. With O(state=absent) the log group is deleted whenever
-        it carries this deployment's ownership tag.
+        it carries this deployment's ownership tag, and left alone otherwise.
+      - The function and its log group are both read and checked before either changes.
       - One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
         2922, 3288, 3653.
     type: int
-  purge_tags:
-    description: Remove tags not in O(tags) (the ownership tag always stays).
-    type: bool
-    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.wait
   - refarch.aws.common.managed_resource
 author:
@@ -143,169 +140,30 @@ function:
       type: dict
       sample: {"refarch:deployment": "prod"}
 log_group:
-  description: The function's log group after the run (predicted in check mode); empty when absent.
+  description:
+    - The function's log group after the run (predicted in check mode); empty when absent, and with
+      O(state=absent) when it is not this deployment's (it is left alone).
   returned: when O(log_retention_days) is given or O(state=absent)
   type: dict
   sample: {"name": "/aws/lambda/orders-verifier", "retention_in_days": 14, "tags": {"refarch:deployment": "prod"}}
+changed_keys:
+  description:
+    - What differed (V(runtime), V(handler), V(role), V(description), V(timeout), V(memory_size),
+      V(environment), V(code_sha256), V(tags)); empty when nothing changed or the function is
+      created or deleted.
+    - When RV(log_group) is returned, a dict with that list for C(function), and for C(log_group) its
+      own (V(retention_in_days), V(tags)).
+  returned: always
+  type: raw
+  sample: [code_sha256]
 """
 
-import re
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.refarch.aws.plugins.module_utils import awslambda, diffing, logs, ownership, resource
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, wait_for
-
-
-def load_package(module):
-    params = module.params
-    try:
-        if params["source_files"]:
-            return awslambda.build_zip(awslambda.read_sources(params["source_files"]))
-        with open(params["zip_file"], "rb") as handle:
-            return handle.read()
-    except (OSError, ValueError) as e:
-        module.fail_json(msg="cannot read the function's code: %s" % e)
-    return None
-
-
-def wait_ready(module, client):
-    if not module.params["wait"]:
-        return
-    try:
-        wait_for(
-            lambda: awslambda.get_function(client, module.params["name"]),
-            awslambda.function_ready,
-            module.params["wait_timeout"],
-            "function %s to be Active with its last update Successful" % module.params["name"],
-            delay=2,
-            failed=awslambda.function_failed,
-        )
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-
-
-def predicted(desired, current):
-    after = dict(current or {})
-    for key, value in desired.items():
-        if value is not None:
-            after[key] = value
-    return after
-
-
-def ensure_present(module, client, current):
-    params = module.params
-    package = load_package(module)
-    tags = ownership.desired_tags(params["deployment"], params["tags"])
-    desired = awslambda.build_desired(params, awslambda.code_sha256(package), tags)
-    if current is None:
-        if module.check_mode:
-            return True, diffing.drop_none(predicted(desired, dict(function_name=params["name"])))
-        awslambda.create_function(client, awslambda.create_arguments(params["name"], desired, package))
-        wait_ready(module, client)
-        return True, awslambda.get_function(client, params["name"])
-    resource.fail_unless_owned(module, "function", params["name"], current["tags"])
-    updates = awslambda.configuration_updates(desired, current)
-    code_changed = desired["code_sha256"] != current["code_sha256"]
-    to_set, to_remove = ownership.tag_changes(current["tags"], tags, params["purge_tags"])
-    if not (updates or code_changed or to_set or to_remove):
-        return False, current
-    after_tags = dict((k, v) for k, v in current["tags"].items() if k not in to_remove)
-    after_tags.update(to_set)
-    if module.check_mode:
-        return True, predicted(dict(desired, tags=after_tags), current)
-    if updates:
-        wait_ready(module, client)  # an update in progress from elsewhere
-        awslambda.update_configuration(client, params["name"], updates)
-        wait_ready(module, client)
-    if code_changed:
-        awslambda.update_code(client, params["name"], package)
-        wait_ready(module, client)
-    awslambda.update_tags(client, current["function_arn"], to_set, to_remove)
-    return True, awslambda.get_function(client, params["name"])
-
-
-def manage_log_group(module, logs_client):
-    """(changed, before, after) of the function's log group: kept with ``log_retention_days`` and the
-    tags when present; deleted with the function when it carries this deployment's tag."""
-    params = module.params
-    name = logs.lambda_log_group_name(params["name"])
-    current = logs.get_log_group(logs_client, name)
-    if params["state"] == "absent":
-        if current is None or not ownership.is_owned(current["tags"], params["deployment"]):
-            return False, current, current  # Lambda's own untagged group, or another deployment's
-        if not module.check_mode:
-            logs.delete_log_group(logs_client, name)
-        return True, current, {}
-    owner = (current or {}).get("tags", {}).get(ownership.OWNERSHIP_TAG_KEY)
-    if owner not in (None, params["deployment"]):
-        module.fail_json(
-            msg="log group %s belongs to deployment %s (tag %s); refusing to change it"
-            % (name, owner, ownership.OWNERSHIP_TAG_KEY)
-        )
-    tags = ownership.desired_tags(params["deployment"], params["tags"])
-    plan = logs.plan_log_group(current, params["log_retention_days"], tags, params["purge_tags"])
-    if not logs.has_changes(plan):
-        return False, current, current
-    after = logs.predicted(name, current, plan)
-    if not module.check_mode:
-        logs.apply_plan(logs_client, name, current, plan)
-    return True, current, after
-
-
-def run_module(module):
-    params = module.params
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", params["name"]):
-        module.fail_json(msg="name: %r must be 1-64 letters, digits, hyphens or underscores" % params["name"])
-    if params["timeout"] is not None and not 1 <= params["timeout"] <= 900:
-        module.fail_json(msg="timeout must be between 1 and 900 seconds")
-    if params["memory_size"] is not None and not 128 <= params["memory_size"] <= 10240:
-        module.fail_json(msg="memory_size must be between 128 and 10240 MB")
-    if params["environment"] is not None:
-        params["environment"] = dict((str(k), str(v)) for k, v in params["environment"].items())
-    message = logs.check_retention("log_retention_days", params["log_retention_days"])
-    if message:
-        module.fail_json(msg=message)
-    client = aws_client(module, "lambda", extra_error_codes=awslambda.EXTRA_RETRY_CODES)
-    name = params["name"]
-    # The log group is managed when asked for; on delete it goes too whenever it carries our tag.
-    with_log_group = params["state"] == "absent" or params["log_retention_days"] is not None
-    log_changed, log_before, log_after = False, None, None
-    try:
-        current = awslambda.get_function(client, name)
-        if params["state"] == "present":
-            if with_log_group:
-                # The log group first: Lambda would otherwise create it, untagged, at the first invocation.
-                log_changed, log_before, log_after = manage_log_group(module, aws_client(module, "logs"))
-            changed, after = ensure_present(module, client, current)
-        else:
-            changed, after = resource.ensure_absent(
-                module, "function", name, current, lambda f: awslambda.delete_function(client, name)
-            )
-            log_changed, log_before, log_after = manage_log_group(module, aws_client(module, "logs"))
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        module.fail_json_aws(e, msg="failed to manage function %s" % name)
-    result = dict(changed=changed or log_changed, function=after or {})
-    if with_log_group:
-        result["log_group"] = log_after or {}
-    if module._diff:
-        if with_log_group:
-            result["diff"] = diffing.diff_result(
-                dict(function=current or {}, log_group=log_before or {}),
-                dict(function=after or {}, log_group=log_after or {}),
-            )
-        else:
-            result["diff"] = diffing.diff_result(current, after)
-    module.exit_json(**result)
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.awslambda import FunctionService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         runtime=dict(type="str"),
@@ -318,21 +176,16 @@ def main():
         source_files=dict(type="list", elements="path"),
         zip_file=dict(type="path"),
         log_retention_days=dict(type="int"),
-        purge_tags=dict(type="bool", default=True),
-        wait=dict(type="bool", default=True),
-        wait_timeout=dict(type="int", default=600),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
+    runner.run(
+        FunctionService,
+        options,
         mutually_exclusive=[["source_files", "zip_file"]],
         required_if=[
             ["state", "present", ["runtime", "handler", "role"]],
             ["state", "present", ["source_files", "zip_file"], True],
         ],
     )
-    run_module(module)
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ description:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.info_filter
+  - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 author:
   - refarch.aws maintainers (@refarch)
@@ -56,40 +56,12 @@ functions:
           event_source_arn: arn:aws:sqs:us-east-1:123456789012:orders
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import awslambda, resource
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-
-
-def with_mappings(client, function):
-    if function is not None:
-        function["event_source_mappings"] = awslambda.list_mappings(client, function["function_name"])
-    return function
-
-
-def list_all(client, params):
-    """Functions whose tags match, each with its mappings: tags are read per function (no tag filter in the API)."""
-    functions = []
-    for configuration in awslambda.list_functions(client):
-        tags = awslambda.function_tags(client, configuration["FunctionArn"])
-        if tags is not None and resource.tags_match(tags, params["deployment"], params["tags"]):
-            functions.append(with_mappings(client, awslambda.normalize_function(configuration, tags)))
-    return functions
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.awslambda import FunctionsInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=resource.INFO_ARGUMENT_SPEC, supports_check_mode=True, required_one_of=[["name", "deployment"]]
-    )
-    client = aws_client(module, "lambda")
-    resource.run_info(
-        module,
-        "functions",
-        "functions",
-        lambda name: with_mappings(client, awslambda.get_function(client, name)),
-        lambda: list_all(client, module.params),
-    )
+    runner.run_info(FunctionsInfo)
 
 
 if __name__ == "__main__":

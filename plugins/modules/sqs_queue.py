@@ -25,6 +25,8 @@ description:
   - With O(state=absent) the module waits, up to 90 seconds, until the deleted queue no longer answers,
     because AWS takes up to 60 seconds to delete a queue and may still list and read it meanwhile.
     Check mode never waits.
+  - A queue to be created is planned with the ARN it will have (one C(sts:GetCallerIdentity) call
+    when no queue of the task exists yet), which check mode returns.
 options:
   name:
     description: Queue name. FIFO queues (names ending in C(.fifo)) are not supported.
@@ -81,6 +83,8 @@ options:
       - A dead-letter queue managed in the same task, one module run instead of two. It is created
         or updated first, with this queue's O(encryption), O(kms_master_key_id) and tags, and this
         queue's redrive policy points at it. With O(state=absent) it is deleted after the queue.
+      - Both queues are read and checked before either changes; one that exists without this
+        deployment's ownership tag stops the task before any change.
       - Mutually exclusive with O(redrive_policy).
     type: dict
     suboptions:
@@ -94,14 +98,10 @@ options:
         description: Receives before a message moves to the dead-letter queue (1-1000).
         type: int
         default: 5
-  purge_tags:
-    description: Remove tags not in O(tags) (the ownership tag always stays).
-    type: bool
-    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 author:
   - refarch.aws maintainers (@refarch)
@@ -184,116 +184,24 @@ dead_letter_queue:
   description: The dead-letter queue after the run, in the shape of RV(queue); empty when absent.
   returned: when O(dead_letter_queue) is given
   type: dict
+changed_keys:
+  description:
+    - The queue's attributes that differed (V(visibility_timeout), V(message_retention_period),
+      V(delay_seconds), V(receive_wait_time_seconds), V(maximum_message_size), V(encryption),
+      V(redrive_policy)) and V(tags) when its tags did; empty when nothing changed or the queue is
+      created or deleted.
+    - With O(dead_letter_queue), a dict with that list for C(queue) and for C(dead_letter_queue).
+  returned: always
+  type: raw
+  sample: [visibility_timeout, tags]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-try:
-    import botocore
-except ImportError:
-    pass  # AnsibleAWSModule reports a missing botocore
-
-from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, sqs
-from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, aws_client, caller_identity
-
-
-def ensure_present(module, client, params, current):
-    tags = ownership.desired_tags(params["deployment"], params["tags"])
-    desired = sqs.build_desired(params, tags)
-    if current is None:
-        after = diffing.drop_none(sqs.predicted(desired, None, tags))
-        after["name"] = params["name"]
-        if module.check_mode:
-            # The ARN is known before creation; policies and the dead-letter setting of a
-            # check-mode run need it. One read call, only when predicting a create.
-            caller = caller_identity(aws_client(module, "sts"))
-            after["arn"] = sqs.queue_arn(caller["partition"], module.region, caller["account"], params["name"])
-            return True, after
-        url = sqs.create_queue(client, params["name"], sqs.attributes_to_set(desired, None), tags)
-        return True, sqs.describe_new_queue(client, url)
-    resource.fail_unless_owned(module, "queue", params["name"], current["tags"])
-    attributes = sqs.attributes_to_set(desired, current)
-    to_set, to_remove = ownership.tag_changes(current["tags"], tags, params["purge_tags"])
-    if not (attributes or to_set or to_remove):
-        return False, current
-    if module.check_mode:
-        after = sqs.predicted(desired, current, dict(current["tags"]))
-        after["tags"].update(to_set)
-        for key in to_remove:
-            after["tags"].pop(key, None)
-        return True, after
-    if attributes:
-        sqs.set_attributes(client, current["url"], attributes)
-    sqs.update_tags(client, current["url"], to_set, to_remove)
-    return True, sqs.describe_queue(client, current["url"])
-
-
-def manage(module, client, params, deleted):
-    """(changed, before, after) of one queue; the name of a queue it deletes is added to ``deleted``."""
-    current = sqs.get_queue(client, params["name"])
-    if params["state"] == "present":
-        changed, after = ensure_present(module, client, params, current)
-    else:
-        changed, after = resource.ensure_absent(
-            module, "queue", params["name"], current, lambda q: delete(client, q, deleted)
-        )
-    return changed, current, after or {}
-
-
-def delete(client, queue, deleted):
-    sqs.delete_queue(client, queue["url"])
-    deleted.append(queue["name"])
-
-
-def wait_until_all_deleted(client, names):
-    """Wait until every deleted queue is gone: only then is it no leftover, and only then does a
-    deploy that follows create a queue of its own instead of finding this one still answering. The
-    deletions run at once on AWS's side, so the waits overlap."""
-    for name in names:
-        sqs.wait_until_deleted(client, name)
-
-
-def run_module(module):
-    params = module.params
-    dead_letter_params = sqs.dead_letter_queue_params(params)
-    message = sqs.validate(params)
-    if not message and dead_letter_params:
-        message = sqs.validate(dead_letter_params)
-        message = message and "dead_letter_queue: " + message
-    if message:
-        module.fail_json(msg=message)
-    client = aws_client(module, "sqs")
-    # The dead-letter queue exists before the queue whose redrive points at it, and goes after it.
-    deleted = []
-    try:
-        if not dead_letter_params:
-            managed = dict(queue=manage(module, client, params, deleted))
-        elif params["state"] == "present":
-            dlq = manage(module, client, dead_letter_params, deleted)
-            queue = manage(module, client, sqs.with_redrive_to(params, dlq[2]["arn"]), deleted)
-            managed = dict(dead_letter_queue=dlq, queue=queue)
-        else:
-            managed = dict(queue=manage(module, client, params, deleted))
-            managed["dead_letter_queue"] = manage(module, client, dead_letter_params, deleted)
-        wait_until_all_deleted(client, deleted)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as e:
-        what = " and its dead-letter queue" if dead_letter_params else ""
-        module.fail_json_aws(e, msg="failed to manage queue %s%s" % (params["name"], what))
-    except WaitTimeout as e:
-        module.fail_json(msg=str(e))
-    result = dict(changed=any(changed for changed, _before, _after in managed.values()))
-    result.update((key, after) for key, (_changed, _before, after) in managed.items())
-    if module._diff:
-        if dead_letter_params:
-            before = dict((key, before or {}) for key, (_changed, before, _after) in managed.items())
-            result["diff"] = diffing.diff_result(before, dict((key, m[2]) for key, m in managed.items()))
-        else:
-            result["diff"] = diffing.diff_result(managed["queue"][1], managed["queue"][2])
-    module.exit_json(**result)
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.sqs import QueueService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         visibility_timeout=dict(type="int"),
@@ -318,15 +226,8 @@ def main():
                 max_receive_count=dict(type="int", default=5),
             ),
         ),
-        purge_tags=dict(type="bool", default=True),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        mutually_exclusive=[("redrive_policy", "dead_letter_queue")],
-    )
-    run_module(module)
+    runner.run(QueueService, options, mutually_exclusive=[("redrive_policy", "dead_letter_queue")])
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ description:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.info_filter
+  - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 author:
   - refarch.aws maintainers (@refarch)
@@ -43,20 +43,12 @@ queues:
       tags: {"refarch:deployment": "prod"}
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import resource, sqs
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.sqs import QueuesInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=resource.INFO_ARGUMENT_SPEC, supports_check_mode=True, required_one_of=[["name", "deployment"]]
-    )
-    client = aws_client(module, "sqs")
-    resource.run_info(
-        module, "queues", "queues", lambda name: sqs.get_queue(client, name), lambda: sqs.list_queues(client)
-    )
+    runner.run_info(QueuesInfo)
 
 
 if __name__ == "__main__":

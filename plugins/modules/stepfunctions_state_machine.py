@@ -63,14 +63,10 @@ options:
   tracing:
     description: X-Ray tracing. Omit to leave alone.
     type: bool
-  purge_tags:
-    description: Remove tags not in O(tags) (the ownership tag always stays).
-    type: bool
-    default: true
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.common.ownership
+  - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 author:
   - refarch.aws maintainers (@refarch)
@@ -123,88 +119,22 @@ state_machine:
       description: Tags, the ownership tag included.
       type: dict
       sample: {"refarch:deployment": "prod"}
+changed_keys:
+  description:
+    - What differed (V(definition), V(role_arn), V(logging), V(tracing), V(tags)); empty when nothing
+      changed or the state machine is created or deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: [definition]
 """
 
-import re
-
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import diffing, ownership, resource, stepfunctions
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-
-
-def check_input(module):
-    """The parsed definition; fails before any API call on bad input."""
-    params = module.params
-    if not re.fullmatch(r"[A-Za-z0-9_-]{1,80}", params["name"]):
-        module.fail_json(msg="name: %r must be 1-80 letters, digits, hyphens or underscores" % params["name"])
-    if params["state"] == "absent":
-        return None
-    if not re.fullmatch(r"arn:[^:]+:iam::[0-9]{12}:role/.+", params["role_arn"]):
-        module.fail_json(msg="role_arn: %r is not an IAM role ARN" % params["role_arn"])
-    try:
-        definition = stepfunctions.parse_definition(params["definition"])
-    except ValueError as e:
-        module.fail_json(msg="definition: %s" % e)
-    message = stepfunctions.validate_definition(definition)
-    if message:
-        module.fail_json(msg="definition: %s" % message)
-    logging = params["logging"]
-    if logging and logging["level"] != "OFF" and not logging.get("log_group_arn"):
-        module.fail_json(msg="logging.log_group_arn is required when logging.level is not OFF")
-    return definition
-
-
-def ensure_present(module, client, current, definition):
-    params = module.params
-    tags = ownership.desired_tags(params["deployment"], params["tags"])
-    desired = stepfunctions.build_desired(params, definition, tags)
-    if current is None:
-        if module.check_mode:
-            return True, diffing.drop_none(desired)
-        arn = stepfunctions.create_state_machine(client, stepfunctions.create_arguments(desired))
-        return True, stepfunctions.describe_state_machine(client, arn)
-    resource.fail_unless_owned(module, "state machine", params["name"], current["tags"])
-    if desired["type"] != current["type"]:
-        module.fail_json(
-            msg="state machine %s is %s; its type cannot change to %s (delete it first)"
-            % (params["name"], current["type"], desired["type"])
-        )
-    arguments = stepfunctions.update_arguments(desired, current)
-    to_set, to_remove = ownership.tag_changes(current["tags"], tags, params["purge_tags"])
-    if not (arguments or to_set or to_remove):
-        return False, current
-    if module.check_mode:
-        after = diffing.merged(current, dict(desired, tags=None))
-        after["tags"] = dict((k, v) for k, v in current["tags"].items() if k not in to_remove)
-        after["tags"].update(to_set)
-        return True, after
-    if arguments:
-        stepfunctions.update_state_machine(client, current["arn"], arguments)
-    stepfunctions.update_tags(client, current["arn"], to_set, to_remove)
-    return True, stepfunctions.describe_state_machine(client, current["arn"])
-
-
-def run_module(module):
-    definition = check_input(module)
-    client = aws_client(module, "stepfunctions", extra_error_codes=stepfunctions.EXTRA_RETRY_CODES)
-    name = module.params["name"]
-    role_arn = module.params.get("role_arn")
-    known_arn = stepfunctions.state_machine_arn(role_arn, module.region, name) if role_arn else None
-    resource.run(
-        module,
-        "state machine",
-        "state_machine",
-        lambda: stepfunctions.get_state_machine(client, name, arn=known_arn),
-        lambda current: ensure_present(module, client, current, definition),
-        lambda current: resource.ensure_absent(
-            module, "state machine", name, current, lambda m: stepfunctions.delete_state_machine(client, m["arn"])
-        ),
-    )
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.stepfunctions import StateMachineService
 
 
 def main():
-    argument_spec = dict(
+    options = dict(
         name=dict(type="str", required=True),
         state=dict(type="str", choices=["present", "absent"], default="present"),
         definition=dict(type="raw"),
@@ -219,15 +149,8 @@ def main():
             ),
         ),
         tracing=dict(type="bool"),
-        purge_tags=dict(type="bool", default=True),
-        **ownership.OWNERSHIP_ARGUMENT_SPEC,
     )
-    module = AnsibleAWSModule(
-        argument_spec=argument_spec,
-        supports_check_mode=True,
-        required_if=[["state", "present", ["definition", "role_arn"]]],
-    )
-    run_module(module)
+    runner.run(StateMachineService, options, required_if=[["state", "present", ["definition", "role_arn"]]])
 
 
 if __name__ == "__main__":

@@ -16,7 +16,7 @@ description:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
-  - refarch.aws.info_filter
+  - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 author:
   - refarch.aws maintainers (@refarch)
@@ -40,28 +40,12 @@ state_machines:
   sample: [{"name": "orders-verify", "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-verify"}]
 """
 
-from ansible_collections.amazon.aws.plugins.module_utils.modules import AnsibleAWSModule
-
-from ansible_collections.refarch.aws.plugins.module_utils import resource, stepfunctions
-from ansible_collections.refarch.aws.plugins.module_utils.client import aws_client
-
-
-def list_all(client):
-    return [stepfunctions.describe_state_machine(client, arn) for arn in stepfunctions.list_state_machine_arns(client)]
+from ansible_collections.refarch.aws.plugins.module_utils import runner
+from ansible_collections.refarch.aws.plugins.module_utils.stepfunctions import StateMachinesInfo
 
 
 def main():
-    module = AnsibleAWSModule(
-        argument_spec=resource.INFO_ARGUMENT_SPEC, supports_check_mode=True, required_one_of=[["name", "deployment"]]
-    )
-    client = aws_client(module, "stepfunctions")
-    resource.run_info(
-        module,
-        "state machines",
-        "state_machines",
-        lambda name: stepfunctions.get_state_machine(client, name),
-        lambda: list_all(client),
-    )
+    runner.run_info(StateMachinesInfo)
 
 
 if __name__ == "__main__":

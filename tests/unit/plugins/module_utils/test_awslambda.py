@@ -7,7 +7,7 @@ import boto3
 import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.refarch.aws.plugins.module_utils import awslambda
+from ansible_collections.refarch.aws.plugins.module_utils import awslambda, runner
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
 from botocore.stub import Stubber
 
@@ -400,3 +400,82 @@ def test_a_mapping_busy_for_ever_fails_after_the_bound_and_a_gone_one_is_fine(st
     assert clock.now == awslambda.MAPPING_BUSY_TIMEOUT
     stubber.add_client_error("delete_event_source_mapping", "ResourceNotFoundException", "gone", 404)
     awslambda.delete_mapping(client, UUID, sleep=clock.sleep, clock=clock)
+
+
+def service_mapping_params(**overrides):
+    value = dict(
+        function_name="f",
+        event_source_arn=QUEUE,
+        state="present",
+        enabled=True,
+        batch_size=10,
+        maximum_batching_window_in_seconds=None,
+        report_batch_item_failures=True,
+        maximum_concurrency=None,
+        deployment="refarch",
+        wait=True,
+        wait_timeout=60,
+    )
+    value.update(overrides)
+    return value
+
+
+def add_mapping_and_function(stubber, tags, mapping=True):
+    found = [dict(MAPPING, BatchSize=10, FunctionResponseTypes=["ReportBatchItemFailures"])] if mapping else []
+    stubber.add_response(
+        "list_event_source_mappings", {"EventSourceMappings": found}, {"FunctionName": "f", "EventSourceArn": QUEUE}
+    )
+    stubber.add_response("get_function", {"Configuration": CONFIGURATION, "Tags": tags}, {"FunctionName": "f"})
+
+
+@pytest.mark.parametrize(("state", "mapping"), [("present", True), ("present", False), ("absent", True)])
+def test_a_mapping_of_a_function_not_ours_is_refused_before_any_change(stub, state, mapping):
+    """Changed, created or deleted: a mapping is ours when its function is (absent and missing: no read)."""
+    client, stubber = stub
+    add_mapping_and_function(stubber, {"refarch:deployment": "other"}, mapping)
+    service = awslambda.MappingService({"lambda": client}, service_mapping_params(state=state))
+    with pytest.raises(runner.Refused, match="Lambda function f exists but has no refarch:deployment=refarch tag"):
+        runner.execute(service, service.params, check_mode=False)
+
+
+def test_a_mapping_change_is_named_and_an_unchanged_one_waits_for_nothing(stub):
+    client, stubber = stub
+    add_mapping_and_function(stubber, OWNED)
+    service = awslambda.MappingService({"lambda": client}, service_mapping_params())
+    result = runner.execute(service, service.params, check_mode=False)  # no call but the two reads
+    assert result["changed"] is False and result["changed_keys"] == [] and "tags" not in result["mapping"]
+    add_mapping_and_function(stubber, OWNED)
+    service = awslambda.MappingService({"lambda": client}, service_mapping_params(batch_size=5, maximum_concurrency=2))
+    result = runner.execute(service, service.params, check_mode=True)
+    assert result["changed_keys"] == ["batch_size", "maximum_concurrency"]
+    assert (result["mapping"]["batch_size"], result["mapping"]["maximum_concurrency"]) == (5, 2)
+
+
+def test_the_function_plan_names_configuration_and_code(tmp_path):
+    source = tmp_path / "h.py"
+    source.write_bytes(b"def handler(event, context): pass\n")
+    current = awslambda.normalize_function(CONFIGURATION, OWNED)
+    params = dict(
+        name="f",
+        state="present",
+        runtime="python3.12",
+        handler="h.handler",
+        role=CONFIGURATION["Role"],
+        description=None,
+        timeout=60,
+        memory_size=None,
+        environment={"INVENTORY": "{}", "N": 1},
+        source_files=[str(source)],
+        zip_file=None,
+        log_retention_days=None,
+    )
+    service = awslambda.FunctionService({}, params)
+    desired = service.desired(current, OWNED)
+    assert service.plan(desired, current) == ["code_sha256", "environment", "timeout"]
+    after = service.predict(desired, current)
+    assert after["environment"] == {"INVENTORY": "{}", "N": "1"} and after["timeout"] == 60
+    assert service.companions() == ((), ())
+    first, then = awslambda.FunctionService({}, dict(params, log_retention_days=14)).companions()
+    assert [s.name() for s in first] == ["/aws/lambda/f"] and then == ()
+    first, then = awslambda.FunctionService({}, dict(params, state="absent")).companions()
+    assert first == () and [s.result_key for s in then] == ["log_group"]

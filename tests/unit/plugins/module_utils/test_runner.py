@@ -463,3 +463,102 @@ def test_a_part_not_ours_refuses_the_whole_resource_with_the_services_message():
     with pytest.raises(runner.Refused, match=r"^second of t is not ours$"):
         run(service, state="absent")
     assert service.calls == ["read"]
+
+
+class Untagged(FakeService):
+    """A resource without tags of its own, ours when ``owner`` says so (a mapping of our function)."""
+
+    tagged = False
+    takes_tags = False
+
+    def __init__(self, current=None, owner="refarch"):
+        super().__init__(current)
+        self.owner = owner
+
+    def refusal(self, current, deployment):
+        return None if self.owner == deployment else "Thing t belongs to %s" % self.owner
+
+    def desired(self, current, tags):
+        return dict(name="t", size=self.params["size"])
+
+    def update(self, desired, current, changes, tag_changes):
+        assert not tag_changes
+        return dict(current, size=desired["size"])
+
+
+def test_a_resource_taking_no_tags_has_only_the_deployment_option_and_is_owned_as_the_service_says():
+    service = Untagged({"name": "t", "size": 1})
+    assert run(service)["changed"] is False
+    service = Untagged({"name": "t", "size": 1})
+    result = run(service, size=2, wait=False)
+    assert result["changed_keys"] == ["size"] and "tags" not in result["thing"]
+    with pytest.raises(runner.Refused, match="Thing t belongs to other"):
+        run(Untagged({"name": "t", "size": 1}, owner="other"))
+    assert "tags" not in runner.argument_spec_for(Untagged, {}) and "deployment" in runner.argument_spec_for(
+        Untagged, {}
+    )
+    assert "purge_tags" in runner.argument_spec_for(FakeService, {})
+
+
+class Part(FakeService):
+    waits = False
+
+    def __init__(self, name, key, current=None, calls=None):
+        super().__init__(current)
+        self.part_name, self.result_key = name, key
+        self.calls = [] if calls is None else calls
+        self.first, self.then = (), ()
+
+    def name(self):
+        return self.part_name
+
+    def read(self):
+        self.calls.append(("read", self.part_name))
+        return self.current
+
+    def create(self, desired):
+        self.calls.append(("create", self.part_name))
+        return dict(desired, name=self.part_name)
+
+    def delete(self, current):
+        self.calls.append(("delete", self.part_name))
+
+    def companions(self):
+        return self.first, self.then
+
+
+def together(current=None, companion=None, **overrides):
+    calls = []
+    main, extra = Part("m", "main", current, calls), Part("c", "companion", companion, calls)
+    main.params = extra.params = params(**overrides)
+    if main.params["state"] == "absent":
+        main.then = (extra,)
+    else:
+        main.first = (extra,)
+    return main, calls
+
+
+def test_companions_are_planned_before_any_change_and_applied_in_order():
+    main, calls = together()
+    result = runner.execute(main, main.params, False)
+    assert calls == [("read", "c"), ("read", "m"), ("create", "c"), ("create", "m")]
+    assert result["changed"] and result["changed_keys"] == {"companion": [], "main": []}
+    assert result["main"]["name"] == "m" and result["companion"]["name"] == "c"
+    assert result["diff"] == {
+        "before": {"companion": {}, "main": {}},
+        "after": {"companion": result["companion"], "main": result["main"]},
+    }
+
+
+def test_a_companion_not_ours_stops_the_task_before_any_change():
+    main, calls = together(companion={"name": "c", "size": 1, "tags": {"refarch:deployment": "x"}})
+    with pytest.raises(runner.Refused, match="Thing c exists"):
+        runner.execute(main, main.params, False)
+    assert calls == [("read", "c")]
+
+
+def test_a_companion_is_deleted_after_the_resource_even_when_the_resource_is_gone():
+    main, calls = together(companion={"name": "c", "size": 1, "tags": OWNED}, state="absent")
+    result = runner.execute(main, main.params, False)
+    assert calls == [("read", "m"), ("read", "c"), ("delete", "c")]
+    assert result["changed"] is True and result["main"] == {} and result["companion"] == {}

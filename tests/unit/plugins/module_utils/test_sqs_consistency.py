@@ -6,9 +6,8 @@ import functools
 
 import botocore.exceptions
 import pytest
-from ansible_collections.refarch.aws.plugins.module_utils import sqs
+from ansible_collections.refarch.aws.plugins.module_utils import runner, sqs
 from ansible_collections.refarch.aws.plugins.module_utils.client import WaitTimeout, retry_while
-from ansible_collections.refarch.aws.plugins.modules import sqs_queue
 
 from .fake_clock import FakeClock
 from .stubbed import stubbed
@@ -130,22 +129,23 @@ def test_retry_while_raises_the_last_error_and_other_errors_at_once():
     assert clock.now == 10
 
 
-class FakeModule:
-    def __init__(self, check_mode):
-        self.check_mode = check_mode
-        self.params = {"deployment": "refarch"}
-
-    def fail_json(self, **kwargs):
-        raise AssertionError(kwargs)
-
-
 def absent(**overrides):
-    return dict(name=NAME, state="absent", deployment="refarch", **overrides)
+    return dict(dict(name=NAME, state="absent", deployment="refarch", tags=None, purge_tags=True), **overrides)
 
 
-def add_current(stubber):
-    stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": NAME})
-    add_describe(stubber)
+def add_current(stubber, name=NAME, url=URL, arn=ARN):
+    stubber.add_response("get_queue_url", {"QueueUrl": url}, {"QueueName": name})
+    stubber.add_response(
+        "get_queue_attributes",
+        {"Attributes": dict(ATTRIBUTES, QueueArn=arn)},
+        {"QueueUrl": url, "AttributeNames": ["All"]},
+    )
+    stubber.add_response("list_queue_tags", {"Tags": OWNED}, {"QueueUrl": url})
+
+
+def run(client, params, check_mode=False):
+    service = sqs.QueueService({"sqs": client}, params)
+    return runner.execute(service, params, check_mode)
 
 
 def test_absent_deletes_and_waits_until_the_queue_is_gone(stub, monkeypatch):
@@ -159,17 +159,65 @@ def test_absent_deletes_and_waits_until_the_queue_is_gone(stub, monkeypatch):
     # AWS still answers for the queue being deleted, then no more.
     stubber.add_response("get_queue_url", {"QueueUrl": URL}, {"QueueName": NAME})
     stubber.add_client_error("get_queue_url", "AWS.SimpleQueueService.NonExistentQueue", "gone", 400)
-    deleted = []
-    changed, before, after = sqs_queue.manage(FakeModule(check_mode=False), client, absent(), deleted)
-    assert changed and before["arn"] == ARN and after == {} and deleted == [NAME]
-    sqs_queue.wait_until_all_deleted(client, deleted)
+    result = run(client, absent())
+    assert result["changed"] and result["diff"]["before"]["arn"] == ARN and result["queue"] == {}
     assert clock.now == 3
+
+
+DLQ_NAME, DLQ_URL, DLQ_ARN = NAME + "-dlq", URL + "-dlq", ARN + "-dlq"
+
+
+def test_a_queue_and_its_dead_letter_queue_are_deleted_and_then_waited_for_together(stub, monkeypatch):
+    client, stubber = stub
+    waited = []
+    monkeypatch.setattr(sqs, "wait_until_deleted", lambda client, name: waited.append(name))
+    add_current(stubber)  # the queue first, then its dead-letter queue: both read before any delete
+    add_current(stubber, DLQ_NAME, DLQ_URL, DLQ_ARN)
+    stubber.add_response("delete_queue", {}, {"QueueUrl": URL})
+    stubber.add_response("delete_queue", {}, {"QueueUrl": DLQ_URL})
+    result = run(client, absent(dead_letter_queue=dict(name=None, message_retention_period=None, max_receive_count=5)))
+    assert waited == [NAME, DLQ_NAME]
+    assert result["changed"] and (result["queue"], result["dead_letter_queue"]) == ({}, {})
+    assert result["diff"]["before"]["dead_letter_queue"]["arn"] == DLQ_ARN
+    assert result["changed_keys"] == {"queue": [], "dead_letter_queue": []}
 
 
 def test_absent_in_check_mode_neither_deletes_nor_waits(stub, monkeypatch):
     client, stubber = stub
     monkeypatch.setattr(sqs, "wait_until_deleted", lambda *a, **k: pytest.fail("check mode waited"))
     add_current(stubber)  # reads only: any other call is refused by the stubber
-    deleted = []
-    changed, _before, after = sqs_queue.manage(FakeModule(check_mode=True), client, absent(), deleted)
-    assert changed and after == {} and deleted == []
+    result = run(client, absent(), check_mode=True)
+    assert result["changed"] and result["queue"] == {}
+
+
+def present(**overrides):
+    value = dict(absent(state="present"), encryption="sqs", kms_master_key_id=None, redrive_policy=None)
+    value.update(dict.fromkeys(sqs.INT_ATTRIBUTES), **overrides)
+    return value
+
+
+def test_check_mode_predicts_both_queues_the_redrive_naming_the_dead_letter_queue_by_its_arn_to_be(stub):
+    client, stubber = stub
+    sts, sts_stubber = stubbed("sts")
+    for name in (DLQ_NAME, NAME):  # the dead-letter queue is planned first
+        stubber.add_client_error(
+            "get_queue_url", "AWS.SimpleQueueService.NonExistentQueue", "no", 400, expected_params={"QueueName": name}
+        )
+    caller = {"Account": "123456789012", "Arn": "arn:aws:iam::123456789012:user/u", "UserId": "U"}
+    sts_stubber.add_response("get_caller_identity", caller)  # once: the queue's ARN follows from it
+    params = present(dead_letter_queue=dict(name=None, message_retention_period=1209600, max_receive_count=3))
+    with sts_stubber:
+        result = runner.execute(sqs.QueueService({"sqs": client, "sts": sts}, params), params, True)
+    assert (result["dead_letter_queue"]["arn"], result["queue"]["arn"]) == (DLQ_ARN, ARN)
+    assert result["queue"]["redrive_policy"] == {"dead_letter_target_arn": DLQ_ARN, "max_receive_count": 3}
+    assert result["dead_letter_queue"]["message_retention_period"] == 1209600
+    assert result["changed"] and result["changed_keys"] == {"dead_letter_queue": [], "queue": []}
+
+
+def test_a_changed_attribute_is_named_by_its_key(stub):
+    client, stubber = stub
+    add_current(stubber)
+    stubber.add_response("set_queue_attributes", {}, {"QueueUrl": URL, "Attributes": {"VisibilityTimeout": "60"}})
+    add_describe(stubber)
+    result = run(client, present(visibility_timeout=60))
+    assert result["changed_keys"] == ["visibility_timeout"]

@@ -4,7 +4,7 @@ import boto3
 import botocore.exceptions
 import pytest
 from ansible_collections.amazon.aws.plugins.module_utils.retries import RetryingBotoClientWrapper
-from ansible_collections.refarch.aws.plugins.module_utils import stepfunctions
+from ansible_collections.refarch.aws.plugins.module_utils import runner, stepfunctions
 from ansible_collections.refarch.aws.plugins.module_utils.client import retry_decorator
 from ansible_collections.refarch.aws.plugins.modules import stepfunctions_execution
 from botocore.stub import Stubber
@@ -374,3 +374,44 @@ def test_a_name_still_being_deleted_is_retried_by_the_modules_client():
 )
 def test_input_problem_is_what_start_execution_refuses(value, problem):
     assert stepfunctions.input_problem(value) == problem
+
+
+def service_params(**overrides):
+    value = dict(
+        params(state="present", definition=DEFINITION, deployment="refarch", tags=None, purge_tags=True), **overrides
+    )
+    return value
+
+
+def test_the_service_updates_what_differs_and_names_it(stub):
+    client, stubber = stub
+    stubber.add_response("describe_state_machine", DESCRIPTION, {"stateMachineArn": ARN})
+    stubber.add_response("list_tags_for_resource", {"tags": [{"key": k, "value": v} for k, v in OWNED.items()]})
+    changed = dict(DEFINITION, Comment="second")
+    service = stepfunctions.StateMachineService({"stepfunctions": client}, service_params(definition=changed))
+    result = runner.execute(service, service.params, check_mode=True)  # reads only: the stubber refuses the rest
+    assert result["changed_keys"] == ["definition"]
+    assert json.loads(result["state_machine"]["definition"])["Comment"] == "second"
+
+
+def test_the_service_refuses_a_type_change(stub):
+    client, stubber = stub
+    stubber.add_response("describe_state_machine", DESCRIPTION, {"stateMachineArn": ARN})
+    stubber.add_response("list_tags_for_resource", {"tags": [{"key": k, "value": v} for k, v in OWNED.items()]})
+    service = stepfunctions.StateMachineService({"stepfunctions": client}, service_params(type="EXPRESS"))
+    with pytest.raises(runner.Refused, match="state machine sm is STANDARD; its type cannot change to EXPRESS"):
+        runner.execute(service, service.params, check_mode=False)
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        (dict(name="a b"), "name: 'a b' must be"),
+        (dict(role_arn="states-role"), "role_arn: 'states-role' is not an IAM role ARN"),
+        (dict(definition="{not json"), "definition: definition is not valid JSON"),
+        (dict(logging=dict(level="ALL", include_execution_data=False, log_group_arn=None)), "log_group_arn"),
+    ],
+)
+def test_the_service_names_bad_input(overrides, message):
+    assert message in "; ".join(stepfunctions.StateMachineService.validate(service_params(**overrides)))
+    assert stepfunctions.StateMachineService.validate(service_params()) == []
