@@ -212,6 +212,11 @@ def deploy_again_at_once_and_remove(aws, watch):
     assert gone.rc == 0, gone.stdout[-4000:]
 
 
+def printed_summary(run):
+    (printed,) = run.task_results("Deployment summary")
+    return printed["msg"].split("\n")
+
+
 def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
     watch = Stopwatch()
     # 1. check mode on an empty account: every resource would change, nothing is written
@@ -232,6 +237,8 @@ def test_orders_end_as_the_contract_says_and_teardown_leaves_nothing(aws):
         ("FAILED", "OutOfStock"),
         ("FAILED", "InvalidOrder"),
     ]
+    outcomes = "in-stock SUCCEEDED, out-of-stock OutOfStock, malformed InvalidOrder (each as expected)"
+    assert f"  sample orders: {outcomes}" in printed_summary(first)
     print("deploy: %d calls, mutating %s" % call_counts(aws))
 
     # 3. check mode, then a rerun: nothing would change, nothing changes, nothing is written
@@ -324,3 +331,4 @@ def test_nothing_in_stock_or_no_sample_orders_deploys_too(aws):
     assert [e["error"] for e in task_result(empty, RUN_ORDERS)["executions"]] == ["OutOfStock", "InvalidOrder"]
     none = deploy(aws, sfn_sqs_callback_sample_orders=[], sfn_sqs_callback_smoke_test="always")
     assert task_result(none, "Smoke test").get("skipped") is True
+    assert "  sample orders: not run (sfn_sqs_callback_sample_orders is empty)" in printed_summary(none)
