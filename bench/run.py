@@ -125,7 +125,8 @@ def measure_side(side: str, scale: float, steps: tuple[str, ...], peer_source: P
     try:
         peer_dir = copy_peer(peer_source, work / f"{name}-{rep}") if side == "peer" else None
         cwd, config, commands = side_commands(side, peer_dir, emulator.url)
-        env = playbook_environment(emulator.environment(), config)
+        # The runs see the emulator's clock too: the local inventory fits its polls to the scale.
+        env = playbook_environment(dict(emulator.environment(), **clock_environment(scale)), config)
         baseline = {(r.kind, r.name) for r in leftovers.inventory(emulator.url)[0]}
         emulator.clear_calls()
         result: dict = {"emulator": emulator.url}
@@ -573,10 +574,9 @@ teardown.
   attached policies, its tags, its instance profile), and the delete reads the role again; the
   Step Functions stack re-reads what is left; and it deletes what the peer never made (the
   Beanstalk environment, the connection, the log group, the instance profile). Polls of AWS's
-  processes (the environment terminating, a deleted queue still answering) grow with the clock:
-  the local inventory polls the Beanstalk environment every second
-  (`beanstalk_codepipeline_poll_interval: 1`, set for the fast clock), so at scale 1 each of its
-  minutes is sixty DescribeEnvironments; the role's default for AWS is 15 s.
+  processes (the environment terminating, a deleted queue still answering) grow with the clock; the
+  local inventory polls the Beanstalk environment at AWS's 15 s times the scale, at least every
+  second (`beanstalk_codepipeline_poll_interval`), so at scale 1 it polls as on AWS, every 15 s.
 - wall: seconds of the whole `ansible-playbook` run; API calls: lines of the emulator's record during
   the run; mutating: those `refarch_emulator.calllog.is_mutating` counts as writes; changed / failed /
   ignored: the `ansible.posix.json` callback's stats summed over hosts. The benchmark exits 1 when a
