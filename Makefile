@@ -10,10 +10,10 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
 STEP := tests/step.sh
 
-$(STAMP): requirements.txt constraints.txt emulator/pyproject.toml
+$(STAMP): requirements-dev.txt constraints.txt emulator/pyproject.toml
 	@$(STEP) "create $(VENV) (Python virtual environment)" $(PYTHON) -m venv $(VENV)
 	@$(STEP) "install Ansible, amazon.aws, boto3, moto, test tools (pinned; first time ~3 min)" \
-	  $(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt -c constraints.txt
+	  $(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@$(STEP) "install the emulator package (emulator/)" \
 	  $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e emulator
 	@touch $(STAMP)
@@ -24,7 +24,7 @@ venv: $(STAMP)
 # its --venv mode needs a download from outside the package registries.
 SANITY_VENV := .venv-sanity
 SANITY_STAMP := $(SANITY_VENV)/.installed-stamp
-$(SANITY_STAMP): requirements.txt constraints.txt
+$(SANITY_STAMP): requirements-dev.txt constraints.txt
 	@$(STEP) "create $(SANITY_VENV) (ansible-test's own linters)" $(PYTHON) -m venv $(SANITY_VENV)
 	@$(STEP) "install ansible-core for ansible-test" \
 	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c constraints.txt

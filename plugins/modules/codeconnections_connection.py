@@ -39,6 +39,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.boto3
   - refarch.aws.common.tags
   - refarch.aws.common.managed_resource
 """

@@ -34,6 +34,7 @@ options:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.boto3
 attributes:
   check_mode:
     support: full

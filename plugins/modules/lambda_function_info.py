@@ -17,6 +17,7 @@ description:
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
+  - amazon.aws.boto3
   - refarch.aws.common.info_filter
   - refarch.aws.common.read_only
 author:

@@ -21,7 +21,14 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 # Development state that must never ship (issue: a 34 MB tarball of virtualenvs and caches).
 NEVER = (".venv", ".venv-sanity", ".ansible/", ".ruff_cache", ".pytest_cache", ".tmp/", ".emulator/", "emulator/")
-NEVER_FILES = {"changelogs/.plugin-cache.yaml", "tests/conftest.py", "Makefile", "pyproject.toml", "ansible.cfg"}
+NEVER_FILES = {
+    "changelogs/.plugin-cache.yaml",
+    "tests/conftest.py",
+    "Makefile",
+    "pyproject.toml",
+    "ansible.cfg",
+    "requirements-dev.txt",
+}
 
 
 @dataclass
@@ -84,6 +91,8 @@ def test_the_tarball_has_what_a_user_needs_and_nothing_else(installed):
     modules = {p.name for p in (ROOT / "plugins/modules").glob("*.py")}
     assert {n.split("/")[-1] for n in names if n.startswith("plugins/modules/")} == modules
     assert {"COPYING", "README.md", "meta/runtime.yml", "roles/spot_asg_alb/meta/argument_specs.yml"} <= set(names)
+    # What ansible-builder reads: the modules' Python requirements (as amazon.aws states them), system packages.
+    assert {"requirements.txt", "bindep.txt"} <= set(names)
     assert sum(1 for n in names if n.startswith("tests/unit/plugins/") and n.endswith(".py")) > 20
 
 
@@ -105,6 +114,8 @@ def test_every_module_and_role_page_renders_where_it_is_installed(installed, tmp
         assert sorted(pages) == names
         for name, page in pages.items():
             assert page["doc"]["short_description"] if kind == "module" else page["entry_points"], name
+            if kind == "module":  # the page says what the module needs (amazon.aws's boto3 fragment)
+                assert "boto3 >= 1.34.0" in page["doc"]["requirements"], name
     assert (
         len(modules) == len(yaml.safe_load((collection / "meta/runtime.yml").read_text())["action_groups"]["aws"]) - 1
     )

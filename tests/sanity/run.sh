@@ -11,7 +11,7 @@ work="$base/ansible_collections/refarch/aws"
 mkdir -p "$work"
 cd "$root"
 git ls-files -z --cached --others --exclude-standard \
-  | grep -zvE '^(emulator/|bench/|\.ci/|(playbooks/)?\.?collections(/|$)|Makefile$|requirements\.txt$|constraints\.txt$|pyproject\.toml$)' \
+  | grep -zvE '^(emulator/|bench/|\.ci/|(playbooks/)?\.?collections(/|$)|Makefile$|requirements-dev\.txt$|constraints\.txt$|pyproject\.toml$)' \
   | xargs -0 -I{} cp --parents {} "$work"/
 amazon=$("$root/.venv/bin/python" -c 'import ansible_collections.amazon.aws as m; print(m.__path__[0])')
 mkdir -p "$base/ansible_collections/amazon"
