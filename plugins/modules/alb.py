@@ -26,7 +26,7 @@ description:
     because those have no check mode for the target group, deregister an Auto Scaling group's
     targets unless told not to, and return no diff.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description:
@@ -97,6 +97,13 @@ options:
         finish before the instance is interrupted.
     type: int
     default: 90
+seealso:
+  - module: amazon.aws.elb_application_lb
+    description: The stock module this one is written instead of (see the description for why).
+  - module: community.aws.elb_target_group
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.alb_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -14,7 +14,10 @@ description:
   - The filter applies to both kinds; O(name) selects the load balancer and the target group of that name.
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
+seealso:
+  - module: refarch.aws.alb
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

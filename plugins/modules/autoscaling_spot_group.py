@@ -27,7 +27,7 @@ description:
     weighted overrides or instance requirements, and reports C(changed) in check mode without
     looking.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the group.
@@ -141,6 +141,13 @@ options:
     description: Percentage of capacity kept InService during a refresh.
     type: int
     default: 90
+seealso:
+  - module: amazon.aws.autoscaling_group
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.launch_template
+    description: Works with this module (the description says how).
+  - module: refarch.aws.autoscaling_spot_group_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -16,12 +16,15 @@ description:
     instance-type overrides in its AZs, from C(describe_instance_type_offerings).
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
 options:
   spot_pools:
     description: Compute each group's Spot pool figure (two more EC2 read calls per group).
     type: bool
     default: false
+seealso:
+  - module: refarch.aws.autoscaling_spot_group
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

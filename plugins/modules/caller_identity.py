@@ -17,6 +17,9 @@ description:
 author:
   - refarch.aws maintainers (@refarch)
 options: {}
+seealso:
+  - module: amazon.aws.aws_caller_info
+    description: The stock module this one is written instead of (see the description for why).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

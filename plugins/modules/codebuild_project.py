@@ -69,6 +69,11 @@ options:
   timeout_in_minutes:
     description: Build timeout; left alone when not set.
     type: int
+seealso:
+  - module: community.aws.codebuild_project
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.codebuild_project_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -15,6 +15,9 @@ description:
     delete with it.
 author:
   - refarch.aws maintainers (@refarch)
+seealso:
+  - module: refarch.aws.codebuild_project
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

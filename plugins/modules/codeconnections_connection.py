@@ -36,6 +36,9 @@ options:
     type: str
     choices: [present, absent]
     default: present
+seealso:
+  - module: refarch.aws.codeconnections_connection_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

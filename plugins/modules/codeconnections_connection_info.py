@@ -15,6 +15,9 @@ description:
     uses it.
 author:
   - refarch.aws maintainers (@refarch)
+seealso:
+  - module: refarch.aws.codeconnections_connection
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

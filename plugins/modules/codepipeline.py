@@ -66,6 +66,13 @@ options:
     description: Call C(UpdatePipeline) even when the structure is unchanged (to rotate the token).
     type: bool
     default: false
+seealso:
+  - module: refarch.aws.codeconnections_connection
+    description: Works with this module (the description says how).
+  - module: community.aws.codepipeline
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.codepipeline_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

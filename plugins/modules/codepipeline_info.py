@@ -20,6 +20,11 @@ options:
     description: Also read each pipeline's state (C(GetPipelineState)).
     type: bool
     default: true
+seealso:
+  - module: refarch.aws.codepipeline_approval
+    description: Works with this module (the description says how).
+  - module: refarch.aws.codepipeline
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -35,7 +35,7 @@ description:
     one task per group (and another group's rule by name needs its description repeated), and is slow
     to create a group.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
 options:
   vpc_id:
     description:
@@ -112,6 +112,9 @@ options:
     default: 600
 notes:
   - The options apply O(tags) to every group of the set.
+seealso:
+  - module: amazon.aws.ec2_security_group
+    description: The stock module this one is written instead of (see the description for why).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

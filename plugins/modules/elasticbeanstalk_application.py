@@ -54,6 +54,9 @@ options:
       description:
         description: Description of the version.
         type: str
+seealso:
+  - module: community.aws.elasticbeanstalk_app
+    description: The stock module this one is written instead of (see the description for why).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

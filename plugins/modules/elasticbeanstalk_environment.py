@@ -122,6 +122,9 @@ options:
     description: Seconds between two looks at the environment while waiting.
     type: int
     default: 15
+seealso:
+  - module: refarch.aws.elasticbeanstalk_platform_info
+    description: Works with this module (the description says how).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -100,6 +100,13 @@ options:
       - Also keep an instance profile of the same name that holds the role (for EC2 instances).
       - Default V(false).
     type: bool
+seealso:
+  - module: amazon.aws.iam_role
+    description: The stock module this one is written instead of (see the description for why).
+  - module: amazon.aws.iam_policy
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.iam_role_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -19,6 +19,9 @@ options:
     description: IAM path to search; roles created by M(refarch.aws.iam_role) live under C(/refarch/).
     type: str
     default: /refarch/
+seealso:
+  - module: refarch.aws.iam_role
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -64,6 +64,9 @@ options:
     description: The deployment that must own the function (its C(refarch:deployment) tag).
     type: str
     default: refarch
+seealso:
+  - module: amazon.aws.lambda_event
+    description: The stock module this one is written instead of (see the description for why).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -76,6 +76,11 @@ options:
       - One of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557,
         2922, 3288, 3653.
     type: int
+seealso:
+  - module: amazon.aws.lambda
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.lambda_function_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

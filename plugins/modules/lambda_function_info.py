@@ -14,6 +14,13 @@ description:
     event source mappings (as M(refarch.aws.lambda_event_source_mapping) returns them).
   - With O(deployment), only functions carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. M(amazon.aws.lambda_info) cannot filter by tag.
+seealso:
+  - module: refarch.aws.lambda_function
+    description: The managing side of the same resource.
+  - module: refarch.aws.lambda_event_source_mapping
+    description: Works with this module (the description says how).
+  - module: amazon.aws.lambda_info
+    description: The stock module this one is written instead of (see the description for why).
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

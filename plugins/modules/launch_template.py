@@ -21,7 +21,7 @@ description:
     template-level tags as version data (a spurious version on every run on the emulator), has no
     diff output and does not resolve an AMI from SSM.
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
 options:
   name:
     description: Name of the launch template.
@@ -75,6 +75,11 @@ options:
   version_description:
     description: Description of a version this run creates.
     type: str
+seealso:
+  - module: amazon.aws.ec2_launch_template
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.launch_template_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -14,7 +14,10 @@ description:
     M(refarch.aws.launch_template) returns.
   - Teardown uses O(deployment) to find what a deployment owns by its ownership tag (a server-side filter).
 author:
-  - refarch.aws maintainers (!UNKNOWN)
+  - refarch.aws maintainers (@refarch)
+seealso:
+  - module: refarch.aws.launch_template
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

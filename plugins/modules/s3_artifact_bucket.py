@@ -36,6 +36,11 @@ options:
   kms_key_id:
     description: KMS key for O(encryption=aws:kms); the AWS managed key when not set.
     type: str
+seealso:
+  - module: amazon.aws.s3_bucket
+    description: The stock module this one is written instead of (see the description for why).
+  - module: refarch.aws.s3_artifact_bucket_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -19,6 +19,9 @@ options:
     description: Only buckets whose name starts with this (saves a tag lookup per other bucket).
     type: str
     default: ""
+seealso:
+  - module: refarch.aws.s3_artifact_bucket
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -98,6 +98,9 @@ options:
         description: Receives before a message moves to the dead-letter queue (1-1000).
         type: int
         default: 5
+seealso:
+  - module: refarch.aws.sqs_queue_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -13,6 +13,9 @@ description:
   - Lists SQS queues with their attributes and tags, in the shape M(refarch.aws.sqs_queue) returns.
   - With O(deployment), only queues carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. No stock module lists queues by tag.
+seealso:
+  - module: refarch.aws.sqs_queue
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -63,6 +63,9 @@ options:
   tracing:
     description: X-Ray tracing. Omit to leave alone.
     type: bool
+seealso:
+  - module: refarch.aws.stepfunctions_state_machine_info
+    description: The information side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules

@@ -13,6 +13,9 @@ description:
   - Lists Step Functions state machines in the shape M(refarch.aws.stepfunctions_state_machine) returns.
   - With O(deployment), only state machines carrying the ownership tag C(refarch:deployment=<deployment>);
     this is how teardown finds what to delete. No stock module lists state machines.
+seealso:
+  - module: refarch.aws.stepfunctions_state_machine
+    description: The managing side of the same resource.
 extends_documentation_fragment:
   - amazon.aws.common.modules
   - amazon.aws.region.modules
