@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
+.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint changelog unit integration sanity molecule bench soak clean
 
 STEP := tests/step.sh
 
@@ -59,13 +59,17 @@ emulator-stop: venv
 	$(BIN)/python -m refarch_emulator stop
 
 ## test: every test and lint; the integration tests start their own emulator on a free port
-test: venv lint unit integration sanity molecule
+test: venv lint changelog unit integration sanity molecule
 
 lint: venv
 	@$(STEP) "ruff (Python lint)" $(BIN)/ruff check .
 	@$(STEP) "ruff format --check" $(BIN)/ruff format --check .
 	@$(STEP) "yamllint" $(BIN)/yamllint --strict .
 	@$(STEP) "ansible-lint (production profile)" $(BIN)/ansible-lint --profile production
+
+## changelog: antsibull-changelog lint, and a trial release of galaxy.yml's version in a temporary copy
+changelog: venv
+	@$(STEP) "changelog: antsibull-changelog lint and a trial release (New Modules, New Roles, summary)" tests/changelog.sh
 
 unit: venv
 	@$(STEP) "unit tests: collection and emulator" $(BIN)/pytest -q tests/unit emulator/tests
