@@ -134,6 +134,26 @@ load_balancer:
   description: The load balancer after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    load_balancer_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/refarch-web-alb/\
+      50dc6c495c0c9188"
+    load_balancer_name: refarch-web-alb
+    dns_name: "refarch-web-alb-1234567890.us-east-1.elb.amazonaws.com"
+    scheme: internet-facing
+    ip_address_type: ipv4
+    vpc_id: vpc-0a1b2c3d4e5f67890
+    state: active
+    subnets:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    availability_zones:
+      - us-east-1a
+      - us-east-1b
+    security_groups:
+      - sg-0a1b2c3d4e5f67890
+    tags:
+      refarch:deployment: refarch
+      Name: refarch-web-alb
   contains:
     load_balancer_arn:
       description: ARN (not known in check mode before it is created).
@@ -198,6 +218,25 @@ target_group:
   description: The target group after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067"
+    target_group_name: refarch-web-tg
+    protocol: HTTP
+    port: 80
+    vpc_id: vpc-0a1b2c3d4e5f67890
+    target_type: instance
+    health_check_protocol: HTTP
+    health_check_port: traffic-port
+    health_check_path: /
+    health_check_interval_seconds: 15
+    health_check_timeout_seconds: 5
+    healthy_threshold_count: 2
+    unhealthy_threshold_count: 2
+    matcher:
+      http_code: '200'
+    deregistration_delay: 90
+    tags:
+      refarch:deployment: refarch
   contains:
     target_group_arn:
       description: ARN (not known in check mode before it is created).
@@ -288,6 +327,15 @@ listener:
   description: The HTTP listener after the run; empty when absent.
   returned: always
   type: dict
+  sample:
+    listener_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/refarch-web-alb/50dc6c495c0c9188/\
+      f2f7dc8efc522ab2"
+    protocol: HTTP
+    port: 80
+    default_actions:
+      - type: forward
+        target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/\
+          73e2d6bc24d8a067"
   contains:
     listener_arn:
       description: ARN (not known in check mode before it is created).

@@ -40,6 +40,34 @@ load_balancers:
       RV(refarch.aws.alb#module:load_balancer), each with its C(listeners).
   returned: always
   type: list
+  sample:
+    - load_balancer_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/refarch-web-alb/\
+      50dc6c495c0c9188"
+      load_balancer_name: refarch-web-alb
+      dns_name: "refarch-web-alb-1234567890.us-east-1.elb.amazonaws.com"
+      scheme: internet-facing
+      ip_address_type: ipv4
+      vpc_id: vpc-0a1b2c3d4e5f67890
+      state: active
+      subnets:
+        - subnet-0a1b2c3d4e5f67890
+        - subnet-0b2c3d4e5f6789012
+      availability_zones:
+        - us-east-1a
+        - us-east-1b
+      security_groups:
+        - sg-0a1b2c3d4e5f67890
+      tags:
+        refarch:deployment: refarch
+      listeners:
+        - listener_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/refarch-web-alb/\
+          50dc6c495c0c9188/f2f7dc8efc522ab2"
+          protocol: HTTP
+          port: 80
+          default_actions:
+            - type: forward
+              target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/\
+                73e2d6bc24d8a067"
   elements: dict
   contains:
     load_balancer_arn:
@@ -122,6 +150,20 @@ target_groups:
       (the health check keys, C(matcher), C(deregistration_delay)).
   returned: always
   type: list
+  sample:
+    - target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/\
+      73e2d6bc24d8a067"
+      target_group_name: refarch-web-tg
+      protocol: HTTP
+      port: 80
+      vpc_id: vpc-0a1b2c3d4e5f67890
+      target_type: instance
+      health_check_path: /
+      matcher:
+        http_code: '200'
+      deregistration_delay: 90
+      tags:
+        refarch:deployment: refarch
   elements: dict
   contains:
     target_group_arn:

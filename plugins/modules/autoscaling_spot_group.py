@@ -184,6 +184,46 @@ group:
   description: The group after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    auto_scaling_group_name: refarch-web-asg
+    auto_scaling_group_arn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:\
+      6d4a2f7e-1b2c-4d3e-9f80-1a2b3c4d5e6f:autoScalingGroupName/refarch-web-asg"
+    min_size: 2
+    max_size: 10
+    desired_capacity: 2
+    vpc_zone_identifier:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    health_check_type: ELB
+    health_check_grace_period: 120
+    capacity_rebalance: true
+    mixed_instances_policy:
+      launch_template:
+        launch_template_specification:
+          launch_template_name: refarch-web-lt
+          version: $Latest
+        overrides:
+          - instance_type: c5.large
+            weighted_capacity: '1'
+          - instance_type: m5.large
+            weighted_capacity: '1'
+      instances_distribution:
+        on_demand_allocation_strategy: prioritized
+        on_demand_base_capacity: 0
+        on_demand_percentage_above_base_capacity: 0
+        spot_allocation_strategy: price-capacity-optimized
+    target_group_arns:
+      - "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067"
+    instances:
+      - instance_id: i-0a1b2c3d4e5f67890
+        availability_zone: us-east-1a
+        instance_type: c5.large
+        lifecycle_state: InService
+        health_status: Healthy
+        launch_template_version: '3'
+    tags:
+      refarch:deployment: refarch
+      Name: refarch-web
   contains:
     auto_scaling_group_name:
       description: Name.
@@ -303,6 +343,16 @@ spot_pools:
       O(instance_requirements); not returned with O(state=absent).
   returned: when state=present
   type: dict
+  sample:
+    count: 6
+    instance_types: 3
+    availability_zones:
+      - us-east-1a
+      - us-east-1b
+    by_availability_zone:
+      us-east-1a: 3
+      us-east-1b: 3
+    not_offered: []
   contains:
     count:
       description: Number of pools.
@@ -337,6 +387,20 @@ placement:
       O(instance_requirements).
   returned: when state=present
   type: dict
+  sample:
+    subnet_ids:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    availability_zones:
+      - availability_zone: us-east-1a
+        availability_zone_id: use1-az1
+      - availability_zone: us-east-1b
+        availability_zone_id: use1-az2
+    left_out:
+      - availability_zone: us-east-1e
+        availability_zone_id: use1-az3
+        subnet_id: subnet-0c3d4e5f678901234
+        reason: offers none of the 3 instance types (DescribeInstanceTypeOfferings)
   contains:
     subnet_ids:
       description: Subnets the group uses, sorted.

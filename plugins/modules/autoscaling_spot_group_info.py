@@ -49,6 +49,33 @@ groups:
       C(mixed_instances_policy), C(instances), C(tags), ...).
   returned: always
   type: list
+  sample:
+    - auto_scaling_group_name: refarch-web-asg
+      auto_scaling_group_arn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:\
+        6d4a2f7e-1b2c-4d3e-9f80-1a2b3c4d5e6f:autoScalingGroupName/refarch-web-asg"
+      vpc_zone_identifier:
+        - subnet-0a1b2c3d4e5f67890
+        - subnet-0b2c3d4e5f6789012
+      instances:
+        - instance_id: i-0a1b2c3d4e5f67890
+          availability_zone: us-east-1a
+          instance_type: c5.large
+          lifecycle_state: InService
+          health_status: Healthy
+          launch_template_version: '3'
+      tags:
+        refarch:deployment: refarch
+        Name: refarch-web
+      spot_pools:
+        count: 6
+        instance_types: 3
+        availability_zones:
+          - us-east-1a
+          - us-east-1b
+        by_availability_zone:
+          us-east-1a: 3
+          us-east-1b: 3
+        not_offered: []
   elements: dict
   contains:
     auto_scaling_group_name:

@@ -164,6 +164,21 @@ groups:
       null id); empty dicts with O(state=absent).
   returned: always
   type: dict
+  sample:
+    refarch-web-alb-sg:
+      group_name: refarch-web-alb-sg
+      group_id: sg-0a1b2c3d4e5f67890
+      description: 'refarch-web ALB: HTTP from the Internet'
+      vpc_id: vpc-0a1b2c3d4e5f67890
+      ingress:
+        - protocol: tcp
+          from_port: 80
+          to_port: 80
+          cidr_ip: 0.0.0.0/0
+          description: HTTP from anywhere
+      tags:
+        refarch:deployment: refarch
+        Name: refarch-web-alb-sg
   contains:
     group_name:
       description: Group name.

@@ -111,6 +111,23 @@ launch_template:
   description: The template after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    launch_template_id: lt-0a1b2c3d4e5f67890
+    launch_template_name: refarch-web-lt
+    latest_version: 3
+    default_version: 1
+    tags:
+      refarch:deployment: refarch
+    data:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: c5.large
+      SecurityGroupIds:
+        - sg-0b2c3d4e5f6789012
+      UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
+      MetadataOptions:
+        HttpTokens: required
+        HttpEndpoint: enabled
+        HttpPutResponseHopLimit: 2
   contains:
     launch_template_id:
       description: Template id (null in check mode before it is created).

@@ -40,6 +40,19 @@ launch_templates:
       RV(refarch.aws.launch_template#module:launch_template), the data of each one's C($Latest) version.
   returned: always
   type: list
+  sample:
+    - launch_template_id: lt-0a1b2c3d4e5f67890
+      launch_template_name: refarch-web-lt
+      latest_version: 3
+      default_version: 1
+      tags:
+        refarch:deployment: refarch
+      data:
+        ImageId: ami-0abcdef1234567890
+        InstanceType: c5.large
+        SecurityGroupIds:
+          - sg-0b2c3d4e5f6789012
+        UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
   elements: dict
   contains:
     launch_template_id:
