@@ -134,100 +134,241 @@ load_balancer:
   description: The load balancer after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    load_balancer_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/refarch-web-alb/\
+      50dc6c495c0c9188"
+    load_balancer_name: refarch-web-alb
+    dns_name: "refarch-web-alb-1234567890.us-east-1.elb.amazonaws.com"
+    scheme: internet-facing
+    ip_address_type: ipv4
+    vpc_id: vpc-0a1b2c3d4e5f67890
+    state: active
+    subnets:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    availability_zones:
+      - us-east-1a
+      - us-east-1b
+    security_groups:
+      - sg-0a1b2c3d4e5f67890
+    tags:
+      refarch:deployment: refarch
+      Name: refarch-web-alb
   contains:
     load_balancer_arn:
       description: ARN (not known in check mode before it is created).
+      returned: when the load balancer exists
       type: str
+      sample: arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/app/refarch-web-alb/50dc6c495c0c9188
     load_balancer_name:
       description: Name.
+      returned: when present
       type: str
+      sample: refarch-web-alb
     dns_name:
       description: DNS name of the load balancer (not known in check mode before it is created).
+      returned: when the load balancer exists
       type: str
-      sample: web-alb-1234567890.us-east-1.elb.amazonaws.com
+      sample: refarch-web-alb-1234567890.us-east-1.elb.amazonaws.com
     scheme:
       description: C(internet-facing) or C(internal).
+      returned: when present
       type: str
+      sample: internet-facing
     ip_address_type:
       description: C(ipv4).
+      returned: when present
       type: str
+      sample: ipv4
     vpc_id:
       description: VPC.
+      returned: when the load balancer exists
       type: str
+      sample: vpc-0a1b2c3d4e5f67890
     state:
       description:
         - C(provisioning), C(active) or C(failed). With O(wait=true), C(active) once the module returns.
+      returned: when the load balancer exists
       type: str
+      sample: active
     subnets:
       description: Subnet ids, sorted.
+      returned: when present
       type: list
       elements: str
+      sample: [subnet-0a1b2c3d4e5f67890, subnet-0b2c3d4e5f6789012]
     availability_zones:
       description: AZ names, sorted.
+      returned: when the load balancer exists
       type: list
       elements: str
+      sample: [us-east-1a, us-east-1b]
     security_groups:
       description: Security group ids, sorted.
+      returned: when present
       type: list
       elements: str
+      sample: [sg-0a1b2c3d4e5f67890]
     tags:
       description: Tags of the load balancer.
+      returned: when present
       type: dict
+      sample: {"refarch:deployment": "refarch", "Name": "refarch-web-alb"}
 target_group:
   description: The target group after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067"
+    target_group_name: refarch-web-tg
+    protocol: HTTP
+    port: 80
+    vpc_id: vpc-0a1b2c3d4e5f67890
+    target_type: instance
+    health_check_protocol: HTTP
+    health_check_port: traffic-port
+    health_check_path: /
+    health_check_interval_seconds: 15
+    health_check_timeout_seconds: 5
+    healthy_threshold_count: 2
+    unhealthy_threshold_count: 2
+    matcher:
+      http_code: '200'
+    deregistration_delay: 90
+    tags:
+      refarch:deployment: refarch
   contains:
     target_group_arn:
       description: ARN (not known in check mode before it is created).
+      returned: when the target group exists
       type: str
+      sample: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067
     target_group_name:
       description: Name.
+      returned: when present
       type: str
+      sample: refarch-web-tg
     protocol:
       description: C(HTTP).
+      returned: when present
       type: str
+      sample: HTTP
     port:
       description: Port the targets serve on.
+      returned: when present
       type: int
+      sample: 80
     vpc_id:
       description: VPC.
+      returned: when present
       type: str
+      sample: vpc-0a1b2c3d4e5f67890
     target_type:
       description: C(instance).
+      returned: when present
       type: str
+      sample: instance
+    health_check_protocol:
+      description: Protocol of the health check.
+      returned: when present
+      type: str
+      sample: HTTP
+    health_check_port:
+      description: Port of the health check; C(traffic-port) is the targets' port.
+      returned: when present
+      type: str
+      sample: traffic-port
     health_check_path:
-      description:
-        - Path of the health check; the other C(health_check_*) keys and the threshold counts are named
-          as AWS names them (C(health_check_interval_seconds), C(healthy_threshold_count), ...).
+      description: Path of the health check.
+      returned: when present
       type: str
+      sample: /
+    health_check_interval_seconds:
+      description: Seconds between health checks.
+      returned: when present
+      type: int
+      sample: 15
+    health_check_timeout_seconds:
+      description: Seconds a health check may take.
+      returned: when present
+      type: int
+      sample: 5
+    healthy_threshold_count:
+      description: Successive passed checks that make a target healthy.
+      returned: when present
+      type: int
+      sample: 2
+    unhealthy_threshold_count:
+      description: Successive failed checks that make a target unhealthy.
+      returned: when present
+      type: int
+      sample: 2
     matcher:
-      description: HTTP codes that count as healthy, as C(http_code).
+      description: HTTP codes that count as healthy.
+      returned: when present
       type: dict
+      contains:
+        http_code:
+          description: A code, a list (C(200,302)) or a range (C(200-299)).
+          returned: always
+          type: str
+          sample: "200"
     deregistration_delay:
       description: Seconds a deregistering target is drained.
+      returned: when present
       type: int
+      sample: 90
     tags:
       description: Tags of the target group.
+      returned: when present
       type: dict
+      sample: {"refarch:deployment": "refarch"}
 listener:
   description: The HTTP listener after the run; empty when absent.
   returned: always
   type: dict
+  sample:
+    listener_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/refarch-web-alb/50dc6c495c0c9188/\
+      f2f7dc8efc522ab2"
+    protocol: HTTP
+    port: 80
+    default_actions:
+      - type: forward
+        target_group_arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/\
+          73e2d6bc24d8a067"
   contains:
     listener_arn:
       description: ARN (not known in check mode before it is created).
+      returned: when the listener exists
       type: str
+      sample: "arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/refarch-web-alb/\
+        50dc6c495c0c9188/f2f7dc8efc522ab2"
     protocol:
       description: C(HTTP).
+      returned: when present
       type: str
+      sample: HTTP
     port:
       description: Port.
+      returned: when present
       type: int
+      sample: 80
     default_actions:
-      description: The forward action to the target group, with C(type) and C(target_group_arn).
+      description: The forward action to the target group.
+      returned: when present
       type: list
       elements: dict
+      contains:
+        type:
+          description: C(forward).
+          returned: always
+          type: str
+          sample: forward
+        target_group_arn:
+          description: The target group it forwards to (not known in check mode before it is created).
+          returned: always
+          type: str
+          sample: arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067
 changed_keys:
   description:
     - What differed, as C(<part>.<key>) paths (C(load_balancer.subnets), C(target_group.tags), ...), or

@@ -160,8 +160,8 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Spot fleet over every subnet, behind a target group
   refarch.aws.autoscaling_spot_group:
-    name: web-asg
-    launch_template: web-lt
+    name: refarch-web-asg
+    launch_template: refarch-web-lt
     instance_types: [c5.large, c5a.large, m5.large]
     subnet_ids: "{{ subnet_ids }}"
     target_group_arns: ["{{ target_group_arn }}"]
@@ -184,115 +184,261 @@ group:
   description: The group after the run (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    auto_scaling_group_name: refarch-web-asg
+    auto_scaling_group_arn: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:\
+      6d4a2f7e-1b2c-4d3e-9f80-1a2b3c4d5e6f:autoScalingGroupName/refarch-web-asg"
+    min_size: 2
+    max_size: 10
+    desired_capacity: 2
+    vpc_zone_identifier:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    health_check_type: ELB
+    health_check_grace_period: 120
+    capacity_rebalance: true
+    mixed_instances_policy:
+      launch_template:
+        launch_template_specification:
+          launch_template_name: refarch-web-lt
+          version: $Latest
+        overrides:
+          - instance_type: c5.large
+            weighted_capacity: '1'
+          - instance_type: m5.large
+            weighted_capacity: '1'
+      instances_distribution:
+        on_demand_allocation_strategy: prioritized
+        on_demand_base_capacity: 0
+        on_demand_percentage_above_base_capacity: 0
+        spot_allocation_strategy: price-capacity-optimized
+    target_group_arns:
+      - "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067"
+    instances:
+      - instance_id: i-0a1b2c3d4e5f67890
+        availability_zone: us-east-1a
+        instance_type: c5.large
+        lifecycle_state: InService
+        health_status: Healthy
+        launch_template_version: '3'
+    tags:
+      refarch:deployment: refarch
+      Name: refarch-web
   contains:
     auto_scaling_group_name:
       description: Name.
+      returned: when present
       type: str
+      sample: refarch-web-asg
     auto_scaling_group_arn:
       description: ARN (not known in check mode before it is created).
+      returned: when the group exists
       type: str
+      sample: "arn:aws:autoscaling:us-east-1:123456789012:autoScalingGroup:6d4a2f7e-1b2c-4d3e-9f80-1a2b3c4d5e6f:\
+        autoScalingGroupName/refarch-web-asg"
     min_size:
       description: Minimum size.
+      returned: when present
       type: int
+      sample: 2
     max_size:
       description: Maximum size.
+      returned: when present
       type: int
+      sample: 10
     desired_capacity:
       description: Desired capacity.
+      returned: when present
       type: int
+      sample: 2
     vpc_zone_identifier:
       description: Subnet ids the group launches into, sorted (the API's comma list, split).
+      returned: when present
       type: list
       elements: str
+      sample: [subnet-0a1b2c3d4e5f67890, subnet-0b2c3d4e5f6789012]
     health_check_type:
       description: C(EC2) or C(ELB).
+      returned: when present
       type: str
+      sample: ELB
     health_check_grace_period:
       description: Seconds after launch before health checks count.
+      returned: when present
       type: int
+      sample: 120
     capacity_rebalance:
       description: Whether capacity rebalancing is on.
+      returned: when present
       type: bool
+      sample: true
     mixed_instances_policy:
       description:
         - C(launch_template) (C(launch_template_specification) with C(launch_template_name) and
           C(version); C(overrides), each with C(instance_type) and C(weighted_capacity), or
           C(instance_requirements)) and C(instances_distribution) (the On-Demand and Spot strategies).
+      returned: when present
       type: dict
+      sample:
+        launch_template:
+          launch_template_specification: {launch_template_name: refarch-web-lt, version: "$Latest"}
+          overrides:
+            - {instance_type: c5.large, weighted_capacity: "1"}
+            - {instance_type: m5.large, weighted_capacity: "1"}
+        instances_distribution:
+          on_demand_allocation_strategy: prioritized
+          on_demand_base_capacity: 0
+          on_demand_percentage_above_base_capacity: 0
+          spot_allocation_strategy: price-capacity-optimized
     target_group_arns:
       description: Target groups, sorted.
+      returned: when present
       type: list
       elements: str
+      sample: [arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/refarch-web-tg/73e2d6bc24d8a067]
     instances:
-      description:
-        - Instances, each with C(instance_id), C(availability_zone), C(instance_type),
-          C(lifecycle_state), C(health_status) and C(launch_template_version).
+      description: Instances of the group, sorted by id (empty in check mode before it is created).
+      returned: when present
       type: list
       elements: dict
+      contains:
+        instance_id:
+          description: Instance id.
+          returned: always
+          type: str
+          sample: i-0a1b2c3d4e5f67890
+        availability_zone:
+          description: Its AZ.
+          returned: always
+          type: str
+          sample: us-east-1a
+        instance_type:
+          description: Its instance type.
+          returned: always
+          type: str
+          sample: c5.large
+        lifecycle_state:
+          description: C(Pending), C(InService), C(Terminating), ...
+          returned: always
+          type: str
+          sample: InService
+        health_status:
+          description: C(Healthy) or C(Unhealthy).
+          returned: always
+          type: str
+          sample: Healthy
+        launch_template_version:
+          description: Version of the launch template it was launched from.
+          returned: when AWS reports it
+          type: str
+          sample: "3"
     tags:
-      description: Tags of the group.
+      description: Tags of the group (all propagate to the instances).
+      returned: when present
       type: dict
-  sample:
-    auto_scaling_group_name: web-asg
-    min_size: 2
-    max_size: 10
-    desired_capacity: 2
-    vpc_zone_identifier: [subnet-0123456789abcdef0, subnet-0123456789abcdef1]
-    tags: {"refarch:deployment": refarch}
+      sample: {"refarch:deployment": "refarch", "Name": "refarch-web"}
 spot_pools:
   description:
     - (instance type, AZ) pairs offered for the group's instance types in its AZs. Null for
       O(instance_requirements); not returned with O(state=absent).
   returned: when state=present
   type: dict
+  sample:
+    count: 6
+    instance_types: 3
+    availability_zones:
+      - us-east-1a
+      - us-east-1b
+    by_availability_zone:
+      us-east-1a: 3
+      us-east-1b: 3
+    not_offered: []
   contains:
     count:
       description: Number of pools.
+      returned: always
       type: int
+      sample: 6
     instance_types:
       description: Number of instance types asked for.
+      returned: always
       type: int
+      sample: 3
     availability_zones:
       description: AZs of the group's subnets.
+      returned: always
       type: list
       elements: str
+      sample: [us-east-1a, us-east-1b]
     by_availability_zone:
-      description: Pools per AZ.
+      description: Pools per AZ, keyed by AZ name.
+      returned: always
       type: dict
+      sample: {"us-east-1a": 3, "us-east-1b": 3}
     not_offered:
       description: Instance types offered in none of the AZs.
+      returned: always
       type: list
       elements: str
+      sample: []
 placement:
   description:
     - Where the group launches, and which AZs of O(subnet_ids) were left out and why. Null for
       O(instance_requirements).
   returned: when state=present
   type: dict
+  sample:
+    subnet_ids:
+      - subnet-0a1b2c3d4e5f67890
+      - subnet-0b2c3d4e5f6789012
+    availability_zones:
+      - availability_zone: us-east-1a
+        availability_zone_id: use1-az1
+      - availability_zone: us-east-1b
+        availability_zone_id: use1-az2
+    left_out:
+      - availability_zone: us-east-1e
+        availability_zone_id: use1-az3
+        subnet_id: subnet-0c3d4e5f678901234
+        reason: offers none of the 3 instance types (DescribeInstanceTypeOfferings)
   contains:
     subnet_ids:
-      description: Subnets the group uses.
+      description: Subnets the group uses, sorted.
+      returned: always
       type: list
       elements: str
+      sample: [subnet-0a1b2c3d4e5f67890, subnet-0b2c3d4e5f6789012]
     availability_zones:
       description: AZs in use, each with C(availability_zone) and C(availability_zone_id).
+      returned: always
       type: list
       elements: dict
+      sample:
+        - {availability_zone: us-east-1a, availability_zone_id: use1-az1}
+        - {availability_zone: us-east-1b, availability_zone_id: use1-az2}
     left_out:
       description:
         - AZs of O(subnet_ids) the group does not use, each with C(availability_zone),
-          C(availability_zone_id), C(subnet_id) and C(reason).
+          C(availability_zone_id), C(subnet_id) and C(reason); empty with O(offered_zones_only=false).
+      returned: always
       type: list
       elements: dict
+      sample:
+        - availability_zone: us-east-1e
+          availability_zone_id: use1-az3
+          subnet_id: subnet-0c3d4e5f678901234
+          reason: offers none of the 3 instance types (DescribeInstanceTypeOfferings)
 instance_refresh_id:
   description: Id of the instance refresh this run started (null when none, and in check mode).
   returned: always
   type: str
+  sample: 08b91cf7-8fa6-48af-b6a6-d227f40f1b9b
 outdated_instances:
   description: Ids of the instances on an older template version, when this run starts (or predicts) a refresh.
   returned: when an instance refresh is started or predicted
   type: list
   elements: str
+  sample: [i-0a1b2c3d4e5f67890, i-0b2c3d4e5f6789012]
 changed_keys:
   description:
     - Group attributes that differed, as dotted snake_case paths (C(max_size),

@@ -54,9 +54,10 @@ arn:
   type: str
   sample: arn:aws:sts::123456789012:assumed-role/deployer/session
 user_id:
-  description: Unique ID of the caller.
+  description: Unique ID of the caller (for an assumed role, the role's id and the session name).
   returned: always
   type: str
+  sample: AROA3XFRBF535PLBIFPI4:session
 """
 
 try:

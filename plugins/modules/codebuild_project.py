@@ -83,10 +83,15 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+- name: The project's service role
+  refarch.aws.iam_role_info:
+    name: refarch-webapp-codebuild
+  register: codebuild_role
+
 - name: Build project of the pipeline (buildspec.yml from the source)
   refarch.aws.codebuild_project:
     name: refarch-webapp-build
-    service_role: "{{ roles.codebuild.arn }}"
+    service_role: "{{ codebuild_role.roles[0].arn }}"
     environment:
       image: aws/codebuild/amazonlinux-x86_64-standard:5.0
     timeout_in_minutes: 15
@@ -100,15 +105,85 @@ changed_keys:
   elements: str
   sample: [environment.image, tags]
 project:
-  description: The project (predicted in check mode); empty when absent.
+  description: The project (predicted in check mode), snake_case; empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-webapp-build
+    arn: "arn:aws:codebuild:us-east-1:123456789012:project/refarch-webapp-build"
+    description: Builds example-org/webapp for refarch-webapp-env
+    source:
+      type: CODEPIPELINE
+    artifacts:
+      type: CODEPIPELINE
+    environment:
+      type: LINUX_CONTAINER
+      image: "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+      compute_type: BUILD_GENERAL1_SMALL
+      privileged_mode: false
+      environment_variables:
+        - name: APP_ENV
+          value: production
+          type: PLAINTEXT
+    service_role: "arn:aws:iam::123456789012:role/refarch/refarch-webapp-codebuild"
+    timeout_in_minutes: 15
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
   contains:
-    name: {description: Name., type: str, returned: when present}
-    arn: {description: ARN., type: str, returned: when present}
-    service_role: {description: Service role ARN., type: str, returned: when present}
-    environment: {description: Build environment as the API describes it., type: dict, returned: when present}
-    tags: {description: Tags., type: dict, returned: when present}
+    name:
+      description: Name.
+      returned: when present
+      type: str
+      sample: refarch-webapp-build
+    arn:
+      description: ARN (not known in check mode before it is created).
+      returned: when the project exists
+      type: str
+      sample: arn:aws:codebuild:us-east-1:123456789012:project/refarch-webapp-build
+    description:
+      description: Description.
+      returned: when set
+      type: str
+      sample: Builds example-org/webapp for refarch-webapp-env
+    source:
+      description: Source, C(type) (C(CODEPIPELINE) or C(NO_SOURCE)) and C(buildspec) when given.
+      returned: when present
+      type: dict
+      sample: {"type": "CODEPIPELINE"}
+    artifacts:
+      description: Artifacts, C(type) as the source's.
+      returned: when present
+      type: dict
+      sample: {"type": "CODEPIPELINE"}
+    environment:
+      description:
+        - Build environment as the API describes it, snake_case (C(type), C(image), C(compute_type),
+          C(privileged_mode), C(environment_variables) each with C(name), C(value), C(type), ...).
+      returned: when present
+      type: dict
+      sample:
+        type: LINUX_CONTAINER
+        image: aws/codebuild/amazonlinux-x86_64-standard:5.0
+        compute_type: BUILD_GENERAL1_SMALL
+        privileged_mode: false
+        environment_variables:
+          - {name: APP_ENV, value: production, type: PLAINTEXT}
+    service_role:
+      description: Service role ARN.
+      returned: when present
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-webapp-codebuild
+    timeout_in_minutes:
+      description: Build timeout in minutes.
+      returned: when set, and once the project exists
+      type: int
+      sample: 15
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

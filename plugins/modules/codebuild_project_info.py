@@ -40,14 +40,52 @@ EXAMPLES = r"""
 
 RETURN = r"""
 projects:
-  description: The projects found.
+  description:
+    - The projects found, each with the keys M(refarch.aws.codebuild_project) returns in its
+      RV(refarch.aws.codebuild_project#module:project).
   returned: always
   type: list
+  sample:
+    - name: refarch-webapp-build
+      arn: "arn:aws:codebuild:us-east-1:123456789012:project/refarch-webapp-build"
+      service_role: "arn:aws:iam::123456789012:role/refarch/refarch-webapp-codebuild"
+      environment:
+        type: LINUX_CONTAINER
+        image: "aws/codebuild/amazonlinux-x86_64-standard:5.0"
+        compute_type: BUILD_GENERAL1_SMALL
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Name., type: str}
-    arn: {description: ARN., type: str}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-webapp-build
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:codebuild:us-east-1:123456789012:project/refarch-webapp-build
+    service_role:
+      description: Service role ARN.
+      returned: always
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-webapp-codebuild
+    environment:
+      description: Build environment, snake_case.
+      returned: always
+      type: dict
+      sample:
+        type: LINUX_CONTAINER
+        image: aws/codebuild/amazonlinux-x86_64-standard:5.0
+        compute_type: BUILD_GENERAL1_SMALL
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -50,7 +50,7 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Connection to GitHub
   refarch.aws.codeconnections_connection:
-    name: refarch-github
+    name: refarch-webapp-github
   register: connection
 
 - name: Tell the user where to complete the handshake
@@ -67,20 +67,62 @@ changed_keys:
   elements: str
   sample: [tags]
 connection:
-  description: The connection; empty when absent.
+  description: The connection (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-webapp-github
+    arn: "arn:aws:codeconnections:us-east-1:123456789012:connection/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14"
+    status: PENDING
+    provider_type: GitHub
+    owner_account_id: '123456789012'
+    console_url: "https://us-east-1.console.aws.amazon.com/codesuite/settings/123456789012/us-east-1/connections/\
+      2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14?region=us-east-1"
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
   contains:
-    name: {description: Name., type: str, returned: when present}
-    arn: {description: ARN., type: str, returned: when present}
-    status: {description: "C(PENDING), C(AVAILABLE) or C(ERROR).", type: str, returned: when present}
-    provider_type: {description: Provider., type: str, returned: when present}
-    console_url: {description: Where to complete the handshake., type: str, returned: while PENDING}
-    tags: {description: Tags., type: dict, returned: when present}
+    name:
+      description: Name.
+      returned: when present
+      type: str
+      sample: refarch-webapp-github
+    arn:
+      description: ARN (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: arn:aws:codeconnections:us-east-1:123456789012:connection/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14
+    status:
+      description: C(PENDING), C(AVAILABLE) or C(ERROR).
+      returned: when present
+      type: str
+      sample: PENDING
+    provider_type:
+      description: Provider.
+      returned: when present
+      type: str
+      sample: GitHub
+    owner_account_id:
+      description: Account that owns the connection.
+      returned: when the connection exists
+      type: str
+      sample: "123456789012"
+    console_url:
+      description: Where to complete the handshake ("Update pending connection").
+      returned: while PENDING, once the connection exists
+      type: str
+      sample: "https://us-east-1.console.aws.amazon.com/codesuite/settings/123456789012/us-east-1/\
+        connections/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14?region=us-east-1"
+    tags:
+      description: Tags.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 created_by_us:
   description: Whether the connection carries this deployment's ownership tag (teardown deletes only those).
   returned: when present
   type: bool
+  sample: true
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

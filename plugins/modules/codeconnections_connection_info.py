@@ -35,16 +35,58 @@ EXAMPLES = r"""
 
 RETURN = r"""
 connections:
-  description: The connections found.
+  description: The connections found, each with the keys M(refarch.aws.codeconnections_connection) returns.
   returned: always
   type: list
+  sample:
+    - name: refarch-webapp-github
+      arn: "arn:aws:codeconnections:us-east-1:123456789012:connection/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14"
+      status: AVAILABLE
+      provider_type: GitHub
+      owner_account_id: '123456789012'
+      console_url: "https://us-east-1.console.aws.amazon.com/codesuite/settings/123456789012/us-east-1/connections/\
+        2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14?region=us-east-1"
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Name., type: str}
-    arn: {description: ARN., type: str}
-    status: {description: Status., type: str}
-    console_url: {description: Where to complete the handshake while PENDING., type: str}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-webapp-github
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:codeconnections:us-east-1:123456789012:connection/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14
+    status:
+      description: C(PENDING), C(AVAILABLE) or C(ERROR).
+      returned: always
+      type: str
+      sample: AVAILABLE
+    provider_type:
+      description: Provider.
+      returned: always
+      type: str
+      sample: GitHub
+    owner_account_id:
+      description: Account that owns the connection.
+      returned: always
+      type: str
+      sample: "123456789012"
+    console_url:
+      description: Where to complete the handshake.
+      returned: while PENDING
+      type: str
+      sample: "https://us-east-1.console.aws.amazon.com/codesuite/settings/123456789012/us-east-1/\
+        connections/2f9c1b7e-4d3a-4b8e-9c61-7a2e5d0f3b14?region=us-east-1"
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

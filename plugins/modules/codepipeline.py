@@ -82,18 +82,28 @@ extends_documentation_fragment:
 """
 
 EXAMPLES = r"""
+- name: The pipeline's service role
+  refarch.aws.iam_role_info:
+    name: refarch-webapp-codepipeline
+  register: pipeline_role
+
+- name: The GitHub connection
+  refarch.aws.codeconnections_connection_info:
+    name: refarch-webapp-github
+  register: connection
+
 - name: Source -> Build -> Review -> Deploy
   refarch.aws.codepipeline:
-    name: refarch-webapp
-    role_arn: "{{ roles.codepipeline.arn }}"
-    artifact_bucket: refarch-pipeline-artifacts-123456789012
+    name: refarch-webapp-pipeline
+    role_arn: "{{ pipeline_role.roles[0].arn }}"
+    artifact_bucket: refarch-webapp-artifacts-123456789012-us-east-1
     stages:
       - name: Source
         actions:
           - name: GitHub
             actionTypeId: {category: Source, owner: AWS, provider: CodeStarSourceConnection, version: "1"}
             configuration:
-              ConnectionArn: "{{ connection.connection.arn }}"
+              ConnectionArn: "{{ connection.connections[0].arn }}"
               FullRepositoryId: my-org/my-fork
               BranchName: main
             outputArtifacts: [{name: SourceOutput}]
@@ -112,7 +122,7 @@ EXAMPLES = r"""
         actions:
           - name: ElasticBeanstalk
             actionTypeId: {category: Deploy, owner: AWS, provider: ElasticBeanstalk, version: "1"}
-            configuration: {ApplicationName: refarch-webapp, EnvironmentName: refarch-webapp-prod}
+            configuration: {ApplicationName: refarch-webapp, EnvironmentName: refarch-webapp-env}
             inputArtifacts: [{name: BuildOutput}]
 """
 
@@ -121,13 +131,113 @@ pipeline:
   description: The pipeline (predicted in check mode), secrets masked as C(****); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-webapp-pipeline
+    arn: "arn:aws:codepipeline:us-east-1:123456789012:refarch-webapp-pipeline"
+    version: 2
+    role_arn: "arn:aws:iam::123456789012:role/refarch/refarch-webapp-codepipeline"
+    artifact_store:
+      type: S3
+      location: "refarch-webapp-artifacts-123456789012-us-east-1"
+    pipeline_type: V2
+    stages:
+      - name: Build
+        actions:
+          - name: CodeBuild
+            actionTypeId:
+              category: Build
+              owner: AWS
+              provider: CodeBuild
+              version: '1'
+            runOrder: 1
+            configuration:
+              ProjectName: refarch-webapp-build
+            inputArtifacts:
+              - name: SourceOutput
+            outputArtifacts:
+              - name: BuildOutput
+    stage_summary:
+      - name: Source
+        actions:
+          - name: GitHub
+            provider: CodeStarSourceConnection
+      - name: Build
+        actions:
+          - name: CodeBuild
+            provider: CodeBuild
+      - name: Review
+        actions:
+          - name: Approval
+            provider: Manual
+      - name: Deploy
+        actions:
+          - name: ElasticBeanstalk
+            provider: ElasticBeanstalk
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
   contains:
-    name: {description: Name., type: str, returned: when present}
-    arn: {description: ARN., type: str, returned: when present}
-    version: {description: Pipeline version (bumped by every update)., type: int, returned: when present}
-    stages: {description: Stages as the API describes them., type: list, returned: when present}
-    stage_summary: {description: "C([{name, actions: [{name, provider}]}])", type: list, returned: when present}
-    tags: {description: Tags., type: dict, returned: when present}
+    name:
+      description: Name.
+      returned: when present
+      type: str
+      sample: refarch-webapp-pipeline
+    arn:
+      description: ARN (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: arn:aws:codepipeline:us-east-1:123456789012:refarch-webapp-pipeline
+    version:
+      description: Pipeline version (bumped by every update).
+      returned: when present
+      type: int
+      sample: 2
+    role_arn:
+      description: Service role ARN.
+      returned: when present
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-webapp-codepipeline
+    artifact_store:
+      description: The artifact store in the API's shape (C(type), C(location)).
+      returned: when present
+      type: dict
+      sample: {"type": "S3", "location": "refarch-webapp-artifacts-123456789012-us-east-1"}
+    pipeline_type:
+      description: C(V1) or C(V2).
+      returned: when present
+      type: str
+      sample: V2
+    stages:
+      description:
+        - Stages as the API describes them (camelCase, as O(stages) takes them), actions with AWS's
+          defaults filled in and secrets masked.
+      returned: when present
+      type: list
+      elements: dict
+      sample:
+        - name: Build
+          actions:
+            - name: CodeBuild
+              actionTypeId: {category: Build, owner: AWS, provider: CodeBuild, version: "1"}
+              runOrder: 1
+              configuration: {ProjectName: refarch-webapp-build}
+              inputArtifacts: [{name: SourceOutput}]
+              outputArtifacts: [{name: BuildOutput}]
+    stage_summary:
+      description: Each stage's C(name) and its C(actions), each with C(name) and C(provider).
+      returned: when present
+      type: list
+      elements: dict
+      sample:
+        - {name: Source, actions: [{name: GitHub, provider: CodeStarSourceConnection}]}
+        - {name: Build, actions: [{name: CodeBuild, provider: CodeBuild}]}
+        - {name: Review, actions: [{name: Approval, provider: Manual}]}
+        - {name: Deploy, actions: [{name: ElasticBeanstalk, provider: ElasticBeanstalk}]}
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 changed_keys:
   description:
     - Where the pipeline differed, as dotted paths in the API's names

@@ -84,13 +84,44 @@ approval:
   description: The decided (or, in check mode, pending) approval.
   returned: success
   type: dict
+  sample:
+    stage: Review
+    action: Approval
+    pipeline_execution_id: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+    status: Approved
+    summary: Checked the build on staging; ship it.
+    approved_at: '2025-05-14 09:21:07.412000+00:00'
   contains:
-    stage: {description: Stage., type: str}
-    action: {description: Action., type: str}
-    pipeline_execution_id: {description: Execution the approval belongs to., type: str}
-    status: {description: C(Approved) or C(Rejected)., type: str}
-    summary: {description: The comment., type: str}
-    approved_at: {description: When AWS recorded the decision., type: str, returned: when decided}
+    stage:
+      description: Stage.
+      returned: always
+      type: str
+      sample: Review
+    action:
+      description: Action.
+      returned: always
+      type: str
+      sample: Approval
+    pipeline_execution_id:
+      description: Execution the approval belongs to.
+      returned: always
+      type: str
+      sample: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+    status:
+      description: C(Approved) or C(Rejected).
+      returned: always
+      type: str
+      sample: Approved
+    summary:
+      description: The comment.
+      returned: always
+      type: str
+      sample: Checked the build on staging; ship it.
+    approved_at:
+      description: When AWS recorded the decision.
+      returned: when decided (not in check mode)
+      type: str
+      sample: "2025-05-14 09:21:07.412000+00:00"
 """
 
 try:

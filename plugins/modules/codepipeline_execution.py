@@ -62,17 +62,24 @@ pipeline_execution:
     - Empty when none exists and none was started.
   returned: always
   type: dict
+  sample:
+    pipeline_execution_id: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+    status: InProgress
+    started: true
   contains:
     pipeline_execution_id:
       description: Id of the execution; null when one would start in check mode.
+      returned: always
       type: str
       sample: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
     status:
       description: Its status (C(InProgress) for one just started).
+      returned: always
       type: str
       sample: InProgress
     started:
       description: Whether this run started it.
+      returned: always
       type: bool
       sample: true
 """

@@ -36,7 +36,7 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Is a deployment waiting for review?
   refarch.aws.codepipeline_info:
-    name: refarch-webapp
+    name: refarch-webapp-pipeline
     deployment: refarch
   register: info
 
@@ -47,18 +47,112 @@ EXAMPLES = r"""
 
 RETURN = r"""
 pipelines:
-  description: The pipelines.
+  description: The pipelines found.
   returned: always
   type: list
+  sample:
+    - name: refarch-webapp-pipeline
+      arn: "arn:aws:codepipeline:us-east-1:123456789012:refarch-webapp-pipeline"
+      version: 2
+      stage_summary:
+        - name: Source
+          actions:
+            - name: GitHub
+              provider: CodeStarSourceConnection
+        - name: Review
+          actions:
+            - name: Approval
+              provider: Manual
+      state:
+        pipeline_version: 2
+        stages:
+          - name: Review
+            status: InProgress
+            pipeline_execution_id: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+            actions:
+              - name: Approval
+                status: InProgress
+                summary: null
+      pending_approvals:
+        - stage: Review
+          action: Approval
+          pipeline_execution_id: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Name., type: str}
-    arn: {description: ARN., type: str}
-    version: {description: Pipeline version., type: int}
-    stage_summary: {description: "C([{name, actions: [{name, provider}]}])", type: list}
-    state: {description: "C({pipeline_version, stages: [{name, status, pipeline_execution_id, actions}]})", type: dict}
-    pending_approvals: {description: "C([{stage, action, pipeline_execution_id}])", type: list}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-webapp-pipeline
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:codepipeline:us-east-1:123456789012:refarch-webapp-pipeline
+    version:
+      description: Pipeline version.
+      returned: always
+      type: int
+      sample: 2
+    stage_summary:
+      description: Each stage's C(name) and its C(actions), each with C(name) and C(provider).
+      returned: always
+      type: list
+      elements: dict
+      sample:
+        - {name: Source, actions: [{name: GitHub, provider: CodeStarSourceConnection}]}
+        - {name: Review, actions: [{name: Approval, provider: Manual}]}
+    state:
+      description: The pipeline's state (C(GetPipelineState)), without approval tokens.
+      returned: when O(include_state=true)
+      type: dict
+      contains:
+        pipeline_version:
+          description: The pipeline version the state is of.
+          returned: always
+          type: int
+          sample: 2
+        stages:
+          description:
+            - Each stage's C(name), the C(status) and C(pipeline_execution_id) of its latest run, and its
+              C(actions), each with C(name), C(status) and C(summary).
+          returned: always
+          type: list
+          elements: dict
+          sample:
+            - name: Review
+              status: InProgress
+              pipeline_execution_id: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+              actions: [{name: Approval, status: InProgress, summary: null}]
+    pending_approvals:
+      description: The approval actions waiting for a decision.
+      returned: when O(include_state=true)
+      type: list
+      elements: dict
+      contains:
+        stage:
+          description: Stage of the approval.
+          returned: always
+          type: str
+          sample: Review
+        action:
+          description: The approval action.
+          returned: always
+          type: str
+          sample: Approval
+        pipeline_execution_id:
+          description: The execution waiting.
+          returned: always
+          type: str
+          sample: 3137f7cb-7cf7-4e1a-9c55-d7ee3e8a1f0b
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

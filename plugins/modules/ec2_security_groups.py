@@ -126,24 +126,30 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: A load balancer's group and the instances' group, which admits HTTP from the first only
   refarch.aws.ec2_security_groups:
-    vpc_id: vpc-0123456789abcdef0
+    vpc_id: vpc-0a1b2c3d4e5f67890
     groups:
-      - name: web-alb-sg
-        description: "web ALB: HTTP from the Internet"
+      - name: refarch-web-alb-sg
+        description: "refarch-web ALB: HTTP from the Internet"
         ingress:
           - {protocol: tcp, from_port: 80, cidr_ip: 0.0.0.0/0, description: HTTP from anywhere}
-      - name: web-sg
-        description: "web instances: HTTP from the ALB only"
+      - name: refarch-web-web-sg
+        description: "refarch-web instances: HTTP from the ALB only"
         ingress:
-          - {protocol: tcp, from_port: 80, source_group: web-alb-sg, description: HTTP from the ALB}
+          - {protocol: tcp, from_port: 80, source_group: refarch-web-alb-sg, description: HTTP from the ALB}
     deployment: refarch
   register: sgs
 
 - name: Their ids
   ansible.builtin.debug:
-    msg: "{{ sgs.group_ids['web-sg'] }}"
+    msg: "{{ sgs.group_ids['refarch-web-web-sg'] }}"
 
-- name: Delete groups found by tag
+- name: Groups deployment refarch owns
+  amazon.aws.ec2_security_group_info:
+    filters:
+      "tag:refarch:deployment": refarch
+  register: found
+
+- name: Delete them
   refarch.aws.ec2_security_groups:
     state: absent
     group_ids: "{{ found.security_groups | map(attribute='group_id') | list }}"
@@ -158,40 +164,70 @@ groups:
       null id); empty dicts with O(state=absent).
   returned: always
   type: dict
-  sample: {"web-alb-sg": {"group_name": "web-alb-sg", "group_id": "sg-0123456789abcdef0", "ingress": [], "tags": {}}}
+  sample:
+    refarch-web-alb-sg:
+      group_name: refarch-web-alb-sg
+      group_id: sg-0a1b2c3d4e5f67890
+      description: 'refarch-web ALB: HTTP from the Internet'
+      vpc_id: vpc-0a1b2c3d4e5f67890
+      ingress:
+        - protocol: tcp
+          from_port: 80
+          to_port: 80
+          cidr_ip: 0.0.0.0/0
+          description: HTTP from anywhere
+      tags:
+        refarch:deployment: refarch
+        Name: refarch-web-alb-sg
   contains:
     group_name:
       description: Group name.
+      returned: always
       type: str
+      sample: refarch-web-alb-sg
     group_id:
       description: Group id (null for a group check mode would create).
+      returned: always
       type: str
+      sample: sg-0a1b2c3d4e5f67890
     description:
       description: Group description.
+      returned: always
       type: str
+      sample: "refarch-web ALB: HTTP from the Internet"
     vpc_id:
       description: VPC id.
+      returned: always
       type: str
+      sample: vpc-0a1b2c3d4e5f67890
     ingress:
       description:
-        - Ingress rules, flat (one peer each) and sorted, in the shape of O(groups[].ingress); a peer group
-          of the set is named by its name.
+        - Ingress rules, flat (one peer each) and sorted, in the shape of O(groups[].ingress) (C(protocol),
+          C(from_port) and C(to_port) where the protocol has ports, one of C(cidr_ip), C(cidr_ipv6),
+          C(source_group), C(prefix_list_id), and C(description) when set); a peer group of the set is
+          named by its name, any other by its id.
+      returned: always
       type: list
       elements: dict
+      sample:
+        - {protocol: tcp, from_port: 80, to_port: 80, cidr_ip: 0.0.0.0/0, description: HTTP from anywhere}
     tags:
       description: Group tags.
+      returned: always
       type: dict
+      sample: {"refarch:deployment": "refarch", "Name": "refarch-web-alb-sg"}
 group_ids:
   description: Group name to id (null for a group check mode would create); empty with O(state=absent).
   returned: always
   type: dict
+  sample: {"refarch-web-alb-sg": "sg-0a1b2c3d4e5f67890", "refarch-web-web-sg": "sg-0b2c3d4e5f6789012"}
 changed_keys:
   description:
     - Group name to what differed (C(ingress), C(tags)); empty lists for groups unchanged or created.
       With O(state=absent), the groups found (and deleted).
   returned: always
   type: dict
-  sample: {"web-alb-sg": [], "web-sg": ["ingress"]}
+  sample: {"refarch-web-alb-sg": [], "refarch-web-web-sg": ["ingress"]}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -73,7 +73,7 @@ EXAMPLES = r"""
     description: Sample web app shipped by the pipeline
     version:
       source_dir: "{{ role_path }}/files/webapp"
-      bucket: refarch-pipeline-artifacts-123456789012
+      bucket: refarch-webapp-artifacts-123456789012-us-east-1
   register: app
 
 - name: Delete the application and its versions
@@ -90,15 +90,46 @@ changed_keys:
   elements: str
   sample: [versions]
 application:
-  description: The application; empty when absent.
+  description: The application (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-webapp
+    arn: "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/refarch-webapp"
+    description: Sample web app shipped by the pipeline
+    versions:
+      - v-3f2a9c0d1e2b4a5f
+      - v-8c1d2e3f4a5b6c7d
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
   contains:
-    name: {description: Name., type: str, returned: when present}
-    arn: {description: ARN., type: str, returned: when present}
-    description: {description: Description., type: str, returned: when present}
-    versions: {description: Version labels., type: list, elements: str, returned: when present}
-    tags: {description: Tags., type: dict, returned: when present}
+    name:
+      description: Name.
+      returned: when present
+      type: str
+      sample: refarch-webapp
+    arn:
+      description: ARN (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1:123456789012:application/refarch-webapp
+    description:
+      description: Description (empty when none).
+      returned: when present
+      type: str
+      sample: Sample web app shipped by the pipeline
+    versions:
+      description: Version labels, sorted.
+      returned: when present
+      type: list
+      elements: str
+      sample: [v-3f2a9c0d1e2b4a5f, v-8c1d2e3f4a5b6c7d]
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 version_label:
   description: Label of the version built from O(version.source_dir) (C(v-) and the bundle's hash).
   returned: when O(version) is set
@@ -108,9 +139,20 @@ source_bundle:
   description: Where the bundle is in S3.
   returned: when O(version) is set
   type: dict
+  sample:
+    bucket: "refarch-webapp-artifacts-123456789012-us-east-1"
+    key: refarch-webapp/v-3f2a9c0d1e2b4a5f.zip
   contains:
-    bucket: {description: Bucket., type: str}
-    key: {description: Key., type: str}
+    bucket:
+      description: Bucket, O(version.bucket).
+      returned: always
+      type: str
+      sample: refarch-webapp-artifacts-123456789012-us-east-1
+    key:
+      description: Key, C(<key_prefix or application name>/<version label>.zip).
+      returned: always
+      type: str
+      sample: refarch-webapp/v-3f2a9c0d1e2b4a5f.zip
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -137,16 +137,24 @@ notes:
 """
 
 EXAMPLES = r"""
-- name: Web server environment running a version, behind a load balancer
+- name: The application, with the web app's current code as a version
+  refarch.aws.elasticbeanstalk_application:
+    name: refarch-webapp
+    version:
+      source_dir: "{{ role_path }}/files/webapp"
+      bucket: refarch-webapp-artifacts-123456789012-us-east-1
+  register: app
+
+- name: Web server environment running that version, behind a load balancer
   refarch.aws.elasticbeanstalk_environment:
-    name: refarch-webapp-prod
+    name: refarch-webapp-env
     application_name: refarch-webapp
     solution_stack_name: 64bit Amazon Linux 2023 v4.3.0 running Python 3.11
     version_label: "{{ app.version_label }}"
     option_settings:
       - namespace: aws:autoscaling:launchconfiguration
         option_name: IamInstanceProfile
-        value: refarch-webapp-ec2
+        value: refarch-webapp-eb-ec2
       - namespace: aws:elasticbeanstalk:environment
         option_name: ServiceRole
         value: refarch-webapp-eb-service
@@ -154,7 +162,7 @@ EXAMPLES = r"""
 
 - name: Terminate it and wait until it is gone
   refarch.aws.elasticbeanstalk_environment:
-    name: refarch-webapp-prod
+    name: refarch-webapp-env
     application_name: refarch-webapp
     state: absent
 """
@@ -164,24 +172,125 @@ environment:
   description: The environment after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
-  contains:
-    name: {description: Name., type: str, returned: when present}
-    id: {description: Environment id., type: str, returned: when present}
-    arn: {description: ARN., type: str, returned: when present}
-    application_name: {description: Application., type: str, returned: when present}
-    description: {description: Description (empty when none)., type: str, returned: when present}
-    tier: {description: "C(WebServer) or C(Worker).", type: str, returned: when present}
-    status: {description: "C(Launching), C(Updating), C(Ready), and so on.", type: str, returned: when present}
-    health: {description: "C(Green), C(Yellow), C(Red) or C(Grey).", type: str, returned: when present}
-    version_label: {description: Deployed version., type: str, returned: when present}
-    platform_arn: {description: The platform version it runs., type: str, returned: when present}
-    solution_stack_name: {description: Its solution stack name., type: str, returned: when present}
-    cname: {description: CNAME of a web server environment., type: str, returned: when present}
+  sample:
+    name: refarch-webapp-env
+    id: e-a1b2c3d4e5
+    arn: "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/refarch-webapp/refarch-webapp-env"
+    application_name: refarch-webapp
+    description: ''
+    tier: WebServer
+    status: Ready
+    health: Green
+    health_status: Ok
+    version_label: v-3f2a9c0d1e2b4a5f
+    platform_arn: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    solution_stack_name: 64bit Amazon Linux 2023 v4.3.0 running Python 3.11
+    cname: "refarch-webapp-env.eba-abcd1234.us-east-1.elasticbeanstalk.com"
+    endpoint_url: "awseb-e-a-AWSEBLoa-1ABCDEF2GHIJK-1234567890.us-east-1.elb.amazonaws.com"
     option_settings:
-      description: The option settings you listed, as the environment has them.
-      type: list
+      - namespace: aws:autoscaling:launchconfiguration
+        option_name: IamInstanceProfile
+        value: refarch-webapp-eb-ec2
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
+  contains:
+    name:
+      description: Name.
       returned: when present
-    tags: {description: Tags., type: dict, returned: when present}
+      type: str
+      sample: refarch-webapp-env
+    id:
+      description: Environment id (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: e-a1b2c3d4e5
+    arn:
+      description: ARN (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/refarch-webapp/refarch-webapp-env
+    application_name:
+      description: Application.
+      returned: when present
+      type: str
+      sample: refarch-webapp
+    description:
+      description: Description (empty when none).
+      returned: when present
+      type: str
+      sample: ""
+    tier:
+      description: C(WebServer) or C(Worker).
+      returned: when present
+      type: str
+      sample: WebServer
+    status:
+      description: C(Launching), C(Updating), C(Ready), C(Terminating), C(Terminated), ...
+      returned: when present
+      type: str
+      sample: Ready
+    health:
+      description: C(Green), C(Yellow), C(Red) or C(Grey).
+      returned: when present
+      type: str
+      sample: Green
+    health_status:
+      description: Enhanced health status (C(Ok), C(Info), C(Warning), C(Degraded), ...), when enhanced health is on.
+      returned: when present
+      type: str
+      sample: Ok
+    version_label:
+      description: Deployed version.
+      returned: when present
+      type: str
+      sample: v-3f2a9c0d1e2b4a5f
+    platform_arn:
+      description: The platform version it runs.
+      returned: when present
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    solution_stack_name:
+      description: Its solution stack name.
+      returned: when present
+      type: str
+      sample: 64bit Amazon Linux 2023 v4.3.0 running Python 3.11
+    cname:
+      description: CNAME of a web server environment (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: refarch-webapp-env.eba-abcd1234.us-east-1.elasticbeanstalk.com
+    endpoint_url:
+      description: URL of its load balancer (or instance) (null in check mode before it is created).
+      returned: when present
+      type: str
+      sample: awseb-e-a-AWSEBLoa-1ABCDEF2GHIJK-1234567890.us-east-1.elb.amazonaws.com
+    option_settings:
+      description: The option settings you listed, as the environment has them, sorted.
+      returned: when present
+      type: list
+      elements: dict
+      contains:
+        namespace:
+          description: Namespace.
+          returned: always
+          type: str
+          sample: aws:autoscaling:launchconfiguration
+        option_name:
+          description: Option.
+          returned: always
+          type: str
+          sample: IamInstanceProfile
+        value:
+          description: Value.
+          returned: always
+          type: str
+          sample: refarch-webapp-eb-ec2
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 changed_keys:
   description:
     - The result keys that differed and were changed (or, in check mode, would be) in place, with

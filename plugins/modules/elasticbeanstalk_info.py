@@ -43,28 +43,147 @@ EXAMPLES = r"""
 
 RETURN = r"""
 applications:
-  description: The applications found.
+  description: The applications found, each with the keys M(refarch.aws.elasticbeanstalk_application) returns.
   returned: always
   type: list
+  sample:
+    - name: refarch-webapp
+      arn: "arn:aws:elasticbeanstalk:us-east-1:123456789012:application/refarch-webapp"
+      description: Sample web app shipped by the pipeline
+      versions:
+        - v-3f2a9c0d1e2b4a5f
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Name., type: str}
-    arn: {description: ARN., type: str}
-    versions: {description: Version labels., type: list, elements: str}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-webapp
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1:123456789012:application/refarch-webapp
+    description:
+      description: Description (empty when none).
+      returned: always
+      type: str
+      sample: Sample web app shipped by the pipeline
+    versions:
+      description: Version labels, sorted.
+      returned: always
+      type: list
+      elements: str
+      sample: [v-3f2a9c0d1e2b4a5f]
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 environments:
-  description: The live environments found (of the applications O(name) selects).
+  description:
+    - The live environments found (of the applications O(name) selects), each with the keys
+      M(refarch.aws.elasticbeanstalk_environment) returns but C(option_settings).
   returned: always
   type: list
+  sample:
+    - name: refarch-webapp-env
+      id: e-a1b2c3d4e5
+      arn: "arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/refarch-webapp/refarch-webapp-env"
+      application_name: refarch-webapp
+      description: ''
+      tier: WebServer
+      status: Ready
+      health: Green
+      health_status: Ok
+      version_label: v-3f2a9c0d1e2b4a5f
+      platform_arn: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+      solution_stack_name: 64bit Amazon Linux 2023 v4.3.0 running Python 3.11
+      cname: "refarch-webapp-env.eba-abcd1234.us-east-1.elasticbeanstalk.com"
+      endpoint_url: "awseb-e-a-AWSEBLoa-1ABCDEF2GHIJK-1234567890.us-east-1.elb.amazonaws.com"
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Name., type: str}
-    application_name: {description: Application., type: str}
-    status: {description: Status., type: str}
-    health: {description: Health colour., type: str}
-    version_label: {description: Deployed version., type: str}
-    cname: {description: CNAME., type: str}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-webapp-env
+    id:
+      description: Environment id.
+      returned: always
+      type: str
+      sample: e-a1b2c3d4e5
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1:123456789012:environment/refarch-webapp/refarch-webapp-env
+    application_name:
+      description: Application.
+      returned: always
+      type: str
+      sample: refarch-webapp
+    description:
+      description: Description (empty when none).
+      returned: always
+      type: str
+      sample: ""
+    tier:
+      description: C(WebServer) or C(Worker).
+      returned: always
+      type: str
+      sample: WebServer
+    status:
+      description: C(Launching), C(Updating), C(Ready), C(Terminating), C(Terminated), ...
+      returned: always
+      type: str
+      sample: Ready
+    health:
+      description: C(Green), C(Yellow), C(Red) or C(Grey).
+      returned: always
+      type: str
+      sample: Green
+    health_status:
+      description: Enhanced health status (C(Ok), C(Info), C(Warning), C(Degraded), ...), when enhanced health is on.
+      returned: always
+      type: str
+      sample: Ok
+    version_label:
+      description: Deployed version.
+      returned: always
+      type: str
+      sample: v-3f2a9c0d1e2b4a5f
+    platform_arn:
+      description: The platform version it runs.
+      returned: always
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    solution_stack_name:
+      description: Its solution stack name.
+      returned: always
+      type: str
+      sample: 64bit Amazon Linux 2023 v4.3.0 running Python 3.11
+    cname:
+      description: CNAME of a web server environment.
+      returned: always
+      type: str
+      sample: refarch-webapp-env.eba-abcd1234.us-east-1.elasticbeanstalk.com
+    endpoint_url:
+      description: URL of its load balancer (or instance).
+      returned: always
+      type: str
+      sample: awseb-e-a-AWSEBLoa-1ABCDEF2GHIJK-1234567890.us-east-1.elb.amazonaws.com
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

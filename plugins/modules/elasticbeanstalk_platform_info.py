@@ -56,22 +56,92 @@ platform:
   description: The platform version to use.
   returned: always
   type: dict
+  sample:
+    arn: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    branch: Python 3.11 running on 64bit Amazon Linux 2023
+    version: 4.3.0
+    status: Ready
+    branch_lifecycle_state: Supported
+    recommended: true
   contains:
-    arn: {description: Platform ARN., type: str}
-    branch: {description: Platform branch., type: str}
-    version: {description: "Platform version, for example C(4.10.0).", type: str}
-    status: {description: C(Ready) (empty for a pinned ARN the branch does not list)., type: str}
-    branch_lifecycle_state: {description: "C(Supported), C(Beta), C(Deprecated) or C(Retired).", type: str}
-    recommended: {description: Whether AWS marks it the recommended version of its branch., type: bool}
+    arn:
+      description: Platform ARN.
+      returned: always
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    branch:
+      description: Platform branch.
+      returned: always
+      type: str
+      sample: Python 3.11 running on 64bit Amazon Linux 2023
+    version:
+      description: Platform version.
+      returned: always
+      type: str
+      sample: 4.3.0
+    status:
+      description: C(Ready) (null for a pinned ARN the branch does not list).
+      returned: always
+      type: str
+      sample: Ready
+    branch_lifecycle_state:
+      description: C(Supported), C(Beta), C(Deprecated) or C(Retired) (null for a pinned ARN the branch does not list).
+      returned: always
+      type: str
+      sample: Supported
+    recommended:
+      description: Whether AWS marks it the recommended version of its branch.
+      returned: always
+      type: bool
+      sample: true
 latest:
-  description: The newest Ready version of the branch (the same as RV(platform) unless pinned); same keys.
+  description: The newest Ready version of the branch (the same as RV(platform) unless pinned).
   returned: always
   type: dict
+  sample:
+    arn: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    branch: Python 3.11 running on 64bit Amazon Linux 2023
+    version: 4.3.0
+    status: Ready
+    branch_lifecycle_state: Supported
+    recommended: true
+  contains:
+    arn:
+      description: Platform ARN.
+      returned: always
+      type: str
+      sample: arn:aws:elasticbeanstalk:us-east-1::platform/Python 3.11 running on 64bit Amazon Linux 2023/4.3.0
+    branch:
+      description: Platform branch.
+      returned: always
+      type: str
+      sample: Python 3.11 running on 64bit Amazon Linux 2023
+    version:
+      description: Platform version.
+      returned: always
+      type: str
+      sample: 4.3.0
+    status:
+      description: C(Ready).
+      returned: always
+      type: str
+      sample: Ready
+    branch_lifecycle_state:
+      description: C(Supported), C(Beta), C(Deprecated) or C(Retired).
+      returned: always
+      type: str
+      sample: Supported
+    recommended:
+      description: Whether AWS marks it the recommended version of its branch.
+      returned: always
+      type: bool
+      sample: true
 versions:
   description: Every Ready version of the branch, oldest first.
   returned: always
   type: list
   elements: str
+  sample: [4.2.1, 4.3.0]
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -121,7 +121,7 @@ author:
 EXAMPLES = r"""
 - name: Role the verifier Lambda function runs as
   refarch.aws.iam_role:
-    name: refarch-inventory-verifier
+    name: refarch-orders-verifier
     deployment: refarch
     assume_role_policy:
       Version: "2012-10-17"
@@ -135,12 +135,12 @@ EXAMPLES = r"""
         Statement:
           - Effect: Allow
             Action: [sqs:ReceiveMessage, sqs:DeleteMessage, sqs:GetQueueAttributes]
-            Resource: arn:aws:sqs:us-east-1:123456789012:refarch-orders
+            Resource: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests
     managed_policy_arns: []
 
 - name: Remove it
   refarch.aws.iam_role:
-    name: refarch-inventory-verifier
+    name: refarch-orders-verifier
     deployment: refarch
     state: absent
 
@@ -148,7 +148,7 @@ EXAMPLES = r"""
   refarch.aws.iam_role:
     deployment: refarch
     roles:
-      - name: refarch-build
+      - name: refarch-webapp-codebuild
         description: CodeBuild service role
         assume_role_policy:
           Version: "2012-10-17"
@@ -157,7 +157,7 @@ EXAMPLES = r"""
               Principal: {Service: codebuild.amazonaws.com}
               Action: sts:AssumeRole
         inline_policies: {}
-      - name: refarch-instances
+      - name: refarch-webapp-eb-ec2
         assume_role_policy:
           Version: "2012-10-17"
           Statement:
@@ -173,8 +173,8 @@ EXAMPLES = r"""
     deployment: refarch
     state: absent
     roles:
-      - name: refarch-build
-      - name: refarch-instances
+      - name: refarch-webapp-codebuild
+      - name: refarch-webapp-eb-ec2
 """
 
 RETURN = r"""
@@ -190,24 +190,125 @@ role:
   description: The role after the task (predicted in check mode); empty when absent.
   returned: with O(name)
   type: dict
+  sample:
+    arn: "arn:aws:iam::123456789012:role/refarch/refarch-orders-verifier"
+    role_name: refarch-orders-verifier
+    role_id: AROA3XFRBF535PLBIFPI4
+    path: /refarch/
+    description: CodeBuild service role
+    max_session_duration: 3600
+    assume_role_policy:
+      Version: '2012-10-17'
+      Statement:
+        - Effect: Allow
+          Principal:
+            Service: lambda.amazonaws.com
+          Action: sts:AssumeRole
+    inline_policies:
+      consume-queue:
+        Version: '2012-10-17'
+        Statement:
+          - Effect: Allow
+            Action:
+              - sqs:ReceiveMessage
+              - sqs:DeleteMessage
+              - sqs:GetQueueAttributes
+            Resource: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests"
+    managed_policy_arns:
+      - "arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier"
+    instance_profile_arn: "arn:aws:iam::123456789012:instance-profile/refarch/refarch-webapp-eb-ec2"
+    tags:
+      refarch:deployment: refarch
   contains:
-    arn: {description: Role ARN., type: str, returned: when present}
-    role_name: {description: Role name., type: str, returned: when present}
-    path: {description: IAM path., type: str, returned: when present}
-    assume_role_policy: {description: Trust policy., type: dict, returned: when present}
-    inline_policies: {description: Inline policies by name., type: dict, returned: when present}
-    managed_policy_arns: {description: Attached managed policies., type: list, elements: str, returned: when present}
-    instance_profile_arn:
-      description: ARN of the instance profile holding the role, or null.
+    arn:
+      description: Role ARN (unknown in check mode before creation).
+      returned: when the role exists
       type: str
-      returned: when present and O(instance_profile=true)
-    tags: {description: Tags., type: dict, returned: when present}
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-orders-verifier
+    role_name:
+      description: Role name.
+      returned: when present
+      type: str
+      sample: refarch-orders-verifier
+    role_id:
+      description: The role's unique id.
+      returned: when the role exists
+      type: str
+      sample: AROA3XFRBF535PLBIFPI4
+    path:
+      description: IAM path.
+      returned: when present
+      type: str
+      sample: /refarch/
+    description:
+      description: Description (an empty string when none).
+      returned: when present
+      type: str
+      sample: CodeBuild service role
+    max_session_duration:
+      description: Longest session in seconds.
+      returned: when present
+      type: int
+      sample: 3600
+    assume_role_policy:
+      description: Trust policy, as a dict.
+      returned: when present
+      type: dict
+      sample:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: lambda.amazonaws.com}, Action: "sts:AssumeRole"}
+    inline_policies:
+      description: Inline policy name to its document (a dict).
+      returned: when present
+      type: dict
+      sample:
+        consume-queue:
+          Version: "2012-10-17"
+          Statement:
+            - Effect: Allow
+              Action: ["sqs:ReceiveMessage", "sqs:DeleteMessage", "sqs:GetQueueAttributes"]
+              Resource: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests
+    managed_policy_arns:
+      description: Attached managed policies, sorted.
+      returned: when present
+      type: list
+      elements: str
+      sample: [arn:aws:iam::aws:policy/AWSElasticBeanstalkWebTier]
+    instance_profile_arn:
+      description:
+        - ARN of the instance profile of the role's name, or null; C((known after creation)) in check mode
+          when one would be created.
+      returned: when O(instance_profile=true), and after the role is created or updated
+      type: str
+      sample: arn:aws:iam::123456789012:instance-profile/refarch/refarch-webapp-eb-ec2
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch"}
 roles:
   description:
-    - Role name to the role after the task, each as RV(role) is returned with O(name); empty dicts when absent.
+    - Role name to the role after the task, each with the keys of RV(role); empty dicts when absent.
   returned: with O(roles)
   type: dict
-  sample: {"refarch-build": {"role_name": "refarch-build", "path": "/refarch/"}, "refarch-old": {}}
+  sample:
+    refarch-webapp-codebuild:
+      arn: arn:aws:iam::123456789012:role/refarch/refarch-webapp-codebuild
+      role_name: refarch-webapp-codebuild
+      role_id: AROA3XFRBF535PLBIFPI5
+      path: /refarch/
+      description: CodeBuild service role
+      max_session_duration: 3600
+      assume_role_policy:
+        Version: "2012-10-17"
+        Statement:
+          - {Effect: Allow, Principal: {Service: codebuild.amazonaws.com}, Action: "sts:AssumeRole"}
+      inline_policies: {}
+      managed_policy_arns: []
+      instance_profile_arn: null
+      tags: {"refarch:deployment": "refarch"}
+    refarch-old: {}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import iam, runner

@@ -78,14 +78,19 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The order queue
+  refarch.aws.sqs_queue_info:
+    name: refarch-orders-inventory-requests
+  register: queue
+
 - name: The verifier consumes the order queue, reporting per-message failures
   refarch.aws.lambda_event_source_mapping:
-    function_name: orders-verifier
-    event_source_arn: "{{ queue.queue.arn }}"
+    function_name: refarch-orders-verifier
+    event_source_arn: "{{ queue.queues[0].arn }}"
     batch_size: 10
     report_batch_item_failures: true
     maximum_concurrency: 5
-    deployment: prod
+    deployment: refarch
 """
 
 RETURN = r"""
@@ -93,29 +98,60 @@ mapping:
   description: The mapping after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    uuid: acf3b89d-cd88-46cd-9915-4aa277db0d0e
+    event_source_arn: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests"
+    function_arn: "arn:aws:lambda:us-east-1:123456789012:function:refarch-orders-verifier"
+    state: Enabled
+    enabled: true
+    batch_size: 10
+    maximum_batching_window_in_seconds: 0
+    report_batch_item_failures: true
+    maximum_concurrency: 5
   contains:
     uuid:
       description: Mapping id (unknown in check mode before creation).
+      returned: when the mapping exists
       type: str
       sample: acf3b89d-cd88-46cd-9915-4aa277db0d0e
     event_source_arn:
       description: Queue ARN.
+      returned: when present
       type: str
-      sample: arn:aws:sqs:us-east-1:123456789012:orders
+      sample: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests
+    function_arn:
+      description: ARN of the function.
+      returned: when the mapping exists
+      type: str
+      sample: arn:aws:lambda:us-east-1:123456789012:function:refarch-orders-verifier
     state:
-      description: Lambda's state of the mapping.
+      description: Lambda's state of the mapping (C(Creating), C(Enabled), C(Disabled), C(Updating), ...).
+      returned: when the mapping exists
       type: str
       sample: Enabled
+    enabled:
+      description: Whether the mapping is (being) enabled.
+      returned: when present
+      type: bool
+      sample: true
     batch_size:
       description: Batch size.
+      returned: when present
       type: int
       sample: 10
+    maximum_batching_window_in_seconds:
+      description: Seconds Lambda gathers messages before it invokes.
+      returned: when present
+      type: int
+      sample: 0
     report_batch_item_failures:
       description: Whether partial batch responses are on.
+      returned: when present
       type: bool
       sample: true
     maximum_concurrency:
       description: Maximum concurrency, or null.
+      returned: when present
       type: int
       sample: 5
 changed_keys:

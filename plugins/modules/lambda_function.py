@@ -93,18 +93,23 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The role the function runs as
+  refarch.aws.iam_role_info:
+    name: refarch-orders-verifier
+  register: verifier_role
+
 - name: Verifier function, packaged from the role's files
   refarch.aws.lambda_function:
-    name: orders-verifier
+    name: refarch-orders-verifier
     runtime: python3.12
     handler: inventory_verifier.handler
-    role: "{{ verifier_role.role.arn }}"
+    role: "{{ verifier_role.roles[0].arn }}"
     timeout: 30
     environment:
       INVENTORY: '{"WIDGET-1": 10}'
     source_files:
       - "{{ role_path }}/files/inventory_verifier.py"
-    deployment: prod
+    deployment: refarch
 """
 
 RETURN = r"""
@@ -112,46 +117,128 @@ function:
   description: The function after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    function_name: refarch-orders-verifier
+    function_arn: "arn:aws:lambda:us-east-1:123456789012:function:refarch-orders-verifier"
+    code_sha256: "t+grj0MyZBRIhBOSb88cdL4rRZVMun8fTN3Fp58/NXk="
+    code_size: 1834
+    runtime: python3.12
+    handler: inventory_verifier.handler
+    role: "arn:aws:iam::123456789012:role/refarch/refarch-orders-verifier"
+    description: Checks an order's stock and answers the waiting Step Functions execution
+    timeout: 30
+    memory_size: 128
+    environment:
+      INVENTORY: '{"WIDGET-1": 10}'
+    state: Active
+    last_update_status: Successful
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: sfn_sqs_callback
   contains:
     function_name:
       description: Name.
+      returned: when present
       type: str
-      sample: orders-verifier
+      sample: refarch-orders-verifier
     function_arn:
       description: ARN (unknown in check mode before creation).
+      returned: when the function exists
       type: str
-      sample: arn:aws:lambda:us-east-1:123456789012:function:orders-verifier
+      sample: arn:aws:lambda:us-east-1:123456789012:function:refarch-orders-verifier
     code_sha256:
       description: Base64 SHA-256 of the package, as Lambda reports it.
+      returned: when present
       type: str
       sample: t+grj0MyZBRIhBOSb88cdL4rRZVMun8fTN3Fp58/NXk=
+    code_size:
+      description: Size of the package in bytes.
+      returned: when the function exists
+      type: int
+      sample: 1834
     runtime:
       description: Runtime.
+      returned: when present
       type: str
       sample: python3.12
+    handler:
+      description: Handler, C(<module>.<function>).
+      returned: when present
+      type: str
+      sample: inventory_verifier.handler
+    role:
+      description: ARN of the execution role.
+      returned: when present
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-orders-verifier
+    description:
+      description: Description (an empty string when none).
+      returned: when present
+      type: str
+      sample: Checks an order's stock and answers the waiting Step Functions execution
     timeout:
       description: Timeout in seconds.
+      returned: when present
       type: int
       sample: 30
+    memory_size:
+      description: Memory in MB.
+      returned: when present
+      type: int
+      sample: 128
     environment:
       description: Environment variables.
+      returned: when present
       type: dict
-      sample: {"INVENTORY": "{}"}
+      sample: {"INVENTORY": "{\"WIDGET-1\": 10}"}
     state:
-      description: Lambda's C(State).
+      description: Lambda's C(State) (C(Pending), C(Active), C(Inactive), C(Failed)).
+      returned: when the function exists
       type: str
       sample: Active
+    last_update_status:
+      description: Lambda's C(LastUpdateStatus) (C(InProgress), C(Successful), C(Failed)).
+      returned: when the function exists
+      type: str
+      sample: Successful
     tags:
       description: Tags, the ownership tag included.
+      returned: when present
       type: dict
-      sample: {"refarch:deployment": "prod"}
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 log_group:
   description:
     - The function's log group after the run (predicted in check mode); empty when absent, and with
       O(state=absent) when it is not this deployment's (it is left alone).
   returned: when O(log_retention_days) is given or O(state=absent)
   type: dict
-  sample: {"name": "/aws/lambda/orders-verifier", "retention_in_days": 14, "tags": {"refarch:deployment": "prod"}}
+  sample:
+    name: /aws/lambda/refarch-orders-verifier
+    arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/refarch-orders-verifier:*"
+    retention_in_days: 14
+    tags:
+      refarch:deployment: refarch
+  contains:
+    name:
+      description: Log group name, C(/aws/lambda/<function name>).
+      returned: when present
+      type: str
+      sample: /aws/lambda/refarch-orders-verifier
+    arn:
+      description: Log group ARN, as CloudWatch Logs describes it.
+      returned: when the log group existed before the run
+      type: str
+      sample: arn:aws:logs:us-east-1:123456789012:log-group:/aws/lambda/refarch-orders-verifier:*
+    retention_in_days:
+      description: Days the logs are kept (null when kept forever).
+      returned: when present
+      type: int
+      sample: 14
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch"}
 changed_keys:
   description:
     - What differed (V(runtime), V(handler), V(role), V(description), V(timeout), V(memory_size),

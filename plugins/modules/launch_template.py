@@ -91,10 +91,10 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Web fleet template, newest Amazon Linux 2023
   refarch.aws.launch_template:
-    name: web-lt
+    name: refarch-web-lt
     image_ssm_parameter: /aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64
     instance_type: c5.large
-    security_group_ids: [sg-0123456789abcdef0]
+    security_group_ids: [sg-0b2c3d4e5f6789012]
     user_data: |
       #!/bin/bash
       echo hello
@@ -102,7 +102,7 @@ EXAMPLES = r"""
 
 - name: Remove it
   refarch.aws.launch_template:
-    name: web-lt
+    name: refarch-web-lt
     state: absent
 """
 
@@ -111,29 +111,67 @@ launch_template:
   description: The template after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    launch_template_id: lt-0a1b2c3d4e5f67890
+    launch_template_name: refarch-web-lt
+    latest_version: 3
+    default_version: 1
+    tags:
+      refarch:deployment: refarch
+    data:
+      ImageId: ami-0abcdef1234567890
+      InstanceType: c5.large
+      SecurityGroupIds:
+        - sg-0b2c3d4e5f6789012
+      UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
+      MetadataOptions:
+        HttpTokens: required
+        HttpEndpoint: enabled
+        HttpPutResponseHopLimit: 2
   contains:
     launch_template_id:
-      description: Template id.
+      description: Template id (null in check mode before it is created).
+      returned: when present
       type: str
+      sample: lt-0a1b2c3d4e5f67890
     launch_template_name:
       description: Template name.
+      returned: when present
       type: str
+      sample: refarch-web-lt
     latest_version:
       description: Number of the newest version.
+      returned: when present
       type: int
+      sample: 3
     default_version:
       description: Number of the default version.
+      returned: when present
       type: int
+      sample: 1
     tags:
       description: Template tags.
+      returned: when present
       type: dict
+      sample: {"refarch:deployment": "refarch"}
     data:
-      description: The managed part of the C($Latest) version's data, in the API's shape.
+      description:
+        - The managed part of the C($Latest) version's data, in the API's shape (C(ImageId),
+          C(InstanceType), C(SecurityGroupIds) sorted, C(UserData) base64, C(MetadataOptions),
+          C(KeyName), C(IamInstanceProfile), C(TagSpecifications)); keys not set are absent.
+      returned: when present
       type: dict
+      sample:
+        ImageId: ami-0abcdef1234567890
+        InstanceType: c5.large
+        SecurityGroupIds: [sg-0b2c3d4e5f6789012]
+        UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
+        MetadataOptions: {HttpTokens: required, HttpEndpoint: enabled, HttpPutResponseHopLimit: 2}
 version_created:
   description: Number of the version this run created (null when none; 0 when predicted in check mode).
   returned: always
   type: int
+  sample: 3
 changed_keys:
   description:
     - Data keys (in the API's names) that differed and caused a new version, and C(tags) when the

@@ -35,10 +35,60 @@ EXAMPLES = r"""
 
 RETURN = r"""
 launch_templates:
-  description: The templates found, as M(refarch.aws.launch_template) returns them.
+  description:
+    - The templates found, as M(refarch.aws.launch_template) returns its
+      RV(refarch.aws.launch_template#module:launch_template), the data of each one's C($Latest) version.
   returned: always
   type: list
+  sample:
+    - launch_template_id: lt-0a1b2c3d4e5f67890
+      launch_template_name: refarch-web-lt
+      latest_version: 3
+      default_version: 1
+      tags:
+        refarch:deployment: refarch
+      data:
+        ImageId: ami-0abcdef1234567890
+        InstanceType: c5.large
+        SecurityGroupIds:
+          - sg-0b2c3d4e5f6789012
+        UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
   elements: dict
+  contains:
+    launch_template_id:
+      description: Template id.
+      returned: always
+      type: str
+      sample: lt-0a1b2c3d4e5f67890
+    launch_template_name:
+      description: Template name.
+      returned: always
+      type: str
+      sample: refarch-web-lt
+    latest_version:
+      description: Number of the newest version.
+      returned: always
+      type: int
+      sample: 3
+    default_version:
+      description: Number of the default version.
+      returned: always
+      type: int
+      sample: 1
+    tags:
+      description: Template tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch"}
+    data:
+      description: The managed part of the C($Latest) version's data, in the API's shape.
+      returned: always
+      type: dict
+      sample:
+        ImageId: ami-0abcdef1234567890
+        InstanceType: c5.large
+        SecurityGroupIds: [sg-0b2c3d4e5f6789012]
+        UserData: IyEvYmluL2Jhc2gKZWNobyBoZWxsbwo=
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -52,12 +52,12 @@ extends_documentation_fragment:
 EXAMPLES = r"""
 - name: Artifact bucket of the pipeline
   refarch.aws.s3_artifact_bucket:
-    name: refarch-pipeline-artifacts-123456789012
+    name: refarch-webapp-artifacts-123456789012-us-east-1
     deployment: refarch
 
 - name: Empty it (all object versions) and delete it
   refarch.aws.s3_artifact_bucket:
-    name: refarch-pipeline-artifacts-123456789012
+    name: refarch-webapp-artifacts-123456789012-us-east-1
     state: absent
 """
 
@@ -71,19 +71,56 @@ changed_keys:
   elements: str
   sample: [encryption, tags]
 bucket:
-  description: The bucket's settings; empty when absent.
+  description: The bucket's settings (those asked for, in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: "refarch-webapp-artifacts-123456789012-us-east-1"
+    versioning: Enabled
+    encryption:
+      SSEAlgorithm: aws:kms
+      KMSMasterKeyID: alias/aws/s3
+    public_access_block:
+      BlockPublicAcls: true
+      IgnorePublicAcls: true
+      BlockPublicPolicy: true
+      RestrictPublicBuckets: true
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: beanstalk_codepipeline
   contains:
-    name: {description: Bucket name., type: str, returned: when present}
-    versioning: {description: Versioning status., type: str, returned: when present}
-    encryption: {description: Default encryption rule., type: dict, returned: when present}
-    public_access_block: {description: Public access block configuration., type: dict, returned: when present}
-    tags: {description: Tags., type: dict, returned: when present}
+    name:
+      description: Bucket name.
+      returned: when present
+      type: str
+      sample: refarch-webapp-artifacts-123456789012-us-east-1
+    versioning:
+      description: Versioning status (C(Enabled), C(Suspended), C(Disabled) when never set).
+      returned: when present
+      type: str
+      sample: Enabled
+    encryption:
+      description:
+        - Default encryption rule in the API's shape (C(SSEAlgorithm), and C(KMSMasterKeyID) for C(aws:kms)
+          with a key given); empty when the bucket has none.
+      returned: when present
+      type: dict
+      sample: {"SSEAlgorithm": "aws:kms", "KMSMasterKeyID": "alias/aws/s3"}
+    public_access_block:
+      description: Public access block configuration, in the API's shape; empty when the bucket has none.
+      returned: when present
+      type: dict
+      sample: {BlockPublicAcls: true, IgnorePublicAcls: true, BlockPublicPolicy: true, RestrictPublicBuckets: true}
+    tags:
+      description: Tags, the ownership tag included.
+      returned: when present
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 deleted_objects:
   description: How many object versions and delete markers were (or would be) deleted.
   returned: when O(state=absent)
   type: int
+  sample: 12
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

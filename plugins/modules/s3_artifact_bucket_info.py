@@ -39,13 +39,26 @@ EXAMPLES = r"""
 
 RETURN = r"""
 buckets:
-  description: The buckets found.
+  description: The buckets found, each with its name and tags only.
   returned: always
   type: list
+  sample:
+    - name: "refarch-webapp-artifacts-123456789012-us-east-1"
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: beanstalk_codepipeline
   elements: dict
   contains:
-    name: {description: Bucket name., type: str}
-    tags: {description: Tags., type: dict}
+    name:
+      description: Bucket name.
+      returned: always
+      type: str
+      sample: refarch-webapp-artifacts-123456789012-us-east-1
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "beanstalk_codepipeline"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

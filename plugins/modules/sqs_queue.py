@@ -114,36 +114,36 @@ author:
 EXAMPLES = r"""
 - name: Dead-letter queue
   refarch.aws.sqs_queue:
-    name: orders-dlq
+    name: refarch-orders-inventory-requests-dlq
     message_retention_period: 1209600
-    deployment: prod
+    deployment: refarch
   register: dlq
 
 - name: Work queue, six times the function's 30 s timeout, redrive after 5 receives
   refarch.aws.sqs_queue:
-    name: orders
+    name: refarch-orders-inventory-requests
     visibility_timeout: 180
     redrive_policy:
       dead_letter_target_arn: "{{ dlq.queue.arn }}"
       max_receive_count: 5
-    deployment: prod
+    deployment: refarch
     tags:
       team: shop
 
 - name: Remove it
   refarch.aws.sqs_queue:
-    name: orders
+    name: refarch-orders-inventory-requests
     state: absent
-    deployment: prod
+    deployment: refarch
 
-- name: A queue and its dead-letter queue (orders-dlq) in one task
+- name: A queue and its dead-letter queue (refarch-orders-inventory-requests-dlq) in one task
   refarch.aws.sqs_queue:
-    name: orders
+    name: refarch-orders-inventory-requests
     visibility_timeout: 180
     dead_letter_queue:
       message_retention_period: 1209600
       max_receive_count: 5
-    deployment: prod
+    deployment: refarch
 """
 
 RETURN = r"""
@@ -151,43 +151,112 @@ queue:
   description: The queue after the run (the predicted one in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-orders-inventory-requests
+    url: "https://sqs.us-east-1.amazonaws.com/123456789012/refarch-orders-inventory-requests"
+    arn: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests"
+    visibility_timeout: 180
+    message_retention_period: 345600
+    delay_seconds: 0
+    receive_wait_time_seconds: 0
+    maximum_message_size: 262144
+    encryption: sqs
+    kms_master_key_id: alias/aws/sqs
+    redrive_policy:
+      dead_letter_target_arn: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests-dlq"
+      max_receive_count: 5
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: sfn_sqs_callback
   contains:
     name:
       description: Queue name.
+      returned: when present
       type: str
-      sample: orders
+      sample: refarch-orders-inventory-requests
     url:
       description: Queue URL (unknown in check mode before creation).
+      returned: when the queue exists
       type: str
-      sample: https://sqs.us-east-1.amazonaws.com/123456789012/orders
+      sample: https://sqs.us-east-1.amazonaws.com/123456789012/refarch-orders-inventory-requests
     arn:
       description: Queue ARN (in check mode before creation, the ARN the queue will have).
+      returned: when present
       type: str
-      sample: arn:aws:sqs:us-east-1:123456789012:orders
+      sample: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests
     visibility_timeout:
       description: Visibility timeout in seconds.
+      returned: when present
       type: int
       sample: 180
     message_retention_period:
       description: Retention in seconds.
+      returned: when present
       type: int
       sample: 345600
+    delay_seconds:
+      description: Delivery delay in seconds.
+      returned: when present
+      type: int
+      sample: 0
+    receive_wait_time_seconds:
+      description: Long-polling wait of ReceiveMessage in seconds.
+      returned: when present
+      type: int
+      sample: 0
+    maximum_message_size:
+      description: Largest message in bytes.
+      returned: when present
+      type: int
+      sample: 262144
     encryption:
       description: V(sqs), V(kms) or V(none).
+      returned: when present
       type: str
       sample: sqs
+    kms_master_key_id:
+      description: The KMS key.
+      returned: when RV(queue.encryption) is V(kms)
+      type: str
+      sample: alias/aws/sqs
     redrive_policy:
       description: Dead-letter target and receive count, or null.
+      returned: when present
       type: dict
-      sample: {"dead_letter_target_arn": "arn:aws:sqs:us-east-1:123456789012:orders-dlq", "max_receive_count": 5}
+      contains:
+        dead_letter_target_arn:
+          description: ARN of the dead-letter queue.
+          returned: always
+          type: str
+          sample: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests-dlq
+        max_receive_count:
+          description: Receives before a message moves to the dead-letter queue.
+          returned: always
+          type: int
+          sample: 5
     tags:
       description: Tags, the ownership tag included.
+      returned: when present
       type: dict
-      sample: {"refarch:deployment": "prod"}
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 dead_letter_queue:
-  description: The dead-letter queue after the run, in the shape of RV(queue); empty when absent.
+  description:
+    - The dead-letter queue after the run, with the keys of RV(queue) (its C(redrive_policy) null);
+      empty when absent.
   returned: when O(dead_letter_queue) is given
   type: dict
+  sample:
+    name: refarch-orders-inventory-requests-dlq
+    url: https://sqs.us-east-1.amazonaws.com/123456789012/refarch-orders-inventory-requests-dlq
+    arn: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests-dlq
+    visibility_timeout: 30
+    message_retention_period: 1209600
+    delay_seconds: 0
+    receive_wait_time_seconds: 0
+    maximum_message_size: 262144
+    encryption: sqs
+    redrive_policy: null
+    tags: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 changed_keys:
   description:
     - The queue's attributes that differed (V(visibility_timeout), V(message_retention_period),

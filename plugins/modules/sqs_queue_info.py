@@ -27,9 +27,9 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Queues of the sfn_sqs_callback stack of deployment prod
+- name: Queues of the sfn_sqs_callback stack of deployment refarch
   refarch.aws.sqs_queue_info:
-    deployment: prod
+    deployment: refarch
     tags:
       refarch:stack: sfn_sqs_callback
   register: owned
@@ -37,14 +37,68 @@ EXAMPLES = r"""
 
 RETURN = r"""
 queues:
-  description: The queues found, each as M(refarch.aws.sqs_queue) returns it.
+  description:
+    - The queues found, each as M(refarch.aws.sqs_queue) returns its RV(refarch.aws.sqs_queue#module:queue)
+      (C(name), C(url), C(arn), the timeouts and sizes, C(encryption), C(redrive_policy), C(tags)).
   returned: always
   type: list
-  elements: dict
   sample:
-    - name: orders
-      arn: arn:aws:sqs:us-east-1:123456789012:orders
-      tags: {"refarch:deployment": "prod"}
+    - name: refarch-orders-inventory-requests
+      url: "https://sqs.us-east-1.amazonaws.com/123456789012/refarch-orders-inventory-requests"
+      arn: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests"
+      visibility_timeout: 180
+      message_retention_period: 345600
+      encryption: sqs
+      redrive_policy:
+        dead_letter_target_arn: "arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests-dlq"
+        max_receive_count: 5
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: sfn_sqs_callback
+  elements: dict
+  contains:
+    name:
+      description: Queue name.
+      returned: always
+      type: str
+      sample: refarch-orders-inventory-requests
+    url:
+      description: Queue URL.
+      returned: always
+      type: str
+      sample: https://sqs.us-east-1.amazonaws.com/123456789012/refarch-orders-inventory-requests
+    arn:
+      description: Queue ARN.
+      returned: always
+      type: str
+      sample: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests
+    visibility_timeout:
+      description: Visibility timeout in seconds.
+      returned: always
+      type: int
+      sample: 180
+    message_retention_period:
+      description: Retention in seconds.
+      returned: always
+      type: int
+      sample: 345600
+    encryption:
+      description: V(sqs), V(kms) or V(none).
+      returned: always
+      type: str
+      sample: sqs
+    redrive_policy:
+      description: C(dead_letter_target_arn) and C(max_receive_count), or null.
+      returned: always
+      type: dict
+      sample:
+        dead_letter_target_arn: arn:aws:sqs:us-east-1:123456789012:refarch-orders-inventory-requests-dlq
+        max_receive_count: 5
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner

@@ -71,9 +71,14 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The order verification state machine
+  refarch.aws.stepfunctions_state_machine_info:
+    name: refarch-orders-verify
+  register: sm
+
 - name: Two orders, and their outcomes
   refarch.aws.stepfunctions_execution:
-    state_machine_arn: "{{ sm.state_machine.arn }}"
+    state_machine_arn: "{{ sm.state_machines[0].arn }}"
     name_prefix: order
     executions:
       - input: {"orderId": "o-1", "items": [{"sku": "WIDGET-1", "quantity": 2}]}
@@ -91,30 +96,59 @@ executions:
   description: One entry per item of O(executions) (or O(inputs)), in the same order.
   returned: always
   type: list
+  sample:
+    - name: order-0-3f2a9c1d0b7e
+      execution_arn: "arn:aws:states:us-east-1:123456789012:execution:refarch-orders-verify:order-0-3f2a9c1d0b7e"
+      status: SUCCEEDED
+      input:
+        orderId: o-1
+        items:
+          - sku: WIDGET-1
+            quantity: 2
+      output:
+        orderId: o-1
+        status: VERIFIED
+        items:
+          - sku: WIDGET-1
+            quantity: 2
+      error: OutOfStock
+      cause: 'sku UNKNOWN: 1 requested, 0 available'
   elements: dict
   contains:
     name:
       description: Execution name.
+      returned: always
       type: str
       sample: order-0-3f2a9c1d0b7e
     execution_arn:
-      description: Execution ARN (absent in check mode).
+      description: Execution ARN.
+      returned: when not in check mode
       type: str
-      sample: arn:aws:states:us-east-1:123456789012:execution:orders-verify:order-0-3f2a9c1d0b7e
+      sample: arn:aws:states:us-east-1:123456789012:execution:refarch-orders-verify:order-0-3f2a9c1d0b7e
     status:
-      description: RUNNING, SUCCEEDED, FAILED, TIMED_OUT, ABORTED, or NOT_STARTED in check mode.
+      description:
+        - RUNNING, SUCCEEDED, FAILED, TIMED_OUT or ABORTED; NOT_STARTED in check mode; RUNNING with O(wait=false).
+      returned: always
       type: str
       sample: SUCCEEDED
-    output:
-      description: The output, parsed when it is JSON.
+    input:
+      description: The input, parsed when it is JSON.
+      returned: when O(wait=true), not in check mode
       type: raw
-      sample: {"orderId": "o-1", "status": "VERIFIED"}
+      sample: {"orderId": "o-1", "items": [{"sku": "WIDGET-1", "quantity": 2}]}
+    output:
+      description: The output, parsed when it is JSON; null unless it succeeded.
+      returned: when O(wait=true), not in check mode
+      type: raw
+      sample: {"orderId": "o-1", "status": "VERIFIED", "items": [{"sku": "WIDGET-1", "quantity": 2}]}
     error:
-      description: Error name of a failed execution.
+      description: Error name of a failed execution, else null.
+      returned: when O(wait=true), not in check mode
       type: str
       sample: OutOfStock
     cause:
-      description: Cause of a failed execution.
+      description: Cause of a failed execution, else null.
+      returned: when O(wait=true), not in check mode
       type: str
       sample: "sku UNKNOWN: 1 requested, 0 available"
 summary:

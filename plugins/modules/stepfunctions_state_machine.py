@@ -77,16 +77,21 @@ author:
 """
 
 EXAMPLES = r"""
+- name: The role the state machine runs as
+  refarch.aws.iam_role_info:
+    name: refarch-orders-states
+  register: sfn_role
+
 - name: Order verification, definition rendered from the role's template
   refarch.aws.stepfunctions_state_machine:
-    name: orders-verify
+    name: refarch-orders-verify
     definition: "{{ lookup('ansible.builtin.template', 'state_machine.json.j2') }}"
-    role_arn: "{{ sfn_role.role.arn }}"
+    role_arn: "{{ sfn_role.roles[0].arn }}"
     type: STANDARD
     logging:
       level: "OFF"
     tracing: false
-    deployment: prod
+    deployment: refarch
 """
 
 RETURN = r"""
@@ -94,35 +99,82 @@ state_machine:
   description: The state machine after the run (predicted in check mode); empty when absent.
   returned: always
   type: dict
+  sample:
+    name: refarch-orders-verify
+    arn: "arn:aws:states:us-east-1:123456789012:stateMachine:refarch-orders-verify"
+    type: STANDARD
+    role_arn: "arn:aws:iam::123456789012:role/refarch/refarch-orders-states"
+    definition: "{\"StartAt\":\"P\",\"States\":{\"P\":{\"End\":true,\"Type\":\"Pass\"}}}"
+    logging:
+      level: 'OFF'
+      include_execution_data: false
+      log_group_arn: "arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/refarch-orders-verify:*"
+    tracing: false
+    status: ACTIVE
+    tags:
+      refarch:deployment: refarch
+      refarch:stack: sfn_sqs_callback
   contains:
     name:
       description: Name.
+      returned: when present
       type: str
-      sample: orders-verify
+      sample: refarch-orders-verify
     arn:
       description: ARN (unknown in check mode before creation).
+      returned: when the state machine exists
       type: str
-      sample: arn:aws:states:us-east-1:123456789012:stateMachine:orders-verify
+      sample: arn:aws:states:us-east-1:123456789012:stateMachine:refarch-orders-verify
     type:
       description: STANDARD or EXPRESS.
+      returned: when present
       type: str
       sample: STANDARD
+    role_arn:
+      description: The IAM role the state machine runs as.
+      returned: when present
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-orders-states
     definition:
       description: The definition as normalized JSON text (sorted keys, no spaces).
+      returned: when present
       type: str
       sample: '{"StartAt":"P","States":{"P":{"End":true,"Type":"Pass"}}}'
     logging:
-      description: Logging level, execution data flag and log group.
+      description: The logging configuration.
+      returned: when present
       type: dict
-      sample: {"level": "OFF", "include_execution_data": false, "log_group_arn": null}
+      contains:
+        level:
+          description: C(ALL), C(ERROR), C(FATAL) or C(OFF).
+          returned: always
+          type: str
+          sample: "OFF"
+        include_execution_data:
+          description: Whether the execution's input and output are logged.
+          returned: always
+          type: bool
+          sample: false
+        log_group_arn:
+          description: The log group the logs go to, or null.
+          returned: always
+          type: str
+          sample: arn:aws:logs:us-east-1:123456789012:log-group:/aws/vendedlogs/states/refarch-orders-verify:*
     tracing:
       description: Whether X-Ray tracing is on.
+      returned: when present
       type: bool
       sample: false
+    status:
+      description: C(ACTIVE) or C(DELETING), as Step Functions reports it (null in check mode before creation).
+      returned: when present
+      type: str
+      sample: ACTIVE
     tags:
       description: Tags, the ownership tag included.
+      returned: when present
       type: dict
-      sample: {"refarch:deployment": "prod"}
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 changed_keys:
   description:
     - What differed (V(definition), V(role_arn), V(logging), V(tracing), V(tags)); empty when nothing

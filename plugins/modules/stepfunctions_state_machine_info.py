@@ -27,9 +27,9 @@ author:
 """
 
 EXAMPLES = r"""
-- name: State machines of the sfn_sqs_callback stack of deployment prod
+- name: State machines of the sfn_sqs_callback stack of deployment refarch
   refarch.aws.stepfunctions_state_machine_info:
-    deployment: prod
+    deployment: refarch
     tags:
       refarch:stack: sfn_sqs_callback
   register: owned
@@ -37,11 +37,73 @@ EXAMPLES = r"""
 
 RETURN = r"""
 state_machines:
-  description: The state machines found, each as M(refarch.aws.stepfunctions_state_machine) returns it.
+  description:
+    - The state machines found, each as M(refarch.aws.stepfunctions_state_machine) returns its
+      RV(refarch.aws.stepfunctions_state_machine#module:state_machine).
   returned: always
   type: list
+  sample:
+    - name: refarch-orders-verify
+      arn: "arn:aws:states:us-east-1:123456789012:stateMachine:refarch-orders-verify"
+      type: STANDARD
+      role_arn: "arn:aws:iam::123456789012:role/refarch/refarch-orders-states"
+      definition: "{\"StartAt\":\"P\",\"States\":{\"P\":{\"End\":true,\"Type\":\"Pass\"}}}"
+      logging:
+        level: 'OFF'
+        include_execution_data: false
+        log_group_arn: null
+      tracing: false
+      status: ACTIVE
+      tags:
+        refarch:deployment: refarch
+        refarch:stack: sfn_sqs_callback
   elements: dict
-  sample: [{"name": "orders-verify", "arn": "arn:aws:states:us-east-1:123456789012:stateMachine:orders-verify"}]
+  contains:
+    name:
+      description: Name.
+      returned: always
+      type: str
+      sample: refarch-orders-verify
+    arn:
+      description: ARN.
+      returned: always
+      type: str
+      sample: arn:aws:states:us-east-1:123456789012:stateMachine:refarch-orders-verify
+    type:
+      description: STANDARD or EXPRESS.
+      returned: always
+      type: str
+      sample: STANDARD
+    role_arn:
+      description: The IAM role the state machine runs as.
+      returned: always
+      type: str
+      sample: arn:aws:iam::123456789012:role/refarch/refarch-orders-states
+    definition:
+      description: The definition as normalized JSON text (sorted keys, no spaces).
+      returned: always
+      type: str
+      sample: '{"StartAt":"P","States":{"P":{"End":true,"Type":"Pass"}}}'
+    logging:
+      description: Logging C(level), C(include_execution_data) and C(log_group_arn).
+      returned: always
+      type: dict
+      sample: {"level": "OFF", "include_execution_data": false, "log_group_arn": null}
+    tracing:
+      description: Whether X-Ray tracing is on.
+      returned: always
+      type: bool
+      sample: false
+    status:
+      description: C(ACTIVE) or C(DELETING).
+      returned: always
+      type: str
+      sample: ACTIVE
+    tags:
+      description: Tags.
+      returned: always
+      type: dict
+      sample: {"refarch:deployment": "refarch", "refarch:stack": "sfn_sqs_callback"}
 """
 
 from ansible_collections.refarch.aws.plugins.module_utils import runner
