@@ -384,7 +384,14 @@ def test_a_launch_before_the_instance_profile_is_visible_is_launched_again(tmp_p
     slow_iam = Emulator(tmp_path).start()
     try:
         run = ok(
-            run_playbook(DEPLOY, slow_iam.environment(), extra_vars=dict(VARS, beanstalk_codepipeline_poll_interval=5))
+            run_playbook(
+                DEPLOY,
+                slow_iam.environment(),
+                # No wait for IAM: the launch meets the window, and the module's fallback is what is tested.
+                extra_vars=dict(
+                    VARS, beanstalk_codepipeline_poll_interval=5, beanstalk_codepipeline_iam_propagation_seconds=0
+                ),
+            )
         )
         eb = slow_iam.client("elasticbeanstalk")
         messages = [e["Message"] for e in reversed(eb.describe_events(ApplicationName=NAME)["Events"])]
@@ -396,6 +403,26 @@ def test_a_launch_before_the_instance_profile_is_visible_is_launched_again(tmp_p
         env = eb.describe_environments(ApplicationName=NAME, IncludeDeleted=False)["Environments"]
         assert [(e["Status"], e["Health"]) for e in env] == [("Ready", "Green")]
         assert run.changed > 0
+    finally:
+        slow_iam.stop()
+
+
+def test_the_environment_launches_once_after_iam_propagated_the_profile(tmp_path, monkeypatch):
+    """IAM changes take 4 s to be seen (the local inventory passes the emulator's window to the role):
+    the role lets them propagate before the environment starts, so it launches once — no failed
+    launch, terminate and relaunch (minutes on AWS)."""
+    monkeypatch.setenv("REFARCH_EMULATOR_IAM_PROPAGATION_SECONDS", "4")
+    slow_iam = Emulator(tmp_path).start()
+    try:
+        run = ok(run_playbook(DEPLOY, slow_iam.environment(), extra_vars=VARS))
+        (waited,) = run.task_results(
+            "refarch.aws.beanstalk_codepipeline : Let IAM propagate the roles and instance profile this run changed"
+        )
+        assert waited.get("elapsed", 0) >= 4 and not waited.get("skipped"), waited
+        launches = [c.action for c in slow_iam.calls() if c.action in ("CreateEnvironment", "TerminateEnvironment")]
+        assert launches == ["CreateEnvironment"]
+        env = slow_iam.client("elasticbeanstalk").describe_environments(ApplicationName=NAME, IncludeDeleted=False)
+        assert [(e["Status"], e["Health"]) for e in env["Environments"]] == [("Ready", "Green")]
     finally:
         slow_iam.stop()
 
