@@ -37,6 +37,7 @@ def test_this_is_the_oldest_ansible_core_the_collection_admits():
 def test_site_then_teardown_leaves_nothing(aws):
     deployed = run_playbook("site.yml", aws.environment(), extra_vars=SITE_VARS)
     assert deployed.rc == 0, deployed.stdout[-4000:] + deployed.stderr[-2000:]
+    assert deployed.deprecations() == []
     kinds = {resource.kind for resource in leftovers.leftovers(aws.url, "refarch")}
     for stack, built in BUILT.items():
         assert built <= kinds, (stack, sorted(built - kinds))
@@ -44,4 +45,5 @@ def test_site_then_teardown_leaves_nothing(aws):
     removed = run_playbook("teardown.yml", aws.environment())
     assert removed.rc == 0, removed.stdout[-4000:] + removed.stderr[-2000:]
     assert "Could not delete" not in removed.stdout
+    assert removed.deprecations() == []
     assert leftovers.leftovers(aws.url, "refarch") == []
