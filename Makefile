@@ -14,7 +14,7 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 STEP := tests/step.sh
 
 $(STAMP): requirements-dev.txt constraints.txt emulator/pyproject.toml
-	@$(STEP) "create $(VENV) (Python virtual environment)" $(PYTHON) -m venv $(VENV)
+	@$(STEP) "create $(VENV) (Python virtual environment)" $(PYTHON) -m venv --clear $(VENV)
 	@$(STEP) "install Ansible, amazon.aws, boto3, moto, test tools (pinned; first time ~3 min)" \
 	  $(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
 	@$(STEP) "install the emulator package (emulator/)" \
@@ -28,7 +28,7 @@ venv: $(STAMP)
 SANITY_VENV := .venv-sanity
 SANITY_STAMP := $(SANITY_VENV)/.installed-stamp
 $(SANITY_STAMP): requirements-dev.txt constraints.txt
-	@$(STEP) "create $(SANITY_VENV) (ansible-test's own linters)" $(PYTHON) -m venv $(SANITY_VENV)
+	@$(STEP) "create $(SANITY_VENV) (ansible-test's own linters)" $(PYTHON) -m venv --clear $(SANITY_VENV)
 	@$(STEP) "install ansible-core for ansible-test" \
 	  $(SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.21.5 -c constraints.txt
 	@$(STEP) "install ansible-test's sanity requirements" \
@@ -48,7 +48,7 @@ COMPAT_STAMP := $(COMPAT_VENV)/.installed-stamp
 COMPAT_SANITY_VENV := .venv-compat-sanity
 COMPAT_SANITY_STAMP := $(COMPAT_SANITY_VENV)/.installed-stamp
 $(COMPAT_STAMP): Makefile constraints.txt emulator/pyproject.toml
-	@$(STEP) "create $(COMPAT_VENV) (the oldest supported Ansible)" $(COMPAT_PYTHON) -m venv $(COMPAT_VENV)
+	@$(STEP) "create $(COMPAT_VENV) (the oldest supported Ansible)" $(COMPAT_PYTHON) -m venv --clear $(COMPAT_VENV)
 	@grep -vE '^ansible(-core)?==' constraints.txt > $(COMPAT_VENV)/constraints.txt  # all but the newest Ansible's pins
 	@$(STEP) "install $(COMPAT_ANSIBLE), boto3, moto, pytest (pinned)" \
 	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check $(COMPAT_ANSIBLE) \
@@ -57,7 +57,7 @@ $(COMPAT_STAMP): Makefile constraints.txt emulator/pyproject.toml
 	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e emulator
 	@touch $(COMPAT_STAMP)
 $(COMPAT_SANITY_STAMP): $(COMPAT_STAMP)
-	@$(STEP) "create $(COMPAT_SANITY_VENV) (ansible-test 2.19's own linters)" $(COMPAT_PYTHON) -m venv $(COMPAT_SANITY_VENV)
+	@$(STEP) "create $(COMPAT_SANITY_VENV) (ansible-test 2.19's own linters)" $(COMPAT_PYTHON) -m venv --clear $(COMPAT_SANITY_VENV)
 	@$(STEP) "install ansible-core 2.19 for ansible-test" \
 	  $(COMPAT_SANITY_VENV)/bin/pip install --quiet --disable-pip-version-check ansible-core==2.19.14 -c $(COMPAT_VENV)/constraints.txt
 	@$(STEP) "install ansible-test's sanity requirements" \
