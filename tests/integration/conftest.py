@@ -47,6 +47,7 @@ def site_deployment(emulator) -> Deployment:
     emulator.reset()
     run = run_playbook("site.yml", emulator.environment(), extra_vars=SITE_VARS)
     assert run.rc == 0, run.stdout[-4000:] + run.stderr[-2000:]
+    assert run.deprecations() == []  # nothing the next ansible-core would break
     calls = len(emulator.calls())
     resources, errors = leftovers.inventory(emulator.url)
     assert errors == {}

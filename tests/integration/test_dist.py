@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 import tarfile
@@ -14,6 +15,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from ansible_collections.amazon.aws.plugins.module_utils.botocore import MINIMUM_BOTO3_VERSION, MINIMUM_BOTOCORE_VERSION
 
 pytestmark = pytest.mark.integration
 
@@ -96,6 +98,15 @@ def test_the_tarball_has_what_a_user_needs_and_nothing_else(installed):
     assert sum(1 for n in names if n.startswith("tests/unit/plugins/") and n.endswith(".py")) > 20
 
 
+PROTOMATTER_WARNING = re.compile(r"\[WARNING\]: Collection at '.*/ansible/_protomatter' does not have a MANIFEST\.json")
+
+
+def _without_known_core_warnings(stderr: str) -> str:
+    """stderr less ansible-core 2.21's warning about its own internal collection, which `ansible-doc -t role`
+    prints wherever it runs (ansible/ansible#85689); anything else still fails the test."""
+    return "\n".join(line for line in stderr.splitlines() if not PROTOMATTER_WARNING.match(line))
+
+
 def test_every_module_and_role_page_renders_where_it_is_installed(installed, tmp_path):
     collection, env = installed.collection, installed.env
     modules = sorted("refarch.aws." + p.stem for p in (collection / "plugins/modules").glob("*.py"))
@@ -109,13 +120,15 @@ def test_every_module_and_role_page_renders_where_it_is_installed(installed, tmp
             capture_output=True,
             text=True,
         )
-        assert shown.returncode == 0 and not shown.stderr.strip(), shown.stderr
+        assert shown.returncode == 0 and not _without_known_core_warnings(shown.stderr).strip(), shown.stderr
         pages = json.loads(shown.stdout)
         assert sorted(pages) == names
         for name, page in pages.items():
             assert page["doc"]["short_description"] if kind == "module" else page["entry_points"], name
-            if kind == "module":  # the page says what the module needs (amazon.aws's boto3 fragment)
-                assert "boto3 >= 1.34.0" in page["doc"]["requirements"], name
+            # The page says what the module needs: the boto3 fragment of the amazon.aws installed (10: 1.34, 11: 1.35).
+            if kind == "module":
+                needs = {"boto3 >= " + MINIMUM_BOTO3_VERSION, "botocore >= " + MINIMUM_BOTOCORE_VERSION}
+                assert needs <= set(page["doc"]["requirements"]), name
     assert (
         len(modules) == len(yaml.safe_load((collection / "meta/runtime.yml").read_text())["action_groups"]["aws"]) - 1
     )

@@ -48,6 +48,12 @@ def leaks(aws, run) -> list[str]:
     return places
 
 
+def verbose(aws) -> dict:
+    """The emulator's environment, with every task result carrying the module arguments (its
+    `invocation`): always so up to ansible-core 2.20, only with INJECT_INVOCATION from 2.21 on."""
+    return dict(aws.environment(), ANSIBLE_INJECT_INVOCATION="true")
+
+
 def source_action(aws) -> dict:
     pipeline = aws.client("codepipeline").get_pipeline(name=PIPELINE)["pipeline"]
     return pipeline["stages"][0]["actions"][0]
@@ -55,7 +61,7 @@ def source_action(aws) -> dict:
 
 def test_the_token_reaches_the_pipeline_and_never_the_output(aws):
     # Created at -vvv: module arguments, results and invocation are all printed at this verbosity.
-    first = run_playbook(DEPLOY, aws.environment(), "-vvv", extra_vars=VARS)
+    first = run_playbook(DEPLOY, verbose(aws), "-vvv", extra_vars=VARS)
     assert first.rc == 0, first.stdout[-3000:] + first.stderr[-2000:]
     assert first.changed > 0
     assert leaks(aws, first) == []
@@ -71,13 +77,13 @@ def test_the_token_reaches_the_pipeline_and_never_the_output(aws):
 
     # A rerun with --diff (nothing to change), then a changed token with --diff, then --check --diff.
     aws.clear_calls()
-    rerun = run_playbook(DEPLOY, aws.environment(), "--diff", "-vvv", extra_vars=VARS)
+    rerun = run_playbook(DEPLOY, verbose(aws), "--diff", "-vvv", extra_vars=VARS)
     assert rerun.rc == 0, rerun.stdout[-3000:]
     assert rerun.changed == 0, rerun.changed_tasks()
     assert leaks(aws, rerun) == []
 
     rotated = dict(VARS, beanstalk_codepipeline_github_oauth_token=TOKEN[::-1])
-    check = run_playbook(DEPLOY, aws.environment(), "--check", "--diff", "-vvv", extra_vars=rotated)
+    check = run_playbook(DEPLOY, verbose(aws), "--check", "--diff", "-vvv", extra_vars=rotated)
     assert check.rc == 0, check.stdout[-3000:]
     assert aws.mutating_calls() == []
     assert leaks(aws, check) == []

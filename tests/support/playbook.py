@@ -41,6 +41,18 @@ class PlaybookRun:
                     found.extend(task["hosts"].values())
         return found
 
+    def deprecations(self) -> list[str]:
+        """Every deprecation warning a task's result carries, as "task: message" (the json callback's)."""
+        return sorted(
+            {
+                f"{task['task']['name']}: {warning.get('msg', warning)}"
+                for play in self.plays
+                for task in play.get("tasks", [])
+                for result in task["hosts"].values()
+                for warning in result.get("deprecations", [])
+            }
+        )
+
     def changed_tasks(self) -> list[str]:
         return sorted(
             {
