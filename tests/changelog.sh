@@ -16,14 +16,7 @@ trap 'rm -rf "$base"' EXIT
 work="$base/refarch"
 mkdir -p "$work"
 state_before=$(git status --porcelain=v1 --untracked-files=all -- changelogs CHANGELOG.rst)
-# What git tracks (and new files it does not ignore), as tests/sanity/run.sh copies them; not the
-# links to the collection itself (.collections/, collections/, playbooks/collections), which would
-# make the copy contain itself, nor files deleted from the work tree.
-git ls-files -z --cached --others --exclude-standard \
-  | while IFS= read -r -d '' file; do
-    if [ -f "$file" ] && [ ! -L "$file" ]; then printf '%s\0' "$file"; fi
-  done \
-  | xargs -0 cp --parents -t "$work" --
+"$root/tools/copy_tracked.sh" "$work"  # what git tracks, as tests/sanity/run.sh copies it
 cd "$work"
 # ansible-doc reads the copy's ansible.cfg, not the one make exports (the real tree's).
 ANSIBLE_CONFIG="$work/ansible.cfg" antsibull-changelog release --version "$version"

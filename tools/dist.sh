@@ -10,12 +10,7 @@ trap 'rm -rf "$base"' EXIT
 work="$base/ansible_collections/refarch/aws"
 mkdir -p "$work" "$out"
 cd "$root"
-git ls-files -z --cached --others --exclude-standard | while IFS= read -r -d '' path; do
-  # Deleted but not yet committed, or a symlink back into the tree: nothing to ship.
-  if [ -f "$path" ] && [ ! -L "$path" ]; then
-    cp --parents "$path" "$work"/
-  fi
-done
+"$root/tools/copy_tracked.sh" "$work"
 cd "$work"
 "$root/.venv/bin/ansible-galaxy" collection build --force --output-path "$out" >/dev/null
 ls "$out"/refarch-aws-*.tar.gz

@@ -15,9 +15,8 @@ trap 'rm -rf "$base"' EXIT
 work="$base/ansible_collections/refarch/aws"
 mkdir -p "$work"
 cd "$root"
-git ls-files -z --cached --others --exclude-standard \
-  | grep -zvE '^(emulator/|bench/|\.ci/|(playbooks/)?\.?collections(/|$)|Makefile$|requirements-dev\.txt$|constraints\.txt$|pyproject\.toml$)' \
-  | xargs -0 -I{} cp --parents {} "$work"/
+"$root/tools/copy_tracked.sh" "$work" \
+  '^(emulator/|bench/|\.ci/|Makefile$|requirements-dev\.txt$|constraints\.txt$|pyproject\.toml$)'
 amazon=$("$collections_venv/bin/python" -c 'import ansible_collections.amazon.aws as m; print(m.__path__[0])')
 mkdir -p "$base/ansible_collections/amazon"
 ln -s "$amazon" "$base/ansible_collections/amazon/aws"
